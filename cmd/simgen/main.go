@@ -1,0 +1,323 @@
+// Simgen rewrites a Go module's concurrency into calls of a deterministic,
+// seeded runtime, so that the module's own tests run under simulation: one
+// goroutine at a time, a virtual clock, and every scheduling choice drawn
+// from a seed. The same seed replays the same interleaving exactly; many
+// seeds explore many interleavings.
+//
+// Simgen never touches the module's sources. It writes a shadow build tree
+// (by default .simbuild) whose overlay.json the go command reads with
+// -overlay: rewritten files replace the originals at their own paths, so
+// tests run in their own directories and every position names the original
+// file and line.
+//
+// Usage:
+//
+//	simgen [-o dir] [-tags list] [-v] [-strict] [packages]
+//	simgen test [-o dir] [-tags list] [-strict] [go test flags] [packages]
+//	simgen version
+//
+// The first form writes the shadow tree for the packages (default ./...).
+// It prints diagnostics as file:line:col lines on standard error and a
+// one-line summary on standard output. Then run the tests under simulation
+// with
+//
+//	go test -tags sim -overlay .simbuild/overlay.json ./...
+//
+// The second form does both steps: it writes the shadow tree, then runs
+// `go test -tags sim,<list> -overlay <dir>/overlay.json` with the remaining
+// flags and packages in the current directory, and exits with go test's
+// status. The -v flag there is go test's.
+//
+// Simgen writes nothing, and exits with status 1, when the packages do not
+// load or type-check, when a construct cannot be simulated (an error
+// diagnostic), or with -strict when a construct would run outside the
+// simulation (a warning). Misused flags exit with status 2.
+//
+// The flags are:
+//
+//	-o dir
+//		Write the shadow tree to dir (default .simbuild). Simgen refuses a
+//		dir that is or contains the module root, and a non-empty dir that
+//		an earlier run did not write.
+//	-tags list
+//		Load the packages with these extra comma-separated build tags, as
+//		go build -tags does; sim is always set.
+//	-v
+//		Print the count of each rewritten construct and each file written.
+//	-strict
+//		Treat warnings as errors.
+//	-version
+//		Print simgen's version and exit.
+//
+// A simulated test run is steered by environment variables: SIM_SEED=N
+// replays seed N, SIM_SEEDS=K tries K seeds and stops at the first
+// failure, SIM_CHECK_DETERMINISM=1 runs each seed twice and compares, and
+// SIM_LEAKS=fail fails tests that leave goroutines blocked forever. A
+// failing test prints a replay line with its seed.
+//
+// Examples:
+//
+//	simgen ./...
+//	go test -tags sim -overlay .simbuild/overlay.json -run TestTransfer ./bank
+//	simgen test -run TestTransfer ./bank
+//	SIM_SEEDS=500 simgen test -count=1 ./...
+//
+// In a go:generate line:
+//
+//	//go:generate simgen -o .simbuild ./...
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+
+	"simgen.dev/simgen"
+)
+
+// usage is the short form printed on a usage error and at the top of -h.
+const usage = `usage: simgen [-o dir] [-tags list] [-v] [-strict] [packages]
+       simgen test [-o dir] [-tags list] [-strict] [go test flags] [packages]
+       simgen version
+`
+
+// help is what -h prints after usage and the flags.
+const help = `
+Simgen rewrites the packages' concurrency (go statements, channels, select,
+sync, time, context timeouts, ...) into calls of a deterministic runtime and
+writes a shadow build tree; the sources are never changed. Run the tests
+under simulation with
+
+	go test -tags sim -overlay .simbuild/overlay.json ./...
+
+or generate and test in one step with simgen test. SIM_SEED=N replays a
+seed; SIM_SEEDS=K tries K seeds. See go doc simgen.dev/simgen/cmd/simgen.
+
+Examples:
+
+	simgen ./...
+	simgen -o /tmp/shadow -tags integration ./server/...
+	simgen test -run TestTransfer ./bank
+	SIM_SEEDS=500 simgen test -count=1 ./...
+`
+
+// errUsage marks an error as a misuse of the command line (exit status 2).
+var errUsage = errors.New("usage")
+
+// exitError carries an exit status out of run without printing anything
+// more: go test's own status, or 1 after the diagnostics said why.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main with its process state passed in, returning the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var err error
+	switch {
+	case len(args) > 0 && args[0] == "version":
+		if len(args) > 1 {
+			err = fmt.Errorf("%w: simgen version takes no arguments", errUsage)
+			break
+		}
+		fmt.Fprintf(stdout, "simgen %s\n", simgen.Version)
+	case len(args) > 0 && args[0] == "test":
+		err = runTest(args[1:], stdin, stdout, stderr)
+	case len(args) > 0 && args[0] == "help":
+		printHelp(stdout, newFlags(new(options)))
+	default:
+		err = runGenerate(args, stdout, stderr)
+	}
+	var code exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		printHelp(stdout, newFlags(new(options)))
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "simgen: %s\n%sRun 'simgen -h' for details.\n", strings.TrimPrefix(err.Error(), "usage: "), usage)
+		return 2
+	case errors.As(err, &code):
+		return int(code)
+	default:
+		fmt.Fprintf(stderr, "simgen: %v\n", err)
+		return 1
+	}
+}
+
+// options are the flags of both forms.
+type options struct {
+	out     string
+	tags    string
+	verbose bool
+	strict  bool
+	version bool
+}
+
+// newFlags defines the generate form's flags on a fresh FlagSet; the test
+// form parses the same names by hand, as its other flags are go test's.
+func newFlags(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("simgen", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.out, "o", ".simbuild", "Write the shadow tree to `dir`. Simgen refuses a dir that is or contains the module root, and a non-empty dir that an earlier run did not write.")
+	fs.StringVar(&o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`, as go build -tags does; sim is always set.")
+	fs.BoolVar(&o.verbose, "v", false, "Print the count of each rewritten construct and each file written.")
+	fs.BoolVar(&o.strict, "strict", false, "Treat warnings (constructs that would run outside the simulation) as errors: write nothing and exit 1.")
+	fs.BoolVar(&o.version, "version", false, "Print simgen's version and exit.")
+	return fs
+}
+
+func printHelp(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprint(w, usage, "\nFlags:\n")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprint(w, help)
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer) error {
+	var o options
+	fs := newFlags(&o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if o.version {
+		fmt.Fprintf(stdout, "simgen %s\n", simgen.Version)
+		return nil
+	}
+	if o.out == "" {
+		return fmt.Errorf("%w: -o needs a directory", errUsage)
+	}
+	patterns := fs.Args()
+	if len(patterns) == 0 {
+		patterns = []string{"./..."}
+	}
+	_, err := generate(o, patterns, stdout, stderr)
+	return err
+}
+
+// runTest is simgen test: generate, then go test under the overlay.
+func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	o, rest, err := parseTestArgs(args)
+	if err != nil {
+		return err
+	}
+	patterns := testPackages(rest)
+	genPatterns := patterns
+	if len(genPatterns) == 0 {
+		genPatterns = []string{"./..."}
+	}
+	// Go test's output is what the user reads here; the summary would only
+	// push it down, and diagnostics still go to stderr.
+	overlay, err := generate(o, genPatterns, io.Discard, stderr)
+	if err != nil {
+		return err
+	}
+	tags := "sim"
+	if o.tags != "" {
+		tags += "," + o.tags
+	}
+	cmd := exec.Command("go", append([]string{"test", "-tags", tags, "-overlay", overlay}, rest...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitError(ee.ExitCode())
+	}
+	return err
+}
+
+// parseTestArgs takes simgen's own flags out of simgen test's arguments,
+// wherever they stand, and leaves the rest, in order, for go test. -o and
+// -tags are simgen's here (go test's -o and -tags would break the run).
+func parseTestArgs(args []string) (options, []string, error) {
+	o := options{out: ".simbuild"}
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-args" || a == "--args" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			name = ""
+		}
+		switch name {
+		case "o", "tags":
+			if !hasVal {
+				if i+1 == len(args) {
+					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
+				}
+				i++
+				val = args[i]
+			}
+			if name == "o" {
+				o.out = val
+			} else {
+				o.tags = val
+			}
+		case "strict":
+			o.strict = val == "" || val == "true"
+		case "overlay":
+			return o, nil, fmt.Errorf("%w: simgen test sets -overlay itself", errUsage)
+		case "h", "help":
+			return o, nil, flag.ErrHelp
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if o.out == "" {
+		return o, nil, fmt.Errorf("%w: -o needs a directory", errUsage)
+	}
+	return o, rest, nil
+}
+
+// goTestValueFlags are the go test and build flags that take a value as the
+// next argument, so that value is not taken for a package. A flag not
+// listed here is taken as boolean; write -flag=value for any other.
+var goTestValueFlags = map[string]bool{
+	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true,
+	"count": true, "coverprofile": true, "cpu": true, "cpuprofile": true,
+	"fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
+	"memprofile": true, "memprofilerate": true, "mutexprofile": true,
+	"mutexprofilefraction": true, "outputdir": true, "parallel": true, "run": true,
+	"skip": true, "shuffle": true, "timeout": true, "trace": true,
+	"C": true, "p": true, "covermode": true, "coverpkg": true, "asmflags": true,
+	"buildmode": true, "compiler": true, "gccgoflags": true, "gcflags": true,
+	"installsuffix": true, "ldflags": true, "mod": true, "modfile": true,
+	"pgo": true, "pkgdir": true, "toolexec": true, "exec": true, "vet": true,
+}
+
+// testPackages picks the package arguments out of go test's arguments.
+func testPackages(args []string) []string {
+	var pkgs []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "-args" || a == "--args" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			pkgs = append(pkgs, a)
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if goTestValueFlags[strings.TrimPrefix(name, "test.")] {
+			i++
+		}
+	}
+	return pkgs
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"simgen.dev/simgen"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"simgen": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar. The go command in them works
+// offline on the caches of the user running the tests.
+func TestScripts(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOCACHE", "GOPATH", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatalf("go env: %v", err)
+	}
+	goenv := strings.Fields(string(out))
+	if len(goenv) != 3 {
+		t.Fatalf("go env printed %q", out)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("HOME", os.Getenv("HOME"))
+			e.Setenv("GOCACHE", goenv[0])
+			e.Setenv("GOPATH", goenv[1])
+			e.Setenv("GOMODCACHE", goenv[2])
+			e.Setenv("GOFLAGS", "-mod=mod")
+			e.Setenv("GOWORK", "off")
+			e.Setenv("GOPROXY", "off")
+			e.Setenv("GOTOOLCHAIN", "local")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"status": cmdStatus,
+		},
+	})
+}
+
+// cmdStatus is `status N prog args...`: run prog and require exit status N,
+// which `! exec` cannot tell apart (usage errors must exit 2, failures 1).
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N prog [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("status: %v", err)
+	}
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		got = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+	}
+}
+
+func TestParseTestArgs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args     []string
+		out      string
+		tags     string
+		strict   bool
+		rest     []string
+		pkgs     []string
+		errMatch string
+	}{
+		{args: nil, out: ".simbuild"},
+		{
+			args: []string{"-o", "/tmp/x", "-run", "TestA", "-tags=foo,bar", "-v", "./bank", "-count", "3", "./other/..."},
+			out:  "/tmp/x", tags: "foo,bar",
+			rest: []string{"-run", "TestA", "-v", "./bank", "-count", "3", "./other/..."},
+			pkgs: []string{"./bank", "./other/..."},
+		},
+		{
+			args: []string{"--o=d", "-strict", "-test.run=X", "-timeout", "1m", "p", "-args", "-o", "q"},
+			out:  "d", strict: true,
+			rest: []string{"-test.run=X", "-timeout", "1m", "p", "-args", "-o", "q"},
+			pkgs: []string{"p"},
+		},
+		{args: []string{"-overlay", "x.json"}, errMatch: "sets -overlay itself"},
+		{args: []string{"-tags"}, errMatch: "flag needs an argument"},
+		{args: []string{"-o="}, errMatch: "-o needs a directory"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			o, rest, err := parseTestArgs(tc.args)
+			if tc.errMatch != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errMatch) || !errors.Is(err, errUsage) {
+					t.Fatalf("error = %v, want a usage error containing %q", err, tc.errMatch)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.out != tc.out || o.tags != tc.tags || o.strict != tc.strict {
+				t.Errorf("options = %+v", o)
+			}
+			if !reflect.DeepEqual(rest, tc.rest) {
+				t.Errorf("rest = %q, want %q", rest, tc.rest)
+			}
+			if pkgs := testPackages(rest); !reflect.DeepEqual(pkgs, tc.pkgs) {
+				t.Errorf("packages = %q, want %q", pkgs, tc.pkgs)
+			}
+		})
+	}
+}
+
+// TestUsageErrors checks the exit status of command lines that must fail
+// before anything is loaded.
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-nosuchflag"},
+		{"-o"},
+		{"-o", ""},
+		{"version", "extra"},
+		{"test", "-overlay=x"},
+		{"test", "-o"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, nil, &stdout, &stderr); code != 2 {
+			t.Errorf("simgen %q exited %d, want 2", args, code)
+		}
+		if !strings.Contains(stderr.String(), "usage: simgen") || stdout.Len() != 0 {
+			t.Errorf("simgen %q: stdout %q, stderr %q", args, stdout.String(), stderr.String())
+		}
+	}
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"test", "-h"}} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "Examples:") {
+			t.Errorf("simgen %q exited %d with %q", args, code, stdout.String())
+		}
+	}
+	var stdout bytes.Buffer
+	if code := run([]string{"-version"}, nil, &stdout, &stdout); code != 0 || stdout.String() != fmt.Sprintf("simgen %s\n", simgen.Version) {
+		t.Errorf("simgen -version exited %d with %q", code, stdout.String())
+	}
+}
