@@ -12,8 +12,8 @@
 //
 // Usage:
 //
-//	simgen [-o dir] [-tags list] [-v] [-strict] [packages]
-//	simgen test [-o dir] [-tags list] [-strict] [go test flags] [packages]
+//	simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
+//	simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
 //	simgen version
 //
 // The first form writes the shadow tree for the packages (default ./...).
@@ -35,6 +35,9 @@
 //
 // The flags are:
 //
+//	-C dir
+//		Change to dir before doing anything else, as go -C does. It must
+//		come first.
 //	-o dir
 //		Write the shadow tree to dir (default .simbuild). Simgen refuses a
 //		dir that is or contains the module root, and a non-empty dir that
@@ -80,8 +83,8 @@ import (
 )
 
 // usage is the short form printed on a usage error and at the top of -h.
-const usage = `usage: simgen [-o dir] [-tags list] [-v] [-strict] [packages]
-       simgen test [-o dir] [-tags list] [-strict] [go test flags] [packages]
+const usage = `usage: simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
+       simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
        simgen version
 `
 
@@ -120,8 +123,9 @@ func main() {
 
 // run is main with its process state passed in, returning the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var err error
+	args, err := chdir(args)
 	switch {
+	case err != nil:
 	case len(args) > 0 && args[0] == "version":
 		if len(args) > 1 {
 			err = fmt.Errorf("%w: simgen version takes no arguments", errUsage)
@@ -153,6 +157,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
+// chdir handles a leading -C dir, as the go command does: first, so that
+// every path after it, -o included, is taken relative to dir.
+func chdir(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return args, nil
+	}
+	var dir string
+	switch a := args[0]; {
+	case a == "-C" || a == "--C":
+		if len(args) < 2 {
+			return nil, fmt.Errorf("%w: flag needs an argument: -C", errUsage)
+		}
+		dir, args = args[1], args[2:]
+	case strings.HasPrefix(a, "-C=") || strings.HasPrefix(a, "--C="):
+		_, dir, _ = strings.Cut(a, "=")
+		args = args[1:]
+	default:
+		return args, nil
+	}
+	if dir == "" {
+		return nil, fmt.Errorf("%w: -C needs a directory", errUsage)
+	}
+	return args, os.Chdir(dir)
+}
+
 // options are the flags of both forms.
 type options struct {
 	out     string
@@ -167,6 +196,7 @@ type options struct {
 func newFlags(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("simgen", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	fs.String("C", "", "Change to `dir` before doing anything else, as go -C does. It must come first.")
 	fs.StringVar(&o.out, "o", ".simbuild", "Write the shadow tree to `dir`. Simgen refuses a dir that is or contains the module root, and a non-empty dir that an earlier run did not write.")
 	fs.StringVar(&o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`, as go build -tags does; sim is always set.")
 	fs.BoolVar(&o.verbose, "v", false, "Print the count of each rewritten construct and each file written.")
@@ -190,6 +220,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.Lookup("C").Value.String() != "" {
+		return fmt.Errorf("%w: -C must be the first flag", errUsage)
 	}
 	if o.version {
 		fmt.Fprintf(stdout, "simgen %s\n", simgen.Version)

@@ -138,6 +138,9 @@ func TestUsageErrors(t *testing.T) {
 		{"version", "extra"},
 		{"test", "-overlay=x"},
 		{"test", "-o"},
+		{"-C"},
+		{"-C="},
+		{"-v", "-C", "."},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(args, nil, &stdout, &stderr); code != 2 {
