@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -32,23 +33,44 @@ func TestScripts(t *testing.T) {
 	if len(goenv) != 3 {
 		t.Fatalf("go env printed %q", out)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:                 "testdata/script",
-		RequireExplicitExec: true,
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("HOME", os.Getenv("HOME"))
-			e.Setenv("GOCACHE", goenv[0])
-			e.Setenv("GOPATH", goenv[1])
-			e.Setenv("GOMODCACHE", goenv[2])
-			e.Setenv("GOFLAGS", "-mod=mod")
-			e.Setenv("GOWORK", "off")
-			e.Setenv("GOPROXY", "off")
-			e.Setenv("GOTOOLCHAIN", "local")
-			return nil
-		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"status": cmdStatus,
-		},
+	setenv := func(e *testscript.Env) {
+		e.Setenv("HOME", os.Getenv("HOME"))
+		e.Setenv("GOCACHE", goenv[0])
+		e.Setenv("GOPATH", goenv[1])
+		e.Setenv("GOMODCACHE", goenv[2])
+		e.Setenv("GOFLAGS", "-mod=mod")
+		e.Setenv("GOWORK", "off")
+		e.Setenv("GOPROXY", "off")
+		e.Setenv("GOTOOLCHAIN", "local")
+	}
+	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"status": cmdStatus,
+	}
+	t.Run("script", func(t *testing.T) {
+		testscript.Run(t, testscript.Params{
+			Dir:                 "testdata/script",
+			RequireExplicitExec: true,
+			Setup:               func(e *testscript.Env) error { setenv(e); return nil },
+			Cmds:                cmds,
+		})
+	})
+	// The scripts in testdata/example run on a copy of the module the
+	// README points at, so the README's promise is tested as written.
+	t.Run("example", func(t *testing.T) {
+		testscript.Run(t, testscript.Params{
+			Dir:                 "testdata/example",
+			RequireExplicitExec: true,
+			Setup: func(e *testscript.Env) error {
+				setenv(e)
+				for _, dst := range []string{filepath.Join(e.WorkDir, "bank"), filepath.Join(e.WorkDir, "orig")} {
+					if err := os.CopyFS(dst, os.DirFS("../../examples/bank")); err != nil {
+						return err
+					}
+				}
+				return nil
+			},
+			Cmds: cmds,
+		})
 	})
 }
 
