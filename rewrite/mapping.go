@@ -1,0 +1,125 @@
+package rewrite
+
+// The mapping table: which standard-library objects are replaced by which
+// objects of the runtime. Rules look objects up here by their package path
+// and name, never by the identifier text, so aliases and dot imports are
+// covered. Later issues (context, math/rand, crypto/rand) add rows.
+
+import (
+	"go/ast"
+	"go/types"
+	"slices"
+)
+
+const (
+	simrtPath     = "simgen.dev/simgen/simrt"
+	simatomicPath = "simgen.dev/simgen/simrt/simatomic"
+)
+
+// target is where a mapped object lives in the runtime.
+type target struct {
+	path string // import path of the runtime package
+	name string // exported name in that package
+}
+
+// anyName as the name of a key maps every exported object of the package to
+// the object of the same name in the target package.
+const anyName = "*"
+
+// mapping is keyed by package path and object name.
+var mapping = map[[2]string]target{
+	// time: the clock, sleeps, and everything that owns a timer. time.Time
+	// and time.Duration stay: they are plain values.
+	{"time", "Now"}:       {simrtPath, "Now"},
+	{"time", "Since"}:     {simrtPath, "Since"},
+	{"time", "Until"}:     {simrtPath, "Until"},
+	{"time", "Sleep"}:     {simrtPath, "Sleep"},
+	{"time", "After"}:     {simrtPath, "After"},
+	{"time", "AfterFunc"}: {simrtPath, "AfterFunc"},
+	{"time", "Tick"}:      {simrtPath, "Tick"},
+	{"time", "NewTimer"}:  {simrtPath, "NewTimer"},
+	{"time", "NewTicker"}: {simrtPath, "NewTicker"},
+	{"time", "Timer"}:     {simrtPath, "Timer"},
+	{"time", "Ticker"}:    {simrtPath, "Ticker"},
+
+	// sync: everything but Locker, which is an interface the runtime's
+	// types satisfy as they are.
+	{"sync", "Mutex"}:      {simrtPath, "Mutex"},
+	{"sync", "RWMutex"}:    {simrtPath, "RWMutex"},
+	{"sync", "WaitGroup"}:  {simrtPath, "WaitGroup"},
+	{"sync", "Once"}:       {simrtPath, "Once"},
+	{"sync", "Cond"}:       {simrtPath, "Cond"},
+	{"sync", "NewCond"}:    {simrtPath, "NewCond"},
+	{"sync", "Map"}:        {simrtPath, "Map"},
+	{"sync", "Pool"}:       {simrtPath, "Pool"},
+	{"sync", "OnceFunc"}:   {simrtPath, "OnceFunc"},
+	{"sync", "OnceValue"}:  {simrtPath, "OnceValue"},
+	{"sync", "OnceValues"}: {simrtPath, "OnceValues"},
+
+	// sync/atomic: every operation is a scheduling point, so all of it.
+	{"sync/atomic", anyName}: {simatomicPath, anyName},
+
+	// runtime: only what touches goroutines.
+	{"runtime", "Gosched"}:        {simrtPath, "Gosched"},
+	{"runtime", "NumGoroutine"}:   {simrtPath, "NumGoroutine"},
+	{"runtime", "Goexit"}:         {simrtPath, "Goexit"},
+	{"runtime", "LockOSThread"}:   {simrtPath, "LockOSThread"},
+	{"runtime", "UnlockOSThread"}: {simrtPath, "UnlockOSThread"},
+}
+
+// lookup returns the runtime object that replaces pkgPath.name.
+func lookup(pkgPath, name string) (target, bool) {
+	if t, ok := mapping[[2]string{pkgPath, name}]; ok {
+		return t, true
+	}
+	if t, ok := mapping[[2]string{pkgPath, anyName}]; ok && isExported(name) {
+		return target{t.path, name}, true
+	}
+	return target{}, false
+}
+
+func isExported(name string) bool {
+	return name != "" && name[0] >= 'A' && name[0] <= 'Z'
+}
+
+// mappedRef rewrites a reference to a mapped object of one of pkgs: a
+// qualified identifier (time.Sleep) or a dot-imported one (Sleep). It
+// records the qualifier it drops, so an import left without uses becomes a
+// blank import.
+func (r *fileRewriter) mappedRef(n ast.Node, pkgs ...string) (string, bool) {
+	var id *ast.Ident
+	var qual *ast.Ident
+	switch n := n.(type) {
+	case *ast.SelectorExpr:
+		x, ok := n.X.(*ast.Ident)
+		if !ok {
+			return "", false
+		}
+		if _, ok := r.info.Uses[x].(*types.PkgName); !ok {
+			return "", false
+		}
+		id, qual = n.Sel, x
+	case *ast.Ident:
+		if r.sels[n] {
+			return "", false
+		}
+		id = n
+	default:
+		return "", false
+	}
+	obj := r.info.Uses[id]
+	if obj == nil || obj.Pkg() == nil || obj.Parent() != obj.Pkg().Scope() || !slices.Contains(pkgs, obj.Pkg().Path()) {
+		return "", false
+	}
+	tg, ok := lookup(obj.Pkg().Path(), obj.Name())
+	if !ok {
+		return "", false
+	}
+	if qual != nil {
+		r.dropped[qual] = true
+	} else {
+		r.droppedDot[obj.Pkg().Path()]++
+	}
+	r.count(obj.Pkg().Path() + "." + obj.Name())
+	return r.pkgName(tg.path) + "." + tg.name, true
+}

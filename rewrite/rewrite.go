@@ -1,0 +1,189 @@
+// Package rewrite loads a Go module with full type information and rewrites
+// its concurrency primitives into calls of the deterministic runtime simrt.
+//
+// Run loads the packages (with their tests, under the sim build tag), and
+// rewrites each source file of the main module once: go statements,
+// channels and their operations, select, time, sync, sync/atomic and the
+// goroutine functions of runtime, and the test, benchmark, example, fuzz and
+// main entry points. Each rule lives in a file rule_*.go that opens with a
+// before/after example; docs/design.md holds the contract with simrt.
+//
+// Rewriting splices text: every output line is the same line of the input,
+// behind a four-line header that ends in a //line directive, so positions in
+// compile errors, panics and test failures name the original source.
+package rewrite
+
+import (
+	"cmp"
+	"fmt"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// runner is the state of one Run shared by its files.
+type runner struct {
+	cfg       Config
+	module    Module
+	rewritten map[string]bool // package paths whose code is rewritten
+}
+
+// Run loads cfg.Patterns and rewrites the files of the main module. When a
+// package has syntax or type errors, Result.Diags holds them and Result.Files
+// is empty. The error is for failures to run the go command or to read files.
+func Run(cfg Config) (*Result, error) {
+	res, _, err := run(cfg)
+	return res, err
+}
+
+// run is Run, also returning, per output file, the line ranges that rules
+// replaced (for tests).
+func run(cfg Config) (*Result, map[string][][2]int, error) {
+	patterns := cfg.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	tags := append([]string{"sim"}, cfg.Tags...)
+	pcfg := &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
+			packages.NeedTypesInfo | packages.NeedModule | packages.NeedImports,
+		Dir:        cfg.Dir,
+		Env:        cfg.Env,
+		Tests:      true,
+		BuildFlags: []string{"-tags=" + strings.Join(tags, ",")},
+	}
+	logf(cfg, "loading %s", strings.Join(patterns, " "))
+	pkgs, err := packages.Load(pcfg, patterns...)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &Result{Counts: map[string]int{}}
+	if errs := loadErrors(pkgs); len(errs) > 0 {
+		res.Diags = errs
+		sortDiags(res.Diags)
+		return res, nil, nil
+	}
+
+	r := &runner{cfg: cfg, rewritten: map[string]bool{}}
+	var mine []*packages.Package
+	for _, p := range pkgs {
+		if p.Module == nil || !p.Module.Main || strings.HasSuffix(p.PkgPath, ".test") {
+			continue
+		}
+		if r.module.Path == "" {
+			r.module = Module{Path: p.Module.Path, Dir: p.Module.Dir, GoMod: p.Module.GoMod, GoVersion: p.Module.GoVersion}
+		}
+		r.rewritten[p.PkgPath] = true
+		mine = append(mine, p)
+	}
+	if r.module.Path == "" {
+		return nil, nil, fmt.Errorf("no package of %s is in a main module (is there a go.mod?)", strings.Join(patterns, " "))
+	}
+	res.Module = r.module
+	// A file appears in p and in p [p.test]; the test variant sees the
+	// most (its _test.go files are type-checked with it), so it goes first.
+	slices.SortStableFunc(mine, func(a, b *packages.Package) int {
+		return cmp.Or(cmp.Compare(variantRank(a), variantRank(b)), cmp.Compare(a.ID, b.ID))
+	})
+	done := map[string]bool{}
+	touched := map[string][][2]int{}
+	modDir := r.module.Dir + string(filepath.Separator)
+	for _, p := range mine {
+		for _, f := range p.Syntax {
+			path := p.Fset.File(f.Pos()).Name()
+			if done[path] || !strings.HasPrefix(path, modDir) {
+				continue
+			}
+			done[path] = true
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return nil, nil, err
+			}
+			fr := newFileRewriter(r, p, f, src)
+			out := fr.rewriteFile()
+			res.Diags = append(res.Diags, fr.diags...)
+			if out == nil {
+				continue
+			}
+			logf(cfg, "rewrote %s", path)
+			for k, v := range fr.counts {
+				res.Counts[k] += v
+			}
+			res.Files = append(res.Files, File{Orig: path, Content: out})
+			touched[path] = fr.touched
+		}
+	}
+	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
+	sortDiags(res.Diags)
+	return res, touched, nil
+}
+
+func variantRank(p *packages.Package) int {
+	if strings.Contains(p.ID, " [") {
+		return 0
+	}
+	return 1
+}
+
+func logf(cfg Config, format string, args ...any) {
+	if cfg.Logf != nil {
+		cfg.Logf(format, args...)
+	}
+}
+
+// loadErrors collects the errors of the loaded packages and their
+// dependencies, each once.
+func loadErrors(pkgs []*packages.Package) []Diagnostic {
+	var diags []Diagnostic
+	seen := map[string]bool{}
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		for _, e := range p.Errors {
+			key := e.Pos + "\x00" + e.Msg
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			diags = append(diags, Diagnostic{Pos: parsePos(e.Pos), Severity: Error, Msg: e.Msg})
+		}
+	})
+	return diags
+}
+
+// parsePos parses "file:line:col" (or "file:line", or "file").
+func parsePos(s string) token.Position {
+	var pos token.Position
+	rest := s
+	nums := []*int{&pos.Column, &pos.Line}
+	if strings.Count(s, ":") == 1 {
+		nums = nums[1:]
+	}
+	for _, n := range nums {
+		i := strings.LastIndexByte(rest, ':')
+		if i < 0 {
+			break
+		}
+		v, err := strconv.Atoi(rest[i+1:])
+		if err != nil {
+			break
+		}
+		*n = v
+		rest = rest[:i]
+	}
+	pos.Filename = rest
+	return pos
+}
+
+func sortDiags(ds []Diagnostic) {
+	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(
+			strings.Compare(a.Pos.Filename, b.Pos.Filename),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Column, b.Pos.Column),
+			strings.Compare(a.Msg, b.Msg))
+	})
+}

@@ -1,0 +1,16 @@
+package rewrite
+
+// Rule: the goroutine functions of package runtime.
+//
+//	runtime.Gosched()          simrt.Gosched()
+//	n := runtime.NumGoroutine() ->  n := simrt.NumGoroutine()
+//	runtime.Goexit()           simrt.Goexit()
+//
+// Everything else in runtime (GC, Caller, GOMAXPROCS, ...) is about the real
+// process and stays.
+
+import "go/ast"
+
+func (r *fileRewriter) ruleRuntime(n ast.Node) (string, bool) {
+	return r.mappedRef(n, "runtime")
+}
