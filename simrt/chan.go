@@ -1,0 +1,349 @@
+package simrt
+
+// This file implements channels with Go's semantics (runtime/chan.go is the
+// model): unbuffered rendezvous, buffered FIFO, close, nil channels, and the
+// runtime's exact panic texts.
+//
+// Invariants:
+//   - A channel with waiting receivers has an empty buffer; a channel with
+//     waiting senders has a full buffer (or none). Both queues are never
+//     non-empty at once.
+//   - Waiters are served first in, first out, as in Go.
+//   - A waiter is in at most one queue, and is removed from every queue of
+//     its select when any case of that select fires (eager removal, so a
+//     select in a loop never piles up stale waiters).
+//   - Every operation is a scheduling point before it takes effect; the
+//     effect itself is atomic.
+
+// Chan is a simulated channel. Rewritten code uses *Chan[T] for chan T,
+// <-chan T and chan<- T alike; a nil *Chan[T] is a nil channel.
+type Chan[T any] struct {
+	buf    []T // ring buffer, len(buf) is the capacity
+	head   int // index of the oldest element
+	count  int // elements in buf
+	closed bool
+	timer  bool // a timer's channel: len and cap report 0, as in Go 1.23+
+	recvq  waitq[T]
+	sendq  waitq[T]
+	native *nativeChan[T] // set for a channel made outside the simulation
+}
+
+// waiter is a goroutine blocked on one channel operation, possibly one case
+// of a select.
+type waiter[T any] struct {
+	g          *g
+	c          *Chan[T]
+	sel        *selWait // nil for a plain send or receive
+	idx        int      // case index within sel
+	val        T        // value to send, or the value received
+	ok         bool     // receive: a value arrived; send: it was taken
+	done       bool     // completed by another goroutine
+	prev, next *waiter[T]
+	queued     bool
+	send       bool // in c.sendq rather than c.recvq
+}
+
+func (x *waiter[T]) dequeue() {
+	if x.send {
+		x.c.sendq.remove(x)
+	} else {
+		x.c.recvq.remove(x)
+	}
+}
+
+type waitq[T any] struct {
+	first, last *waiter[T]
+}
+
+func (q *waitq[T]) push(x *waiter[T]) {
+	x.next = nil
+	x.prev = q.last
+	if q.last == nil {
+		q.first = x
+	} else {
+		q.last.next = x
+	}
+	q.last = x
+	x.queued = true
+}
+
+func (q *waitq[T]) remove(x *waiter[T]) {
+	if !x.queued {
+		return
+	}
+	if x.prev == nil {
+		q.first = x.next
+	} else {
+		x.prev.next = x.next
+	}
+	if x.next == nil {
+		q.last = x.prev
+	} else {
+		x.next.prev = x.prev
+	}
+	x.prev, x.next, x.queued = nil, nil, false
+}
+
+func (q *waitq[T]) pop() *waiter[T] {
+	x := q.first
+	if x != nil {
+		q.remove(x)
+	}
+	return x
+}
+
+// plainError is a runtime error with Go's own text ("send on closed
+// channel"), so that recover() sees what native code would see.
+type plainError string
+
+func (e plainError) Error() string { return string(e) }
+
+// RuntimeError marks plainError as a runtime.Error.
+func (plainError) RuntimeError() {}
+
+// MakeChan is make(chan T, size).
+func MakeChan[T any](size int) *Chan[T] {
+	if size < 0 {
+		panic(plainError("makechan: size out of range"))
+	}
+	c := &Chan[T]{}
+	if size > 0 {
+		c.buf = make([]T, size)
+	}
+	return c
+}
+
+// wake completes a waiter: the goroutine becomes runnable and, if it was in
+// a select, its other cases are withdrawn.
+func wake(x *g, sel *selWait, idx int) {
+	if sel != nil {
+		sel.fired = idx
+		sel.withdraw(idx)
+	}
+	x.w.ready(x)
+}
+
+// Send is ch <- v.
+func Send[T any](c *Chan[T], v T) {
+	w := cw
+	if w == nil {
+		sendOutside(c, v)
+		return
+	}
+	w.point()
+	if c == nil {
+		blockForever(w, "chan send (nil chan)")
+	}
+	if c.native != nil {
+		w.selectAfterPoint(false, []Case{OnSend(c, v)})
+		return
+	}
+	if c.closed {
+		panic(plainError("send on closed channel"))
+	}
+	if c.trySend(w, v) {
+		return
+	}
+	me := cur
+	wt := &waiter[T]{g: me, c: c, val: v, send: true}
+	c.sendq.push(wt)
+	me.wchan = wt
+	w.block("chan send")
+	me.wchan = nil
+	if !wt.ok {
+		panic(plainError("send on closed channel"))
+	}
+}
+
+// trySend performs a send that does not block, if one is possible now. The
+// caller has checked that c is open.
+func (c *Chan[T]) trySend(w *world, v T) bool {
+	if r := c.recvq.pop(); r != nil {
+		r.val = v
+		r.ok = true
+		r.done = true
+		wake(r.g, r.sel, r.idx)
+		return true
+	}
+	if c.count < len(c.buf) {
+		i := c.head + c.count
+		if i >= len(c.buf) {
+			i -= len(c.buf)
+		}
+		c.buf[i] = v
+		c.count++
+		return true
+	}
+	return false
+}
+
+// Recv is <-ch.
+func Recv[T any](c *Chan[T]) T {
+	v, _ := Recv2(c)
+	return v
+}
+
+// Recv2 is v, ok := <-ch.
+func Recv2[T any](c *Chan[T]) (T, bool) {
+	w := cw
+	if w == nil {
+		return recvOutside(c)
+	}
+	w.point()
+	if c == nil {
+		blockForever(w, "chan receive (nil chan)")
+	}
+	if c.native != nil {
+		r := OnRecv(c)
+		w.selectAfterPoint(false, []Case{r})
+		return r.V, r.OK
+	}
+	if v, ok, done := c.tryRecv(w); done {
+		return v, ok
+	}
+	me := cur
+	wt := &waiter[T]{g: me, c: c}
+	c.recvq.push(wt)
+	me.wchan = wt
+	w.block("chan receive")
+	me.wchan = nil
+	return wt.val, wt.ok
+}
+
+// tryRecv performs a receive that does not block, if one is possible now.
+func (c *Chan[T]) tryRecv(w *world) (v T, ok, done bool) {
+	if s := c.sendq.pop(); s != nil {
+		if len(c.buf) == 0 {
+			v = s.val
+		} else {
+			// Full buffer: take the oldest, the sender's value goes last.
+			v = c.buf[c.head]
+			c.buf[c.head] = s.val
+			c.head++
+			if c.head == len(c.buf) {
+				c.head = 0
+			}
+		}
+		s.ok = true
+		s.done = true
+		wake(s.g, s.sel, s.idx)
+		return v, true, true
+	}
+	if c.count > 0 {
+		var zero T
+		v = c.buf[c.head]
+		c.buf[c.head] = zero
+		c.head++
+		if c.head == len(c.buf) {
+			c.head = 0
+		}
+		c.count--
+		return v, true, true
+	}
+	if c.closed {
+		return v, false, true
+	}
+	return v, false, false
+}
+
+// Close is close(ch).
+func Close[T any](c *Chan[T]) {
+	if c == nil {
+		panic(plainError("close of nil channel"))
+	}
+	w := cw
+	if w != nil {
+		w.point()
+	}
+	if c.native != nil {
+		c.native.close()
+		return
+	}
+	if c.closed {
+		panic(plainError("close of closed channel"))
+	}
+	c.closed = true
+	// Receivers get the zero value and ok == false; senders wake up to panic.
+	for r := c.recvq.pop(); r != nil; r = c.recvq.pop() {
+		var zero T
+		r.val = zero
+		r.ok = false
+		r.done = true
+		wake(r.g, r.sel, r.idx)
+	}
+	for s := c.sendq.pop(); s != nil; s = c.sendq.pop() {
+		s.ok = false
+		s.done = true
+		wake(s.g, s.sel, s.idx)
+	}
+}
+
+// Len is len(ch).
+func Len[T any](c *Chan[T]) int {
+	if c == nil || c.timer {
+		return 0
+	}
+	if c.native != nil {
+		return c.native.len()
+	}
+	return c.count
+}
+
+// Cap is cap(ch).
+func Cap[T any](c *Chan[T]) int {
+	if c == nil || c.timer {
+		return 0
+	}
+	if c.native != nil {
+		return c.native.cap()
+	}
+	return len(c.buf)
+}
+
+// blockForever parks the running goroutine for good (nil channels, empty
+// select). It returns only by unwinding.
+func blockForever(w *world, reason string) {
+	for {
+		w.block(reason)
+	}
+}
+
+// sendOutside and recvOutside serve channel operations made outside any
+// simulation, such as from package initialization: they succeed when they
+// need not block, and otherwise panic with an explanation, since nothing
+// could ever wake them.
+func sendOutside[T any](c *Chan[T], v T) {
+	switch {
+	case c == nil:
+		panic(outsideError("send on a nil channel blocks forever"))
+	case c.native != nil:
+		c.native.ch <- v
+	case c.closed:
+		panic(plainError("send on closed channel"))
+	case c.count < len(c.buf):
+		c.trySend(nil, v)
+	default:
+		panic(outsideError("a channel send that must wait"))
+	}
+}
+
+func recvOutside[T any](c *Chan[T]) (T, bool) {
+	switch {
+	case c == nil:
+		panic(outsideError("receive from a nil channel blocks forever"))
+	case c.native != nil:
+		v, ok := <-c.native.ch
+		return v, ok
+	case c.count > 0 || c.closed:
+		v, ok, _ := c.tryRecv(nil)
+		return v, ok
+	}
+	panic(outsideError("a channel receive that must wait"))
+}
+
+// outsideError explains a blocking operation made outside any simulation.
+type outsideError string
+
+func (e outsideError) Error() string {
+	return "simrt: " + string(e) + " outside a simulation (package init, TestMain, or a goroutine simgen did not start); run it from a test, benchmark, example or main"
+}

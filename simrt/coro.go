@@ -1,0 +1,133 @@
+package simrt
+
+// This file carries simulated goroutines on coroutines (iter.Pull, which
+// switches goroutines with the runtime's coroutine switch rather than the
+// Go scheduler: about 30 ns a switch here, against about 120 ns for a
+// channel handoff).
+//
+// The real goroutine carrying the root (the test's own goroutine) is the
+// driver: every other simulated goroutine runs on a worker coroutine that
+// the driver resumes with next() and that hands control back with yield,
+// naming the goroutine the strategy chose to run next. A switch between the
+// root and another goroutine is one coroutine switch; between two others, it
+// is two (through the driver).
+//
+// Invariants:
+//   - Only the driver calls a worker's next; only the worker itself calls
+//     its yield. So exactly one goroutine of the simulation runs at a time.
+//   - A worker is idle (in the idle pool, carrying no g), carrying a g, or
+//     dead (its g ended by runtime.Goexit; it is parked inside a deferred
+//     call until teardown stops it).
+//   - cur is set by whoever transfers control, before the transfer.
+
+import (
+	"iter"
+	"runtime"
+)
+
+// worker is a coroutine that carries simulated goroutines one after another.
+type worker struct {
+	next  func() (*g, bool)
+	stop  func()
+	yield func(*g) bool
+	g     *g    // the g it carries, nil when idle
+	goid  int64 // the real goroutine's id, for stack reports
+	dead  bool  // its g ended by Goexit; stop it at teardown
+	root  bool  // the driver itself, not a coroutine
+}
+
+// handoff is the next goroutine chosen by a worker whose coroutine ended
+// (next reported false), so it could not yield its choice.
+var handoff *g
+
+func newWorker() *worker {
+	wk := &worker{}
+	wk.next, wk.stop = iter.Pull(func(yield func(*g) bool) {
+		wk.yield = yield
+		wk.goid = curGoid()
+		wk.loop()
+	})
+	return wk
+}
+
+// loop runs on the worker coroutine: carry the g in cur, then park idle and
+// carry the next one.
+func (wk *worker) loop() {
+	for {
+		x := cur
+		w := x.w
+		x.started = true
+		wk.runG(x) // returns only after a normal return or a recovered panic
+		w.exit(x)
+		next := w.pickAfterExit()
+		wk.g = nil
+		if len(idle) >= maxIdle {
+			handoff = next
+			return // the coroutine ends; the driver reads handoff
+		}
+		idle = append(idle, wk)
+		if !wk.yield(next) {
+			return // stopped while idle
+		}
+	}
+}
+
+// runG runs x.fn. A panic is recovered and fails the world; a Goexit ends
+// the g, and the worker then parks for good inside the deferred call.
+func (wk *worker) runG(x *g) {
+	completed := false
+	defer func() {
+		if completed {
+			return
+		}
+		if r := recover(); r != nil {
+			x.w.panicked(x, r)
+			return
+		}
+		// runtime.Goexit (t.FailNow in a goroutine, a user Goexit, or
+		// teardown): the deferred calls have run.
+		w := x.w
+		wk.dead = true
+		w.dead = append(w.dead, wk)
+		w.exit(x)
+		if w.tearing {
+			return
+		}
+		next := w.pickAfterExit()
+		wk.yield(next) // returns false at teardown; the Goexit then goes on
+	}()
+	x.fn()
+	completed = true
+}
+
+// transfer hands control from the running goroutine me to next and returns
+// when me runs again.
+func (w *world) transfer(me, next *g) {
+	next.status = gRunning
+	w.progress.Add(1)
+	if me.wk.root {
+		w.drive(next)
+		return
+	}
+	cur = next
+	if !me.wk.yield(next) {
+		// The driver stopped this worker: the world is being torn down.
+		runtime.Goexit()
+	}
+}
+
+// drive runs on the root's goroutine: it resumes workers until one of them
+// chooses the root.
+func (w *world) drive(next *g) {
+	root := w.root
+	for next != root {
+		cur = next
+		n, ok := next.wk.next()
+		if !ok {
+			n = handoff
+			handoff = nil
+		}
+		next = n
+	}
+	cur = root
+}

@@ -1,0 +1,166 @@
+package simrt
+
+// This file records the decision stream of a world: every goroutine picked,
+// select case taken, timer order and clock jump. Its running hash is the
+// world's fingerprint; SIM_CHECK_DETERMINISM compares two runs of one seed
+// step by step, and failure reports show the last decisions.
+//
+// Invariants: decisions are recorded in the order they are made, by the
+// running goroutine only; the hash depends only on (kind, value, choices)
+// of each decision, never on addresses or wall time.
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+)
+
+type evKind uint8
+
+const (
+	evPick evKind = iota + 1
+	evSelect
+	evClock
+	evTimer
+	evExit
+	evSpawn
+	evNativeWait
+	evRand
+)
+
+func (k evKind) String() string {
+	switch k {
+	case evPick:
+		return "run"
+	case evSelect:
+		return "select case"
+	case evClock:
+		return "clock"
+	case evTimer:
+		return "timer"
+	case evExit:
+		return "exit"
+	case evSpawn:
+		return "spawn"
+	case evNativeWait:
+		return "native wait"
+	case evRand:
+		return "random"
+	}
+	return "?"
+}
+
+// step is one recorded decision, kept when a log is requested.
+type step struct {
+	kind  evKind
+	val   int
+	n     int // number of choices
+	g     int // goroutine running when the decision was made
+	pc    uintptr
+	hash  uint64
+	vtime int64
+}
+
+type decisions struct {
+	w     *world
+	n     int64
+	hash  uint64
+	log   []step // every step, when keep is set (determinism check)
+	keep  bool
+	ring  [64]step // the last decisions, for failure reports
+	rings int
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func (d *decisions) init(w *world) {
+	d.w = w
+	d.hash = fnvOffset
+}
+
+func (d *decisions) mix(x uint64) {
+	for i := 0; i < 8; i++ {
+		d.hash ^= x & 0xff
+		d.hash *= fnvPrime
+		x >>= 8
+	}
+}
+
+func (d *decisions) record(k evKind, val, n int) {
+	d.n++
+	d.mix(uint64(k))
+	d.mix(uint64(int64(val)))
+	d.mix(uint64(n))
+	s := step{kind: k, val: val, n: n, hash: d.hash, vtime: d.w.now - epochNanos}
+	if cur != nil {
+		s.g = cur.id
+	}
+	if d.keep {
+		s.pc = userPC()
+		d.log = append(d.log, s)
+	}
+	d.ring[d.rings%len(d.ring)] = s
+	d.rings++
+	if t := d.w.trace; t != nil {
+		t(d.format(int(d.n), s))
+	}
+}
+
+func (d *decisions) pick(id, n int)         { d.record(evPick, id, n) }
+func (d *decisions) event(k evKind, val int) { d.record(k, val, 0) }
+
+func (d *decisions) format(i int, s step) string {
+	pos := ""
+	if s.pc != 0 {
+		pos = " at " + pcString(s.pc)
+	}
+	v := fmt.Sprint(s.val)
+	switch s.kind {
+	case evPick:
+		v = fmt.Sprintf("goroutine %d (of %d runnable)", s.val, s.n)
+	case evClock:
+		v = "+" + fmtDuration(int64(s.val))
+	}
+	return fmt.Sprintf("step %d  +%s  g%d  %s %s%s", i, fmtDuration(s.vtime), s.g, s.kind, v, pos)
+}
+
+// recent formats the last decisions, oldest first.
+func (d *decisions) recent(max int) string {
+	var b strings.Builder
+	n := min(d.rings, len(d.ring), max)
+	for i := d.rings - n; i < d.rings; i++ {
+		b.WriteString("\t" + d.format(int(d.n)-(d.rings-1-i), d.ring[i%len(d.ring)]) + "\n")
+	}
+	return b.String()
+}
+
+// userPC returns the program counter of the innermost caller outside simrt.
+func userPC() uintptr {
+	var pcs [32]uintptr
+	n := runtime.Callers(3, pcs[:])
+	frames := runtime.CallersFrames(pcs[:n])
+	for {
+		f, more := frames.Next()
+		if !isRuntimeFrame(f.Function) {
+			return f.PC
+		}
+		if !more {
+			return 0
+		}
+	}
+}
+
+func pcString(pc uintptr) string {
+	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	if f.File == "" {
+		return "?"
+	}
+	return fmt.Sprintf("%s:%d", f.File, f.Line)
+}
+
+func fmtDuration(ns int64) string {
+	return fmt.Sprint(timeDuration(ns))
+}

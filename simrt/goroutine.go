@@ -1,0 +1,70 @@
+package simrt
+
+// This file is the API for go statements and package runtime's scheduling
+// functions.
+//
+// Invariants: a goroutine started outside any simulation (package init, a
+// package variable's initializer, TestMain) is held in pendingGo and starts
+// in the next world, as a child of its root, before the root's body runs.
+
+import (
+	"runtime"
+)
+
+type pending struct {
+	fn func()
+	pc uintptr
+}
+
+// pendingGo holds goroutines started outside any simulation.
+var pendingGo []pending
+
+// Go starts fn as a simulated goroutine: the target of a rewritten go
+// statement. The generated code has already evaluated the function value and
+// its arguments, as a go statement does.
+func Go(fn func()) {
+	var pc [1]uintptr
+	runtime.Callers(2, pc[:])
+	w := cw
+	if w == nil {
+		pendingGo = append(pendingGo, pending{fn, pc[0]})
+		return
+	}
+	if w.failure != nil || w.tearing {
+		return // the world is stopping; nothing new starts
+	}
+	x := w.spawn(fn, pc[0])
+	w.dec.event(evSpawn, x.id)
+	w.point()
+}
+
+// Gosched is runtime.Gosched: a scheduling point.
+func Gosched() {
+	if w := cw; w != nil {
+		w.point()
+		return
+	}
+	runtime.Gosched()
+}
+
+// NumGoroutine is runtime.NumGoroutine: the number of live simulated
+// goroutines, the root included.
+func NumGoroutine() int {
+	if w := cw; w != nil {
+		return len(w.all)
+	}
+	return runtime.NumGoroutine()
+}
+
+// Goexit is runtime.Goexit: it runs the goroutine's deferred calls and ends
+// it, leaving the others running.
+func Goexit() {
+	runtime.Goexit()
+}
+
+// LockOSThread is runtime.LockOSThread. Simulated goroutines share threads
+// by design, so it does nothing.
+func LockOSThread() {}
+
+// UnlockOSThread is runtime.UnlockOSThread; it does nothing.
+func UnlockOSThread() {}

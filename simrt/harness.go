@@ -1,0 +1,496 @@
+package simrt
+
+// This file is the harness: the entry points that rewritten tests,
+// benchmarks, examples and main call, and the SIM_* environment contract.
+//
+//	SIM_SEED=N              run seed N (unset: a fresh seed, printed on failure)
+//	SIM_SEEDS=K             run each test under K seeds, N, N+1, ..., stopping
+//	                        at the first failure
+//	SIM_STRATEGY=S          random (default), pct, pct:D, pct:D:K
+//	SIM_CHECK_DETERMINISM=1 run each seed twice and compare decision streams
+//	SIM_LEAKS=fail          fail a test that ends with goroutines still alive
+//	SIM_TRACE=1             print every scheduling decision to stderr
+//	SIM_WATCHDOG=D          wall-clock limit for a goroutine that does not
+//	                        yield (default 5s)
+//
+// Invariants:
+//   - A test's body runs as the root goroutine of a fresh world per seed, on
+//     the test's own goroutine, so t.FailNow, t.Skip and friends work as in
+//     a native test; worlds never run concurrently (worldMu).
+//   - Every failure (deadlock, panic, nondeterminism, t.Error) prints a
+//     replay line with SIM_SEED=<n> and the test's -run pattern.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type config struct {
+	seed      uint64
+	seedSet   bool
+	seeds     int
+	check     bool
+	leaksFail bool
+	stratName string
+	strategy  func() strategy
+	trace     bool
+	watchdog  time.Duration
+	err       error
+}
+
+var (
+	cfgOnce sync.Once
+	cfg     config
+)
+
+func loadConfig() *config {
+	cfgOnce.Do(func() { cfg = parseConfig(os.Getenv) })
+	return &cfg
+}
+
+func parseConfig(getenv func(string) string) config {
+	c := config{seeds: 1, watchdog: 5 * time.Second}
+	fail := func(format string, args ...any) {
+		if c.err == nil {
+			c.err = fmt.Errorf(format, args...)
+		}
+	}
+	if s := getenv("SIM_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			fail("SIM_SEED=%q: want a non-negative integer", s)
+		}
+		c.seed, c.seedSet = n, true
+	}
+	if s := getenv("SIM_SEEDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			fail("SIM_SEEDS=%q: want a positive integer", s)
+		} else {
+			c.seeds = n
+		}
+	}
+	c.stratName = getenv("SIM_STRATEGY")
+	st, err := parseStrategy(c.stratName)
+	if err != nil {
+		fail("%v", err)
+		st, _ = parseStrategy("")
+	}
+	c.strategy = st
+	c.check = truthy(getenv("SIM_CHECK_DETERMINISM"))
+	switch s := getenv("SIM_LEAKS"); s {
+	case "", "report":
+	case "fail":
+		c.leaksFail = true
+	default:
+		fail("SIM_LEAKS=%q: want report or fail", s)
+	}
+	c.trace = truthy(getenv("SIM_TRACE"))
+	if s := getenv("SIM_WATCHDOG"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			fail("SIM_WATCHDOG=%q: want a positive duration such as 10s", s)
+		} else {
+			c.watchdog = d
+		}
+	}
+	return c
+}
+
+func truthy(s string) bool {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// firstSeed is SIM_SEED, or a fresh random seed.
+func (c *config) firstSeed() uint64 {
+	if c.seedSet {
+		return c.seed
+	}
+	return uint64(rand.Uint32())
+}
+
+// session runs one test (or benchmark) under one or more seeds.
+type session struct {
+	t      tbLike
+	name   string // top-level test name, for -run
+	c      *config
+	w      *world // the current or last world
+	seed   uint64
+	logged bool // w.failure was reported
+}
+
+// Test runs a test body under the simulation: once per seed, each time as
+// the root goroutine of a fresh world. Rewritten tests call it.
+func Test(t *testing.T, body func(t *testing.T)) {
+	t.Helper()
+	s := &session{t: t, name: t.Name(), c: loadConfig()}
+	if s.c.err != nil {
+		t.Fatalf("simrt: %v", s.c.err)
+	}
+	defer func() {
+		t.Helper()
+		s.done()
+	}()
+	first := s.c.firstSeed()
+	for i := 0; i < s.c.seeds; i++ {
+		s.seed = first + uint64(i)
+		w := s.runOnce(s.seed, s.c.check, func() { body(t) })
+		if w.failure != nil || t.Failed() {
+			return
+		}
+		if s.c.check {
+			w2 := s.runOnce(s.seed, true, func() { body(t) })
+			if w2.failure != nil || t.Failed() {
+				return
+			}
+			if d := compareRuns(w, w2); d != "" {
+				t.Errorf("%s", d)
+				return
+			}
+		}
+	}
+}
+
+// Benchmark runs a benchmark body as the root of a world (seed SIM_SEED,
+// or 1), once per call the testing package makes with a new b.N.
+func Benchmark(b *testing.B, body func(b *testing.B)) {
+	b.Helper()
+	s := &session{t: b, name: b.Name(), c: loadConfig()}
+	if s.c.err != nil {
+		b.Fatalf("simrt: %v", s.c.err)
+	}
+	defer func() {
+		b.Helper()
+		s.done()
+	}()
+	s.seed = 1
+	if s.c.seedSet {
+		s.seed = s.c.seed
+	}
+	s.runOnce(s.seed, false, func() { body(b) })
+}
+
+// Main runs a program's main function (or an example's body) as the root of
+// a world seeded by SIM_SEED or afresh. A failure prints its report and the
+// replay line and exits with status 2, as a Go fatal error does.
+func Main(body func()) {
+	c := loadConfig()
+	if c.err != nil {
+		fmt.Fprintf(os.Stderr, "simrt: %v\n", c.err)
+		os.Exit(2)
+	}
+	s := &session{c: c, seed: c.firstSeed()}
+	s.runOnce(s.seed, false, body)
+	if s.w.failure != nil {
+		s.exitFailure()
+	}
+}
+
+func (s *session) exitFailure() {
+	fmt.Fprintf(os.Stderr, "%s\n%s\n", s.w.failure.report, s.replay())
+	os.Exit(2)
+}
+
+// runOnce runs body as the root goroutine of a new world seeded with seed.
+func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
+	worldMu.Lock()
+	w = newWorld(seed, s.c.strategy())
+	w.tb = s.t
+	w.session = s
+	w.dec.keep = keep || s.c.trace
+	if s.c.trace {
+		w.trace = func(line string) { fmt.Fprintln(os.Stderr, line) }
+	}
+	s.w = w
+	root := w.newG(nil, 0)
+	root.started = true
+	root.status = gRunning
+	root.wk = &worker{goid: curGoid(), g: root, root: true}
+	w.root = root
+	cw, cur = w, root
+	watch(w, s.c.watchdog)
+	completed := false
+	defer func() {
+		if !completed {
+			if r := recover(); r != nil {
+				w.panicked(root, r)
+			}
+		}
+		w.teardown()
+		unwatch()
+		cw, cur = nil, nil
+		worldMu.Unlock()
+	}()
+	w.startPending()
+	body()
+	w.runCleanups(s.t)
+	if w.failure == nil && s.t != nil {
+		if l := w.leaks(); l != "" {
+			if s.c.leaksFail {
+				s.t.Errorf("%s(SIM_LEAKS=fail)", l)
+			} else {
+				s.t.Logf("%s(set SIM_LEAKS=fail to fail the test)", l)
+			}
+		}
+	}
+	completed = true
+	return w
+}
+
+// startPending starts the goroutines that were started outside any
+// simulation (package init), in the order they were started.
+func (w *world) startPending() {
+	ps := pendingGo
+	pendingGo = nil
+	for _, p := range ps {
+		x := w.spawn(p.fn, p.pc)
+		w.dec.event(evSpawn, x.id)
+	}
+}
+
+// rootAbort ends the root goroutine of a failed world: in a test through
+// t.FailNow (the report is printed on the way out, by session.done), in a
+// program by printing the report and exiting.
+func (w *world) rootAbort() {
+	if w.tb != nil {
+		w.tb.FailNow()
+	}
+	w.session.exitFailure()
+}
+
+// done reports the outcome of a session: the failure report, if the world
+// failed, and the replay line for any failure.
+func (s *session) done() {
+	s.t.Helper()
+	if s.w != nil && s.w.failure != nil && !s.logged {
+		s.logged = true
+		s.t.Errorf("%s", s.w.failure.report)
+	}
+	if s.t.Failed() {
+		s.t.Logf("%s", s.replay())
+	}
+}
+
+// replay is the line that reruns this failure.
+func (s *session) replay() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "simrt: replay with: SIM_SEED=%d", s.seed)
+	if s.c.stratName != "" {
+		fmt.Fprintf(&b, " SIM_STRATEGY=%s", s.c.stratName)
+	}
+	ov, pkg := replayPaths()
+	verb := "run"
+	if s.name != "" {
+		verb = "test"
+	}
+	fmt.Fprintf(&b, " go %s -tags sim -overlay %s", verb, ov)
+	if s.name != "" {
+		fmt.Fprintf(&b, " -run '%s'", runPattern(s.name))
+	}
+	fmt.Fprintf(&b, " %s", pkg)
+	return b.String()
+}
+
+// runPattern turns a test name (with subtests) into a -run pattern that
+// selects exactly it.
+func runPattern(name string) string {
+	parts := strings.Split(name, "/")
+	for i, p := range parts {
+		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+	}
+	return strings.Join(parts, "/")
+}
+
+// OverlayPath and ModuleDir are set by the shadow tree's generated file, so
+// that replay lines name the overlay and the package as the user typed them.
+var (
+	overlayPath string
+	moduleDir   string
+)
+
+// replayPaths returns the overlay file and the package argument for a
+// replay line, relative to the module root when possible.
+func replayPaths() (overlay, pkg string) {
+	wd, _ := os.Getwd()
+	mod := moduleDir
+	if mod == "" {
+		// Find the nearest enclosing go.mod.
+		for d := wd; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+				mod = d
+				break
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	overlay = overlayPath
+	if overlay == "" {
+		overlay = filepath.Join(mod, ".simbuild", "overlay.json")
+	}
+	if rel, err := filepath.Rel(mod, overlay); err == nil && !strings.HasPrefix(rel, "..") {
+		overlay = rel
+	}
+	pkg = "."
+	if rel, err := filepath.Rel(mod, wd); err == nil && !strings.HasPrefix(rel, "..") {
+		pkg = "./" + filepath.ToSlash(rel)
+		if rel == "." {
+			pkg = "."
+		}
+	}
+	return overlay, pkg
+}
+
+// Run is t.Run (or b.Run) inside a simulation: the subtest's body runs as
+// the calling simulated goroutine, carried by the subtest's own goroutine
+// while the caller waits in t.Run.
+func Run[T interface {
+	Run(string, func(T)) bool
+}](t T, name string, f func(T)) bool {
+	w := cw
+	if w == nil {
+		return t.Run(name, f)
+	}
+	me := cur
+	if me != w.root {
+		panic("simrt: t.Run called from a goroutine other than the test's own is not supported in a simulation")
+	}
+	parent := me.wk
+	return t.Run(name, func(st T) {
+		wk := &worker{goid: curGoid(), g: me, root: parent.root}
+		me.wk = wk
+		completed := false
+		defer func() {
+			if !completed {
+				if r := recover(); r != nil {
+					w.panicked(me, r)
+				}
+			}
+			me.wk = parent
+			if tb, ok := any(st).(tbLike); ok && w.failure != nil && me == w.root {
+				// The subtest's failure ends the world: report it here, in
+				// the subtest; the parent unwinds when t.Run returns.
+				tb.Helper()
+				if s := w.session; s != nil && !s.logged {
+					s.logged = true
+					tb.Errorf("%s", w.failure.report)
+					tb.Logf("%s", s.replayFor(tb.Name()))
+				}
+			}
+		}()
+		f(st)
+		if tb, ok := any(st).(tbLike); ok {
+			w.runCleanups(tb)
+		}
+		completed = true
+	}) && w.failure == nil
+}
+
+// replayFor is the replay line for a subtest.
+func (s *session) replayFor(name string) string {
+	saved := s.name
+	s.name = name
+	defer func() { s.name = saved }()
+	return s.replay()
+}
+
+// Cleanup is t.Cleanup inside a simulation: f runs as a simulated goroutine
+// (the root) when the test's body returns, before the world ends.
+func Cleanup(t testing.TB, f func()) {
+	w := cw
+	if w == nil {
+		t.Cleanup(f)
+		return
+	}
+	if w.cleanups == nil {
+		w.cleanups = make(map[any][]func())
+	}
+	w.cleanups[t] = append(w.cleanups[t], f)
+}
+
+// runCleanups runs the cleanups registered for t, last first.
+func (w *world) runCleanups(t any) {
+	for {
+		fs := w.cleanups[t]
+		if len(fs) == 0 {
+			return
+		}
+		f := fs[len(fs)-1]
+		w.cleanups[t] = fs[:len(fs)-1]
+		f()
+	}
+}
+
+// Parallel is t.Parallel inside a simulation. Simulated tests run one at a
+// time (worlds never overlap), so it does nothing.
+func Parallel(t testing.TB) {
+	if cw == nil {
+		if p, ok := t.(interface{ Parallel() }); ok {
+			p.Parallel()
+		}
+	}
+}
+
+// teardown ends every goroutine still alive but the root, running their
+// deferred calls, and withdraws them from channels, locks and timers that
+// may outlive the world.
+func (w *world) teardown() {
+	w.tearing = true
+	root := w.root
+	for _, x := range w.liveSorted() {
+		if x == root {
+			continue
+		}
+		if x.status == gRunnable {
+			w.unready(x)
+		}
+		x.withdraw()
+		if !x.started {
+			// Its worker never ran it: give the worker back to the pool.
+			delete(w.all, x.id)
+			x.wk.g = nil
+			if len(idle) < maxIdle {
+				idle = append(idle, x.wk)
+			}
+			continue
+		}
+		x.abort = true
+		x.status = gRunning
+		cur = x
+		stopWorker(x.wk)
+		delete(w.all, x.id)
+	}
+	for _, wk := range w.dead {
+		stopWorker(wk)
+	}
+	cur = root
+	w.dead = nil
+	w.timers = nil
+	w.pollers = nil
+	w.runq = nil
+}
+
+// stopWorker ends a worker coroutine. Its goroutine unwinds with
+// runtime.Goexit, which iter.Pull passes on to the caller of stop, so stop
+// runs on a goroutine of its own that may end that way.
+func stopWorker(wk *worker) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		wk.stop()
+	}()
+	<-done
+}

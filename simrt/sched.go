@@ -1,0 +1,324 @@
+// Package simrt is simgen's deterministic runtime. Code rewritten by simgen
+// calls it in place of go statements, channels, select, time, sync and the
+// other sources of nondeterminism; tests run under one seeded scheduler with
+// a virtual clock. The same seed gives the same run, every time.
+//
+// This file holds the world (one simulation) and the scheduler.
+//
+// Invariants:
+//   - At most one world runs in a process at a time (worldMu). cw is that
+//     world and cur the simulated goroutine running in it; both are touched
+//     only by the goroutine that runs, so they need no locks.
+//   - A simulated goroutine (g) is carried by a worker, a real goroutine.
+//     Exactly one worker runs; the others are blocked on their slot (coro.go).
+//   - A g is in w.runq exactly when its status is gRunnable. The running g is
+//     never in w.runq.
+//   - Every choice (next goroutine, select case, order of simultaneous timers,
+//     map order, random numbers) is drawn from w.rng and recorded in the
+//     decision hash.
+//   - Virtual time (w.now) moves only when no goroutine is runnable.
+package simrt
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+type gstatus uint8
+
+const (
+	gRunnable gstatus = iota
+	gRunning
+	gBlocked
+	gDone
+)
+
+// g is a simulated goroutine.
+type g struct {
+	id       int
+	w        *world
+	fn       func()
+	wk       *worker // the real goroutine carrying this g
+	status   gstatus
+	reason   string  // what a blocked g waits on ("chan send", ...)
+	createPC uintptr // where the go statement was
+	parent   int     // id of the goroutine that spawned it
+	runqIdx  int     // index in w.runq while runnable
+	prio     int     // PCT priority
+	started  bool    // the worker has begun running fn
+	abort    bool    // teardown: unwind at the next resume
+	sleep    timer   // reused by Sleep
+	wakeTime int64   // when a sleeping g wakes, for reports
+	// What a blocked g is queued on, so teardown can withdraw it.
+	sel   *selWait // a select
+	wchan dequeuer // a plain channel operation
+	waitq *gqueue  // a sync primitive
+}
+
+// dequeuer is a plain channel waiter that can withdraw itself.
+type dequeuer interface{ dequeue() }
+
+// withdraw removes a blocked goroutine from whatever it waits on, so that a
+// world's teardown leaves no waiter behind in a channel or lock that may
+// outlive it (a package-level variable).
+func (x *g) withdraw() {
+	if x.sel != nil {
+		x.sel.withdraw(-1)
+		x.sel = nil
+	}
+	if x.wchan != nil {
+		x.wchan.dequeue()
+		x.wchan = nil
+	}
+	if x.waitq != nil {
+		x.waitq.remove(x)
+		x.waitq = nil
+	}
+	if x.sleep.idx >= 0 && x.sleep.w != nil && x.sleep.kind == tkSleep && x.sleep.g == x {
+		x.sleep.w.delTimer(&x.sleep)
+	}
+}
+
+var (
+	worldMu sync.Mutex // held while a world runs
+	cw      *world     // the running world, nil outside a simulation
+	cur     *g         // the running simulated goroutine
+	idle    []*worker  // idle workers ready to carry a new g
+)
+
+const maxIdle = 256
+
+// world is one simulation: its goroutines, clock, timers and random stream.
+type world struct {
+	seed     uint64
+	rng      *rand.Rand
+	strat    strategy
+	runq     []*g
+	all      map[int]*g // live goroutines by id
+	nextID   int
+	root     *g
+	now      int64 // virtual time, Unix nanoseconds
+	timers   timerHeap
+	timerSeq uint64
+	pollers  []*selWait // blocked selects with cases on native channels
+	dead     []*worker  // workers whose g ended by Goexit
+	dec      decisions
+	failure  *failure // set when the world must stop (deadlock, panic, ...)
+	tearing  bool     // teardown in progress
+	progress atomic.Int64
+	// mode and harness state
+	tb       tbLike
+	session  *session
+	cleanups map[any][]func()
+	trace    func(string)
+	stepLim  int64
+}
+
+// tbLike is what the world needs of a testing.TB; nil for Main.
+type tbLike interface {
+	Helper()
+	Name() string
+	Logf(format string, args ...any)
+	Errorf(format string, args ...any)
+	FailNow()
+	Failed() bool
+}
+
+func newWorld(seed uint64, strat strategy) *world {
+	w := &world{
+		seed:  seed,
+		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		strat: strat,
+		all:   make(map[int]*g),
+		now:   epochNanos,
+	}
+	w.dec.init(w)
+	strat.init(w)
+	return w
+}
+
+// newG creates a runnable goroutine that will run fn on some worker.
+func (w *world) newG(fn func(), pc uintptr) *g {
+	w.nextID++
+	ng := &g{id: w.nextID, w: w, fn: fn, createPC: pc, status: gRunnable}
+	if cur != nil && cur.w == w {
+		ng.parent = cur.id
+	}
+	w.all[ng.id] = ng
+	w.strat.spawned(w, ng)
+	return ng
+}
+
+func (w *world) ready(x *g) {
+	x.status = gRunnable
+	x.runqIdx = len(w.runq)
+	w.runq = append(w.runq, x)
+}
+
+func (w *world) unready(x *g) {
+	i := x.runqIdx
+	last := len(w.runq) - 1
+	if i != last {
+		y := w.runq[last]
+		w.runq[i] = y
+		y.runqIdx = i
+	}
+	w.runq[last] = nil
+	w.runq = w.runq[:last]
+}
+
+// point is a scheduling point: the running goroutine stays runnable and the
+// strategy may switch to another one.
+func (w *world) point() {
+	me := cur
+	if w.failure != nil || w.tearing {
+		// The world is stopping: let non-blocking operations in deferred
+		// calls finish without scheduling.
+		return
+	}
+	next := w.strat.pickPoint(w, me)
+	w.dec.pick(next.id, len(w.runq)+1)
+	if next == me {
+		return
+	}
+	w.unready(next)
+	w.ready(me)
+	w.run(me, next)
+}
+
+// block parks the running goroutine until another goroutine (or a timer)
+// makes it runnable again.
+func (w *world) block(reason string) {
+	me := cur
+	if w.failure != nil || w.tearing {
+		w.unwind(me)
+	}
+	me.status = gBlocked
+	me.reason = reason
+	next := w.pickNext()
+	if next == nil {
+		w.deadlock()
+		next = w.takeRoot()
+		if me == w.root {
+			w.unwind(me)
+		}
+	}
+	if next == me {
+		// A timer or native poll woke us up before we switched away.
+		me.status = gRunning
+		return
+	}
+	w.run(me, next)
+}
+
+// run switches from the running goroutine me to next and returns when me
+// runs again.
+func (w *world) run(me, next *g) {
+	w.transfer(me, next)
+	if me.abort || (w.failure != nil && me == w.root) {
+		w.unwind(me)
+	}
+}
+
+// pickNext takes a runnable goroutine off the run queue, moving virtual time
+// forward when nothing is runnable. It returns nil on deadlock.
+func (w *world) pickNext() *g {
+	for {
+		if len(w.pollers) > 0 {
+			w.pollNative()
+		}
+		if len(w.runq) > 0 {
+			next := w.strat.pickBlocked(w)
+			w.dec.pick(next.id, len(w.runq))
+			w.unready(next)
+			return next
+		}
+		if w.timers.Len() > 0 {
+			w.advance()
+			continue
+		}
+		if len(w.pollers) > 0 && w.waitNative() {
+			continue
+		}
+		return nil
+	}
+}
+
+// spawn starts fn as a new simulated goroutine.
+func (w *world) spawn(fn func(), pc uintptr) *g {
+	ng := w.newG(fn, pc)
+	var wk *worker
+	if n := len(idle); n > 0 {
+		wk = idle[n-1]
+		idle[n-1] = nil
+		idle = idle[:n-1]
+	} else {
+		wk = newWorker()
+	}
+	wk.g = ng
+	ng.wk = wk
+	w.ready(ng)
+	return ng
+}
+
+// exit retires a finished goroutine.
+func (w *world) exit(x *g) {
+	x.status = gDone
+	delete(w.all, x.id)
+	w.dec.event(evExit, x.id)
+}
+
+// pickAfterExit chooses who runs after a goroutine finished.
+func (w *world) pickAfterExit() *g {
+	if w.tearing || w.failure != nil {
+		return w.takeRoot()
+	}
+	next := w.pickNext()
+	if next == nil {
+		w.deadlock()
+		return w.takeRoot()
+	}
+	return next
+}
+
+// takeRoot returns the root goroutine, off the run queue, for a switch that
+// does not go through the strategy (failure and teardown).
+func (w *world) takeRoot() *g {
+	if w.root.status == gRunnable {
+		w.unready(w.root)
+	}
+	return w.root
+}
+
+// unwind ends the running goroutine because the world is failing or being
+// torn down. It does not return.
+func (w *world) unwind(me *g) {
+	me.withdraw()
+	if me == w.root && !w.tearing {
+		w.rootAbort()
+	}
+	runtime.Goexit()
+}
+
+// curGoid returns the running goroutine's runtime id by parsing the header
+// of its stack trace. It is called once per worker, not per switch.
+func curGoid() int64 {
+	var buf [64]byte
+	n := runtime.Stack(buf[:], false)
+	b := buf[:n]
+	const prefix = "goroutine "
+	if len(b) < len(prefix) {
+		return 0
+	}
+	b = b[len(prefix):]
+	var id int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			break
+		}
+		id = id*10 + int64(c-'0')
+	}
+	return id
+}

@@ -1,0 +1,287 @@
+package simrt
+
+// This file implements select (runtime/select.go is the model).
+//
+// Generated code builds one case value per case, in source order, which also
+// evaluates channel operands and send values in source order as the spec
+// requires, then calls Select:
+//
+//	switch c0, c1 := simrt.OnRecv(a), simrt.OnSend(b, x); simrt.Select(false, c0, c1) {
+//	case 0: v, ok := c0.V, c0.OK ...
+//
+// Invariants:
+//   - When several cases are ready, the seed picks one uniformly.
+//   - A blocked select has one waiter queued on each non-nil simulated
+//     channel of its cases and, if it has cases on native channels, is in
+//     w.pollers. When a case fires, every other waiter is withdrawn
+//     (selWait.withdraw) before the goroutine runs again.
+//   - Nil channels never become ready; a select of only nil channels and no
+//     default blocks forever, as in Go.
+
+// Case is one case of a select, made by OnRecv or OnSend.
+type Case interface {
+	isNil() bool
+	isNative() bool
+	ready() bool        // a simulated case can proceed now (does not consume)
+	commit(w *world)    // perform a ready simulated case
+	try(w *world) bool  // attempt a native case without blocking
+	enqueue(*selWait, int)
+	dequeue()
+	finish()            // after the case fired while blocked
+}
+
+// selWait is a select (or a single operation on a native channel) that is
+// blocked.
+type selWait struct {
+	g     *g
+	cases []Case
+	fired int // index of the case that fired, -1 until then
+}
+
+func (s *selWait) withdraw(except int) {
+	for i, c := range s.cases {
+		if i != except {
+			c.dequeue()
+		}
+	}
+	if s.hasNative() {
+		s.g.w.removePoller(s)
+	}
+}
+
+func (s *selWait) hasNative() bool {
+	for _, c := range s.cases {
+		if c.isNative() {
+			return true
+		}
+	}
+	return false
+}
+
+// RecvOp is a receive case. After the select chose it, V and OK hold what
+// `v, ok := <-ch` would.
+type RecvOp[T any] struct {
+	V  T
+	OK bool
+	c  *Chan[T]
+	wt waiter[T]
+}
+
+// SendOp is a send case.
+type SendOp[T any] struct {
+	c  *Chan[T]
+	v  T
+	wt waiter[T]
+}
+
+// OnRecv makes a receive case on c.
+func OnRecv[T any](c *Chan[T]) *RecvOp[T] { return &RecvOp[T]{c: c} }
+
+// OnSend makes a case sending v on c.
+func OnSend[T any](c *Chan[T], v T) *SendOp[T] { return &SendOp[T]{c: c, v: v} }
+
+func (r *RecvOp[T]) isNil() bool    { return r.c == nil }
+func (r *RecvOp[T]) isNative() bool { return r.c != nil && r.c.native != nil }
+func (r *RecvOp[T]) ready() bool {
+	c := r.c
+	return c.sendq.first != nil || c.count > 0 || c.closed
+}
+func (r *RecvOp[T]) commit(w *world) { r.V, r.OK, _ = r.c.tryRecv(w) }
+func (r *RecvOp[T]) try(w *world) bool {
+	v, ok, done := r.c.native.tryRecv()
+	if done {
+		r.V, r.OK = v, ok
+	}
+	return done
+}
+func (r *RecvOp[T]) enqueue(s *selWait, i int) {
+	if r.c == nil || r.c.native != nil {
+		return
+	}
+	r.wt = waiter[T]{g: s.g, c: r.c, sel: s, idx: i}
+	r.c.recvq.push(&r.wt)
+}
+func (r *RecvOp[T]) dequeue() {
+	if r.c != nil && r.c.native == nil {
+		r.c.recvq.remove(&r.wt)
+	}
+}
+func (r *RecvOp[T]) finish() {
+	if r.c.native == nil {
+		r.V, r.OK = r.wt.val, r.wt.ok
+	}
+}
+
+func (s *SendOp[T]) isNil() bool    { return s.c == nil }
+func (s *SendOp[T]) isNative() bool { return s.c != nil && s.c.native != nil }
+func (s *SendOp[T]) ready() bool {
+	c := s.c
+	return c.closed || c.recvq.first != nil || c.count < len(c.buf)
+}
+func (s *SendOp[T]) commit(w *world) {
+	if s.c.closed {
+		panic(plainError("send on closed channel"))
+	}
+	s.c.trySend(w, s.v)
+}
+func (s *SendOp[T]) try(w *world) bool { return s.c.native.trySend(s.v) }
+func (s *SendOp[T]) enqueue(sw *selWait, i int) {
+	if s.c == nil || s.c.native != nil {
+		return
+	}
+	s.wt = waiter[T]{g: sw.g, c: s.c, sel: sw, idx: i, val: s.v, send: true}
+	s.c.sendq.push(&s.wt)
+}
+func (s *SendOp[T]) dequeue() {
+	if s.c != nil && s.c.native == nil {
+		s.c.sendq.remove(&s.wt)
+	}
+}
+func (s *SendOp[T]) finish() {
+	if s.c.native == nil && !s.wt.ok {
+		panic(plainError("send on closed channel"))
+	}
+}
+
+// Select runs a select statement over cases and returns the index of the
+// case that proceeded, or -1 when hasDefault and no case was ready.
+func Select(hasDefault bool, cases ...Case) int {
+	w := cw
+	if w == nil {
+		return selectOutside(hasDefault, cases)
+	}
+	w.point()
+	return w.selectAfterPoint(hasDefault, cases)
+}
+
+// selectAfterPoint is Select once the scheduling point has passed.
+func (w *world) selectAfterPoint(hasDefault bool, cases []Case) int {
+	if i, ok := w.selectReady(cases); ok {
+		return i
+	}
+	if hasDefault {
+		w.dec.event(evSelect, -1)
+		return -1
+	}
+	live := false
+	for _, c := range cases {
+		if !c.isNil() {
+			live = true
+		}
+	}
+	if !live {
+		blockForever(w, "select (no cases)")
+	}
+	sw := &selWait{g: cur, cases: cases, fired: -1}
+	for i, c := range cases {
+		c.enqueue(sw, i)
+	}
+	if sw.hasNative() {
+		w.pollers = append(w.pollers, sw)
+	}
+	sw.g.sel = sw
+	w.block("select")
+	sw.g.sel = nil
+	w.dec.event(evSelect, sw.fired)
+	cases[sw.fired].finish()
+	return sw.fired
+}
+
+// selectReady performs one ready case, chosen by the seed, if any is ready.
+func (w *world) selectReady(cases []Case) (int, bool) {
+	native := false
+	nready := 0
+	for _, c := range cases {
+		switch {
+		case c.isNil():
+		case c.isNative():
+			native = true
+		case c.ready():
+			nready++
+		}
+	}
+	if !native {
+		if nready == 0 {
+			return 0, false
+		}
+		k := 0
+		if nready > 1 {
+			k = w.rng.IntN(nready)
+		}
+		for i, c := range cases {
+			if c.isNil() || !c.ready() {
+				continue
+			}
+			if k == 0 {
+				w.dec.event(evSelect, i)
+				c.commit(w)
+				return i, true
+			}
+			k--
+		}
+	}
+	// With native cases readiness cannot be tested without consuming, so
+	// visit the cases in a seeded random order, as Go's pollorder does.
+	for _, i := range w.rng.Perm(len(cases)) {
+		c := cases[i]
+		switch {
+		case c.isNil():
+		case c.isNative():
+			if c.try(w) {
+				w.dec.event(evSelect, i)
+				return i, true
+			}
+		case c.ready():
+			w.dec.event(evSelect, i)
+			c.commit(w)
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// pollNative completes blocked selects whose native cases became ready.
+func (w *world) pollNative() {
+	for i := 0; i < len(w.pollers); i++ {
+		sw := w.pollers[i]
+		for k, c := range sw.cases {
+			if c.isNative() && c.try(w) {
+				wake(sw.g, sw, k) // removes sw from w.pollers
+				i--
+				break
+			}
+		}
+	}
+}
+
+func (w *world) removePoller(sw *selWait) {
+	for i, p := range w.pollers {
+		if p == sw {
+			copy(w.pollers[i:], w.pollers[i+1:])
+			w.pollers[len(w.pollers)-1] = nil
+			w.pollers = w.pollers[:len(w.pollers)-1]
+			return
+		}
+	}
+}
+
+// selectOutside runs a select outside any simulation: it may only take a
+// case that is ready now, or the default.
+func selectOutside(hasDefault bool, cases []Case) int {
+	for i, c := range cases {
+		switch {
+		case c.isNil():
+		case c.isNative():
+			if c.try(nil) {
+				return i
+			}
+		case c.ready():
+			c.commit(nil)
+			return i
+		}
+	}
+	if hasDefault {
+		return -1
+	}
+	panic(outsideError("a select that must wait"))
+}

@@ -1,0 +1,123 @@
+package simrt
+
+// This file holds the scheduling strategies, chosen with SIM_STRATEGY:
+//
+//	random      uniform choice among runnable goroutines at every point
+//	pct[:d[:k]] PCT (Burckhardt et al., ASPLOS 2010): random distinct
+//	            priorities, the highest runnable priority runs, and at d-1
+//	            change points drawn from the first k steps the running
+//	            goroutine drops below every other (d defaults to 3, k to
+//	            10000)
+//
+// Invariants: a strategy draws only from w.rng, so it is a pure function of
+// the seed and the program's behaviour. pickPoint returns me or a member of
+// w.runq; pickBlocked returns a member of w.runq, which is not empty.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+type strategy interface {
+	name() string
+	init(w *world)
+	spawned(w *world, x *g)
+	pickPoint(w *world, me *g) *g
+	pickBlocked(w *world) *g
+}
+
+// parseStrategy reads a SIM_STRATEGY value.
+func parseStrategy(s string) (func() strategy, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || s == "random" {
+		return func() strategy { return &randomStrategy{} }, nil
+	}
+	parts := strings.Split(s, ":")
+	if parts[0] != "pct" || len(parts) > 3 {
+		return nil, fmt.Errorf("SIM_STRATEGY=%q: want random, pct, pct:D or pct:D:K", s)
+	}
+	d, k := 3, 10000
+	var err error
+	if len(parts) > 1 {
+		if d, err = strconv.Atoi(parts[1]); err != nil || d < 1 {
+			return nil, fmt.Errorf("SIM_STRATEGY=%q: depth must be a positive integer", s)
+		}
+	}
+	if len(parts) > 2 {
+		if k, err = strconv.Atoi(parts[2]); err != nil || k < 1 {
+			return nil, fmt.Errorf("SIM_STRATEGY=%q: step bound must be a positive integer", s)
+		}
+	}
+	return func() strategy { return &pctStrategy{depth: d, steps: k} }, nil
+}
+
+type randomStrategy struct{}
+
+func (*randomStrategy) name() string           { return "random" }
+func (*randomStrategy) init(*world)            {}
+func (*randomStrategy) spawned(*world, *g)     {}
+func (*randomStrategy) pickBlocked(w *world) *g { return w.runq[w.rng.IntN(len(w.runq))] }
+func (*randomStrategy) pickPoint(w *world, me *g) *g {
+	n := len(w.runq)
+	if n == 0 {
+		return me
+	}
+	i := w.rng.IntN(n + 1)
+	if i == n {
+		return me
+	}
+	return w.runq[i]
+}
+
+type pctStrategy struct {
+	depth, steps int
+	change       []int64 // steps at which the running goroutine is demoted
+	step         int64
+}
+
+func (p *pctStrategy) name() string { return fmt.Sprintf("pct:%d:%d", p.depth, p.steps) }
+
+func (p *pctStrategy) init(w *world) {
+	for i := 0; i < p.depth-1; i++ {
+		p.change = append(p.change, int64(w.rng.IntN(p.steps))+1)
+	}
+}
+
+func (p *pctStrategy) spawned(w *world, x *g) {
+	// Initial priorities sit above every demoted priority (< depth).
+	x.prio = p.depth + w.rng.IntN(1<<30)
+}
+
+func (p *pctStrategy) tick(me *g) {
+	p.step++
+	for i, s := range p.change {
+		if s == p.step && me != nil {
+			me.prio = p.depth - 1 - i
+		}
+	}
+}
+
+func (p *pctStrategy) best(w *world) *g {
+	var b *g
+	for _, x := range w.runq {
+		if b == nil || x.prio > b.prio || (x.prio == b.prio && x.id < b.id) {
+			b = x
+		}
+	}
+	return b
+}
+
+func (p *pctStrategy) pickPoint(w *world, me *g) *g {
+	p.tick(me)
+	b := p.best(w)
+	if b == nil || me.prio > b.prio || (me.prio == b.prio && me.id < b.id) {
+		return me
+	}
+	return b
+}
+
+func (p *pctStrategy) pickBlocked(w *world) *g {
+	p.tick(nil)
+	return p.best(w)
+}

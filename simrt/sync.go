@@ -1,0 +1,153 @@
+package simrt
+
+// This file holds sync.Mutex and sync.WaitGroup on the simulated scheduler.
+//
+// Invariants:
+//   - Lock, Unlock, Add, Done and Wait are scheduling points.
+//   - A Mutex's waiters are woken one at a time, first in, first out; a woken
+//     waiter competes again for the lock, so a running goroutine may barge in
+//     first, as in Go's normal mode.
+//   - The zero value of each type is ready to use, as in package sync.
+
+import "sync"
+
+// Locker is sync.Locker.
+type Locker = sync.Locker
+
+// Mutex is sync.Mutex on the simulated scheduler.
+type Mutex struct {
+	locked  bool
+	waiters gqueue
+}
+
+// gqueue is a FIFO of blocked goroutines.
+type gqueue struct {
+	q []*g
+}
+
+func (q *gqueue) push(x *g) { q.q = append(q.q, x) }
+
+func (q *gqueue) pop() *g {
+	if len(q.q) == 0 {
+		return nil
+	}
+	x := q.q[0]
+	q.q[0] = nil
+	q.q = q.q[1:]
+	return x
+}
+
+func (q *gqueue) remove(x *g) {
+	for i, y := range q.q {
+		if y == x {
+			q.q = append(q.q[:i], q.q[i+1:]...)
+			return
+		}
+	}
+}
+
+// Lock locks m, blocking while another goroutine holds it.
+func (m *Mutex) Lock() {
+	w := cw
+	if w == nil {
+		if m.locked {
+			panic(outsideError("sync.Mutex.Lock of a locked mutex"))
+		}
+		m.locked = true
+		return
+	}
+	w.point()
+	for m.locked {
+		me := cur
+		m.waiters.push(me)
+		me.waitq = &m.waiters
+		w.block("sync.Mutex.Lock")
+		me.waitq = nil
+	}
+	m.locked = true
+}
+
+// TryLock locks m if it is free and reports whether it did.
+func (m *Mutex) TryLock() bool {
+	if w := cw; w != nil {
+		w.point()
+	}
+	if m.locked {
+		return false
+	}
+	m.locked = true
+	return true
+}
+
+// Unlock unlocks m. Unlocking an unlocked mutex is a fatal error in Go; here
+// it fails the simulation with Go's text.
+func (m *Mutex) Unlock() {
+	w := cw
+	if !m.locked {
+		fatal("sync: unlock of unlocked mutex")
+	}
+	m.locked = false
+	if w == nil {
+		return
+	}
+	if x := m.waiters.pop(); x != nil {
+		x.waitq = nil
+		w.ready(x)
+	}
+	w.point()
+}
+
+// WaitGroup is sync.WaitGroup on the simulated scheduler.
+type WaitGroup struct {
+	n       int64
+	waiters gqueue
+}
+
+// Add adds delta to the counter, waking every waiter when it reaches zero.
+func (wg *WaitGroup) Add(delta int) {
+	w := cw
+	if w != nil {
+		w.point()
+	}
+	wg.n += int64(delta)
+	if wg.n < 0 {
+		panic("sync: negative WaitGroup counter")
+	}
+	if wg.n == 0 {
+		for x := wg.waiters.pop(); x != nil; x = wg.waiters.pop() {
+			x.waitq = nil
+			x.w.ready(x)
+		}
+	}
+}
+
+// Done decrements the counter by one.
+func (wg *WaitGroup) Done() { wg.Add(-1) }
+
+// Go calls f in a new goroutine and adds that task to the WaitGroup.
+func (wg *WaitGroup) Go(f func()) {
+	wg.Add(1)
+	Go(func() {
+		defer wg.Done()
+		f()
+	})
+}
+
+// Wait blocks until the counter is zero.
+func (wg *WaitGroup) Wait() {
+	w := cw
+	if w == nil {
+		if wg.n != 0 {
+			panic(outsideError("sync.WaitGroup.Wait on a busy WaitGroup"))
+		}
+		return
+	}
+	w.point()
+	if wg.n == 0 {
+		return
+	}
+	me := cur
+	wg.waiters.push(me)
+	me.waitq = &wg.waiters
+	w.block("sync.WaitGroup.Wait")
+}

@@ -1,0 +1,324 @@
+package simrt
+
+// This file is the virtual clock: Now, Sleep, timers and tickers, with the
+// semantics of Go 1.23+ timers (runtime/time.go is the model).
+//
+// Invariants:
+//   - The clock starts at Epoch and moves only in advance, which runs only
+//     when no goroutine is runnable; it jumps straight to the next timer.
+//     Computation costs no virtual time.
+//   - A timer is in w.timers exactly when its idx is >= 0.
+//   - Timers due at the same instant fire in an order drawn from the seed.
+//   - A timer's channel has a buffer of one that user code never sees
+//     (len and cap are 0). Stop and Reset drain it, so no stale value is
+//     received after they return.
+
+import (
+	"container/heap"
+	"runtime"
+	"time"
+)
+
+// Epoch is the instant every simulation's clock starts at:
+// 2000-01-01 00:00:00 UTC.
+var Epoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+var epochNanos = Epoch.UnixNano()
+
+type timerKind uint8
+
+const (
+	tkSleep timerKind = iota
+	tkChan
+	tkFunc
+)
+
+type timer struct {
+	when   int64
+	seq    uint64
+	period int64 // tickers
+	idx    int   // index in w.timers, -1 when not scheduled
+	kind   timerKind
+	g      *g               // tkSleep
+	c      *Chan[time.Time] // tkChan
+	f      func()           // tkFunc
+	pc     uintptr          // where AfterFunc was called, for its goroutine
+	w      *world
+}
+
+type timerHeap []*timer
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].when != h[j].when {
+		return h[i].when < h[j].when
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].idx = i
+	h[j].idx = j
+}
+func (h *timerHeap) Push(x any) {
+	t := x.(*timer)
+	t.idx = len(*h)
+	*h = append(*h, t)
+}
+func (h *timerHeap) Pop() any {
+	old := *h
+	n := len(old) - 1
+	t := old[n]
+	old[n] = nil
+	*h = old[:n]
+	t.idx = -1
+	return t
+}
+
+func (w *world) addTimer(t *timer) {
+	w.timerSeq++
+	t.seq = w.timerSeq
+	t.w = w
+	heap.Push(&w.timers, t)
+}
+
+func (w *world) delTimer(t *timer) bool {
+	if t.idx < 0 {
+		return false
+	}
+	heap.Remove(&w.timers, t.idx)
+	return true
+}
+
+// advance moves the clock to the earliest timer and fires every timer due
+// then, in seeded order.
+func (w *world) advance() {
+	when := w.timers[0].when
+	if when > w.now {
+		w.now = when
+	}
+	w.dec.event(evClock, int(w.now-epochNanos))
+	var batch []*timer
+	for len(w.timers) > 0 && w.timers[0].when <= when {
+		batch = append(batch, heap.Pop(&w.timers).(*timer))
+	}
+	if len(batch) > 1 {
+		w.rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
+		for _, t := range batch {
+			w.dec.event(evTimer, int(t.seq))
+		}
+	}
+	for _, t := range batch {
+		w.fire(t)
+	}
+}
+
+func (w *world) fire(t *timer) {
+	switch t.kind {
+	case tkSleep:
+		if t.g.status == gBlocked {
+			w.ready(t.g)
+		}
+	case tkChan:
+		if t.period > 0 {
+			t.when += t.period
+			w.addTimer(t)
+		}
+		c := t.c
+		if c.recvq.first != nil || c.count < len(c.buf) {
+			c.trySend(w, time.Unix(0, w.now))
+		}
+		// A full buffer means an unreceived tick: Go drops the new one.
+	case tkFunc:
+		w.spawn(t.f, t.pc)
+	}
+}
+
+// Now is time.Now on the virtual clock. Outside a simulation it is Epoch.
+func Now() time.Time {
+	if w := cw; w != nil {
+		return time.Unix(0, w.now)
+	}
+	return time.Unix(0, epochNanos)
+}
+
+// Since is time.Since on the virtual clock.
+func Since(t time.Time) time.Duration { return Now().Sub(t) }
+
+// Until is time.Until on the virtual clock.
+func Until(t time.Time) time.Duration { return t.Sub(Now()) }
+
+// Sleep is time.Sleep on the virtual clock. Outside a simulation it sleeps
+// for real.
+func Sleep(d time.Duration) {
+	w := cw
+	if w == nil {
+		time.Sleep(d)
+		return
+	}
+	w.point()
+	if d <= 0 {
+		return
+	}
+	me := cur
+	t := &me.sleep
+	*t = timer{when: w.now + int64(d), kind: tkSleep, g: me}
+	me.wakeTime = t.when
+	w.addTimer(t)
+	w.block("sleep")
+}
+
+// Timer is time.Timer on the virtual clock.
+type Timer struct {
+	// C delivers the time when the timer fires (nil for AfterFunc timers).
+	C *Chan[time.Time]
+	t timer
+}
+
+func mustWorld(what string) *world {
+	w := cw
+	if w == nil {
+		panic(outsideError(what))
+	}
+	return w
+}
+
+// NewTimer is time.NewTimer.
+func NewTimer(d time.Duration) *Timer {
+	w := mustWorld("time.NewTimer")
+	w.point()
+	c := MakeChan[time.Time](1)
+	c.timer = true
+	tm := &Timer{C: c}
+	tm.t = timer{when: w.now + int64(max(d, 0)), kind: tkChan, c: c, idx: -1}
+	w.addTimer(&tm.t)
+	return tm
+}
+
+// After is time.After.
+func After(d time.Duration) *Chan[time.Time] { return NewTimer(d).C }
+
+// AfterFunc is time.AfterFunc: f runs in its own simulated goroutine.
+func AfterFunc(d time.Duration, f func()) *Timer {
+	w := mustWorld("time.AfterFunc")
+	var pc [1]uintptr
+	runtime.Callers(2, pc[:])
+	w.point()
+	tm := &Timer{}
+	tm.t = timer{when: w.now + int64(max(d, 0)), kind: tkFunc, f: f, pc: pc[0], idx: -1}
+	w.addTimer(&tm.t)
+	return tm
+}
+
+// drain empties a timer channel's hidden buffer and reports whether it held
+// an unreceived value.
+func drain(c *Chan[time.Time]) bool {
+	if c == nil || c.count == 0 {
+		return false
+	}
+	c.buf[c.head] = time.Time{}
+	c.head = 0
+	c.count = 0
+	return true
+}
+
+// Stop prevents the timer from firing. It reports whether the call stopped
+// it: as in Go 1.23+, a fired timer whose value was not yet received counts
+// as stopped, and the value is discarded.
+func (t *Timer) Stop() bool {
+	if t.t.w == nil {
+		panic("time: Stop called on uninitialized Timer")
+	}
+	w := t.t.w
+	if cw == w {
+		w.point()
+	}
+	pending := w.delTimer(&t.t)
+	if drain(t.C) {
+		pending = true
+	}
+	return pending
+}
+
+// Reset changes the timer to fire after d. It reports whether the timer had
+// been active (with Stop's meaning of active).
+func (t *Timer) Reset(d time.Duration) bool {
+	if t.t.w == nil {
+		panic("time: Reset called on uninitialized Timer")
+	}
+	w := t.t.w
+	if cw == w {
+		w.point()
+	}
+	pending := w.delTimer(&t.t)
+	if drain(t.C) {
+		pending = true
+	}
+	t.t.when = w.now + int64(max(d, 0))
+	w.addTimer(&t.t)
+	return pending
+}
+
+// Ticker is time.Ticker on the virtual clock.
+type Ticker struct {
+	// C delivers the ticks.
+	C *Chan[time.Time]
+	t timer
+}
+
+// NewTicker is time.NewTicker.
+func NewTicker(d time.Duration) *Ticker {
+	if d <= 0 {
+		panic("non-positive interval for NewTicker")
+	}
+	w := mustWorld("time.NewTicker")
+	w.point()
+	c := MakeChan[time.Time](1)
+	c.timer = true
+	tk := &Ticker{C: c}
+	tk.t = timer{when: w.now + int64(d), period: int64(d), kind: tkChan, c: c, idx: -1}
+	w.addTimer(&tk.t)
+	return tk
+}
+
+// Tick is time.Tick.
+func Tick(d time.Duration) *Chan[time.Time] {
+	if d <= 0 {
+		return nil
+	}
+	return NewTicker(d).C
+}
+
+// Stop turns off the ticker. No more ticks are sent, and an unreceived one
+// is discarded.
+func (t *Ticker) Stop() {
+	if t.t.w == nil {
+		return
+	}
+	w := t.t.w
+	if cw == w {
+		w.point()
+	}
+	w.delTimer(&t.t)
+	drain(t.C)
+}
+
+// Reset stops the ticker and resets its period to d; the next tick arrives
+// after d.
+func (t *Ticker) Reset(d time.Duration) {
+	if d <= 0 {
+		panic("non-positive interval for Ticker.Reset")
+	}
+	if t.t.w == nil {
+		panic("time: Reset called on uninitialized Ticker")
+	}
+	w := t.t.w
+	if cw == w {
+		w.point()
+	}
+	w.delTimer(&t.t)
+	drain(t.C)
+	t.t.period = int64(d)
+	t.t.when = w.now + int64(d)
+	w.addTimer(&t.t)
+}
