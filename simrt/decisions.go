@@ -109,7 +109,7 @@ func (d *decisions) record(k evKind, val, n int) {
 	}
 }
 
-func (d *decisions) pick(id, n int)         { d.record(evPick, id, n) }
+func (d *decisions) pick(id, n int)          { d.record(evPick, id, n) }
 func (d *decisions) event(k evKind, val int) { d.record(k, val, 0) }
 
 func (d *decisions) format(i int, s step) string {

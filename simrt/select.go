@@ -22,12 +22,12 @@ package simrt
 type Case interface {
 	isNil() bool
 	isNative() bool
-	ready() bool        // a simulated case can proceed now (does not consume)
-	commit(w *world)    // perform a ready simulated case
-	try(w *world) bool  // attempt a native case without blocking
+	ready() bool       // a simulated case can proceed now (does not consume)
+	commit(w *world)   // perform a ready simulated case
+	try(w *world) bool // attempt a native case without blocking
 	enqueue(*selWait, int)
 	dequeue()
-	finish()            // after the case fired while blocked
+	finish() // after the case fired while blocked
 }
 
 // selWait is a select (or a single operation on a native channel) that is

@@ -54,9 +54,9 @@ func parseStrategy(s string) (func() strategy, error) {
 
 type randomStrategy struct{}
 
-func (*randomStrategy) name() string           { return "random" }
-func (*randomStrategy) init(*world)            {}
-func (*randomStrategy) spawned(*world, *g)     {}
+func (*randomStrategy) name() string            { return "random" }
+func (*randomStrategy) init(*world)             {}
+func (*randomStrategy) spawned(*world, *g)      {}
 func (*randomStrategy) pickBlocked(w *world) *g { return w.runq[w.rng.IntN(len(w.runq))] }
 func (*randomStrategy) pickPoint(w *world, me *g) *g {
 	n := len(w.runq)
