@@ -119,7 +119,7 @@ func TestWriteLayout(t *testing.T) {
 	}
 	want := []string{
 		"go.mod", "mod/go.mod", "mod/go.sum", "overlay.json",
-		"simgen/go.mod", "simgen/simrt/internal/in/a.go", "simgen/simrt/simrt.go", "simgen/simrt/sub/sub.go",
+		"simgen/go.mod", "simgen/simrt/internal/in/a.go", "simgen/simrt/simrt.go", "simgen/simrt/sub/sub.go", "simgen/simrt/zz_paths.go",
 		"src/a.go", "src/sub/b.go",
 	}
 	if !reflect.DeepEqual(sum.Written, want) {

@@ -26,3 +26,10 @@ func Wait() { wg.Wait() }
 // Name names the runtime, through a subpackage so that the test sees that
 // subpackages are copied too.
 func Name() string { return sub.Name }
+
+// overlayPath and moduleDir are set by the generated zz_paths.go, as in the
+// real runtime.
+var overlayPath, moduleDir string
+
+// Paths returns what the shadow tree told the runtime.
+func Paths() (string, string) { return overlayPath, moduleDir }
