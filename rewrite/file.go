@@ -50,6 +50,7 @@ func (r *fileRewriter) rewriteFile() []byte {
 		name += fmt.Sprintf("; import %s %q", r.imports[path], path)
 	}
 	r.memo[r.file.Name] = name
+	r.touched = append(r.touched, [2]int{r.line(r.file.Name.Pos()), r.line(r.file.Name.Pos())})
 	for _, d := range imports {
 		r.text(d)
 	}
@@ -99,6 +100,7 @@ func (r *fileRewriter) header() (string, string) {
 			// replaces it, and two would be an error.
 			b.WriteString(r.orig(at, c.Pos()))
 			at = c.End()
+			r.touched = append(r.touched, [2]int{r.line(c.Pos()), r.line(c.Pos())})
 		}
 	}
 	b.WriteString(r.orig(at, r.file.Package))
@@ -154,6 +156,7 @@ func (r *fileRewriter) blankUnusedImports() {
 		}
 		if d > 0 && d == n {
 			r.memo[spec] = "_ " + spec.Path.Value
+			r.touched = append(r.touched, [2]int{r.line(spec.Pos()), r.line(spec.End())})
 		}
 	}
 }

@@ -160,7 +160,9 @@ func (r *fileRewriter) testingCall(call *ast.CallExpr) (string, bool) {
 	if fn.Pkg() == nil || fn.Pkg().Path() != "testing" {
 		return "", false
 	}
-	recv := fn.Type().(*types.Signature).Recv().Type()
+	// Cleanup is declared on testing's unexported common and promoted, so
+	// the receiver that counts is the one the path reaches first.
+	recv := testingRecv(sel)
 	isT, isB, isF := isTestingPtr(recv, "T"), isTestingPtr(recv, "B"), isTestingPtr(recv, "F")
 	isTB := isTestingType(recv, "TB")
 	var name string
@@ -215,22 +217,47 @@ func (r *fileRewriter) testingCall(call *ast.CallExpr) (string, bool) {
 }
 
 // embeddedPath spells the embedded fields through which a promoted method is
-// reached (".T" for s.Run where s embeds *testing.T).
+// reached, up to the first type of package testing (".T" for s.Run where s
+// embeds *testing.T).
 func (r *fileRewriter) embeddedPath(sel *types.Selection) string {
+	path, _ := walkToTesting(sel)
+	return path
+}
+
+// testingRecv returns the first type of package testing on the path from
+// the receiver expression to the method.
+func testingRecv(sel *types.Selection) types.Type {
+	_, t := walkToTesting(sel)
+	return t
+}
+
+func walkToTesting(sel *types.Selection) (string, types.Type) {
 	var path string
 	t := sel.Recv()
 	idx := sel.Index()
 	for _, i := range idx[:len(idx)-1] {
-		if p, ok := t.Underlying().(*types.Pointer); ok {
-			t = p.Elem()
+		if isTestingPkgType(t) {
+			return path, t
 		}
-		st, ok := t.Underlying().(*types.Struct)
+		u := t.Underlying()
+		if p, ok := u.(*types.Pointer); ok {
+			u = p.Elem().Underlying()
+		}
+		st, ok := u.(*types.Struct)
 		if !ok {
-			return path
+			return path, t
 		}
 		f := st.Field(i)
 		path += "." + f.Name()
 		t = f.Type()
 	}
-	return path
+	return path, t
+}
+
+func isTestingPkgType(t types.Type) bool {
+	if p, ok := types.Unalias(t).(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	nt, ok := types.Unalias(t).(*types.Named)
+	return ok && nt.Obj().Pkg() != nil && nt.Obj().Pkg().Path() == "testing"
 }
