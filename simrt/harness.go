@@ -22,6 +22,7 @@ package simrt
 
 import (
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -205,6 +206,9 @@ func (s *session) exitFailure() {
 
 // runOnce runs body as the root goroutine of a new world seeded with seed.
 func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
+	if s.t != nil {
+		s.t.Helper()
+	}
 	worldMu.Lock()
 	w = newWorld(seed, s.c.strategy())
 	w.tb = s.t
@@ -236,6 +240,9 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
 	w.startPending()
 	body()
 	w.runCleanups(s.t)
+	if s.t != nil {
+		w.settle()
+	}
 	if w.failure == nil && s.t != nil {
 		if l := w.leaks(); l != "" {
 			if s.c.leaksFail {
@@ -247,6 +254,33 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
 	}
 	completed = true
 	return w
+}
+
+// settleSteps bounds how long the goroutines left when a test's body ends
+// may run before the leak check.
+const settleSteps = 100000
+
+// settle lets the goroutines still runnable when the root's body ended run
+// until each blocks or ends, without moving the clock, as they would go on
+// running natively; what is left is then reported as leaked.
+func (w *world) settle() {
+	if w.failure != nil || len(w.runq) == 0 {
+		return
+	}
+	root := w.root
+	w.settling = true
+	w.settleAt = w.dec.n + settleSteps
+	defer func() { w.settling = false }()
+	for len(w.runq) > 0 && w.failure == nil && w.dec.n <= w.settleAt {
+		root.status = gBlocked
+		root.reason = "test ended"
+		next := w.pickNext()
+		if next == root {
+			break
+		}
+		w.run(root, next)
+	}
+	root.status = gRunning
 }
 
 // startPending starts the goroutines that were started outside any
@@ -279,8 +313,19 @@ func (s *session) done() {
 		s.t.Errorf("%s", s.w.failure.report)
 	}
 	if s.t.Failed() {
-		s.t.Logf("%s", s.replay())
+		logPlain(s.t, s.replay())
 	}
+}
+
+// logPlain writes a line to the test's output without a file:line prefix
+// where the testing package allows it (Go 1.25+), since the prefix would
+// name the runtime's frame that ran the deferred report.
+func logPlain(t tbLike, line string) {
+	if o, ok := t.(interface{ Output() io.Writer }); ok {
+		fmt.Fprintln(o.Output(), line)
+		return
+	}
+	t.Logf("%s", line)
 }
 
 // replay is the line that reruns this failure.

@@ -28,6 +28,11 @@ func NativeRecv[T any](c <-chan T) *Chan[T] {
 	if c == nil {
 		return nil
 	}
+	if w := cw; w != nil && w.twins != nil {
+		if t, ok := w.twins[c].(*Chan[T]); ok {
+			return t
+		}
+	}
 	return &Chan[T]{native: &nativeChan[T]{r: c}}
 }
 
@@ -104,9 +109,10 @@ func (w *world) waitNative() bool {
 	deadline := time.Now().Add(watchdogLimit())
 	for time.Now().Before(deadline) {
 		time.Sleep(time.Millisecond)
-		n := len(w.pollers)
+		w.progress.Add(1)
+		n := len(w.pollers) + len(w.watchers)
 		w.pollNative()
-		if len(w.pollers) < n {
+		if len(w.pollers)+len(w.watchers) < n || len(w.runq) > 0 {
 			w.dec.event(evNativeWait, 0)
 			return true
 		}

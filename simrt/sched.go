@@ -104,6 +104,10 @@ type world struct {
 	timerSeq uint64
 	pollers  []*selWait // blocked selects with cases on native channels
 	dead     []*worker  // workers whose g ended by Goexit
+	watchers []func() bool // checks of native state (foreign contexts); true when done
+	twins    map[any]any   // native channel -> its simulated twin (contexts)
+	settling bool          // the root's body ended: run the rest without moving the clock
+	settleAt int64         // decision count at which settling gives up
 	dec      decisions
 	failure  *failure // set when the world must stop (deadlock, panic, ...)
 	tearing  bool     // teardown in progress
@@ -178,6 +182,12 @@ func (w *world) point() {
 		// calls finish without scheduling.
 		return
 	}
+	if w.settling && w.dec.n > w.settleAt && me != w.root {
+		// Settling has run long enough: hand control back to the root.
+		w.ready(me)
+		w.run(me, w.root)
+		return
+	}
 	next := w.strat.pickPoint(w, me)
 	w.dec.pick(next.id, len(w.runq)+1)
 	if next == me {
@@ -226,7 +236,7 @@ func (w *world) run(me, next *g) {
 // forward when nothing is runnable. It returns nil on deadlock.
 func (w *world) pickNext() *g {
 	for {
-		if len(w.pollers) > 0 {
+		if len(w.pollers) > 0 || len(w.watchers) > 0 {
 			w.pollNative()
 		}
 		if len(w.runq) > 0 {
@@ -235,11 +245,14 @@ func (w *world) pickNext() *g {
 			w.unready(next)
 			return next
 		}
+		if w.settling {
+			return w.root
+		}
 		if w.timers.Len() > 0 {
 			w.advance()
 			continue
 		}
-		if len(w.pollers) > 0 && w.waitNative() {
+		if (len(w.pollers) > 0 || len(w.watchers) > 0) && w.waitNative() {
 			continue
 		}
 		return nil

@@ -240,8 +240,15 @@ func (w *world) selectReady(cases []Case) (int, bool) {
 	return 0, false
 }
 
-// pollNative completes blocked selects whose native cases became ready.
+// pollNative completes blocked selects whose native cases became ready, and
+// runs the watchers of native state.
 func (w *world) pollNative() {
+	for i := 0; i < len(w.watchers); i++ {
+		if w.watchers[i]() {
+			w.watchers = append(w.watchers[:i], w.watchers[i+1:]...)
+			i--
+		}
+	}
 	for i := 0; i < len(w.pollers); i++ {
 		sw := w.pollers[i]
 		for k, c := range sw.cases {

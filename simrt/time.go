@@ -31,6 +31,7 @@ const (
 	tkSleep timerKind = iota
 	tkChan
 	tkFunc
+	tkCall // internal: f runs inline when the clock reaches the timer
 )
 
 type timer struct {
@@ -130,7 +131,10 @@ func (w *world) fire(t *timer) {
 		}
 		// A full buffer means an unreceived tick: Go drops the new one.
 	case tkFunc:
-		w.spawn(t.f, t.pc)
+		x := w.spawn(t.f, t.pc)
+		w.dec.event(evSpawn, x.id)
+	case tkCall:
+		t.f()
 	}
 }
 
