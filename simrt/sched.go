@@ -102,8 +102,8 @@ type world struct {
 	now      int64 // virtual time, Unix nanoseconds
 	timers   timerHeap
 	timerSeq uint64
-	pollers  []*selWait // blocked selects with cases on native channels
-	dead     []*worker  // workers whose g ended by Goexit
+	pollers  []*selWait    // blocked selects with cases on native channels
+	dead     []*worker     // workers whose g ended by Goexit
 	watchers []func() bool // checks of native state (foreign contexts); true when done
 	twins    map[any]any   // native channel -> its simulated twin (contexts)
 	settling bool          // the root's body ended: run the rest without moving the clock
