@@ -1,0 +1,154 @@
+package simrt
+
+// This file holds sync.Once and the OnceFunc family on the simulated
+// scheduler.
+//
+// Invariants:
+//   - done is set once f has returned, panicked or called Goexit, never
+//     before: a Do that finds it set may rely on f's effects, as in Go.
+//   - running is set while the first Do's f runs; every other Do waits in
+//     waiters until done is set, and all of them are woken together.
+//   - Do is a scheduling point, even when done is already set, so that a
+//     double-checked fast path is explored like any other access.
+//   - OnceFunc, OnceValue and OnceValues are Go's own code over this Once:
+//     a panic in f is re-raised, with the same value, by every call.
+
+// Once is sync.Once on the simulated scheduler: an object that performs
+// exactly one action.
+type Once struct {
+	_       noCopy
+	done    bool   // f has finished, normally or not
+	running bool   // the first Do is running f
+	waiters gqueue // Do calls waiting for f to finish
+}
+
+// Do calls f if and only if Do is being called for the first time for this
+// Once. Every other call waits until that first f has returned (or
+// panicked) and then returns without calling f.
+func (o *Once) Do(f func()) {
+	w := cw
+	if w != nil {
+		w.point()
+	}
+	if o.done {
+		return
+	}
+	if o.running {
+		// In Go, this Do waits for the first one; when f itself calls Do on
+		// the same Once, it deadlocks, which the simulation reports.
+		if w == nil {
+			panic(outsideError("sync.Once.Do while the first call is still running"))
+		}
+		me := cur
+		o.waiters.push(me)
+		me.waitq = &o.waiters
+		w.block("sync.Once.Do")
+		me.waitq = nil
+		return
+	}
+	o.running = true
+	defer o.finish()
+	f()
+}
+
+// finish marks o done and wakes the calls that waited for f; deferred, so a
+// panic or Goexit in f completes the Once as in Go.
+func (o *Once) finish() {
+	o.done = true
+	o.running = false
+	for x := o.waiters.pop(); x != nil; x = o.waiters.pop() {
+		x.waitq = nil
+		x.w.ready(x)
+	}
+}
+
+// OnceFunc returns a function that invokes f only once. The returned
+// function may be called concurrently. If f panics, the returned function
+// panics with the same value on every call.
+func OnceFunc(f func()) func() {
+	d := struct {
+		f     func()
+		once  Once
+		valid bool
+		p     any
+	}{f: f}
+	return func() {
+		d.once.Do(func() {
+			defer func() {
+				d.f = nil // do not keep f alive after invoking it
+				d.p = recover()
+				if !d.valid {
+					// Re-panic at once, so the first call's trace reaches
+					// into f.
+					panic(d.p)
+				}
+			}()
+			d.f()
+			d.valid = true // only if f did not panic
+		})
+		if !d.valid {
+			panic(d.p)
+		}
+	}
+}
+
+// OnceValue returns a function that invokes f only once and returns the
+// value f returned. The returned function may be called concurrently. If f
+// panics, the returned function panics with the same value on every call.
+func OnceValue[T any](f func() T) func() T {
+	d := struct {
+		f      func() T
+		once   Once
+		valid  bool
+		p      any
+		result T
+	}{f: f}
+	return func() T {
+		d.once.Do(func() {
+			defer func() {
+				d.f = nil
+				d.p = recover()
+				if !d.valid {
+					panic(d.p)
+				}
+			}()
+			d.result = d.f()
+			d.valid = true
+		})
+		if !d.valid {
+			panic(d.p)
+		}
+		return d.result
+	}
+}
+
+// OnceValues returns a function that invokes f only once and returns the
+// values f returned. The returned function may be called concurrently. If f
+// panics, the returned function panics with the same value on every call.
+func OnceValues[T1, T2 any](f func() (T1, T2)) func() (T1, T2) {
+	d := struct {
+		f     func() (T1, T2)
+		once  Once
+		valid bool
+		p     any
+		r1    T1
+		r2    T2
+	}{f: f}
+	return func() (T1, T2) {
+		d.once.Do(func() {
+			defer func() {
+				d.f = nil
+				d.p = recover()
+				if !d.valid {
+					panic(d.p)
+				}
+			}()
+			d.r1, d.r2 = d.f()
+			d.valid = true
+		})
+		if !d.valid {
+			panic(d.p)
+		}
+		return d.r1, d.r2
+	}
+}
