@@ -1,0 +1,27 @@
+package simrt
+
+import "time"
+
+// RunSeed runs body as the root goroutine of a fresh world seeded with seed
+// under the strategy named as SIM_STRATEGY would name it, outside the test
+// harness (no testing.TB: a failure would exit the process, as Main does).
+// It returns the world's decision hash and the number of decisions, the
+// fingerprint that SIM_CHECK_DETERMINISM compares.
+func RunSeed(seed uint64, strategy string, body func()) (hash uint64, steps int64) {
+	st, err := parseStrategy(strategy)
+	if err != nil {
+		panic(err)
+	}
+	s := &session{c: &config{seeds: 1, strategy: st, watchdog: 5 * time.Second}, seed: seed}
+	w := s.runOnce(seed, false, body)
+	return w.dec.hash, w.dec.n
+}
+
+// ParseStrategy exposes SIM_STRATEGY parsing: it returns the strategy's name.
+func ParseStrategy(s string) (string, error) {
+	st, err := parseStrategy(s)
+	if err != nil {
+		return "", err
+	}
+	return st().name(), nil
+}
