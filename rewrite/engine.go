@@ -226,12 +226,15 @@ func (r *fileRewriter) apply(n ast.Node) (string, bool) {
 		r.ruleEntry,
 		r.ruleGo,
 		r.ruleSelect,
+		r.ruleMapRange,
 		r.ruleChanRange,
 		r.ruleChanOps,
 		r.ruleChanType,
 		r.ruleTime,
 		r.ruleSync,
 		r.ruleRuntime,
+		r.ruleContext,
+		r.ruleRand,
 	} {
 		if s, ok := rule(n); ok {
 			return s, true

@@ -14,6 +14,8 @@ import (
 const (
 	simrtPath     = "simgen.dev/simgen/simrt"
 	simatomicPath = "simgen.dev/simgen/simrt/simatomic"
+	simrandPath   = "simgen.dev/simgen/simrt/simrand"
+	simrandv2Path = "simgen.dev/simgen/simrt/simrandv2"
 )
 
 // target is where a mapped object lives in the runtime.
@@ -58,6 +60,68 @@ var mapping = map[[2]string]target{
 
 	// sync/atomic: every operation is a scheduling point, so all of it.
 	{"sync/atomic", anyName}: {simatomicPath, anyName},
+
+	// context: everything that starts a timer or propagates cancellation.
+	// Background, TODO, WithValue and WithoutCancel stay: they neither wait
+	// nor cancel.
+	{"context", "WithCancel"}:        {simrtPath, "WithCancel"},
+	{"context", "WithCancelCause"}:   {simrtPath, "WithCancelCause"},
+	{"context", "WithTimeout"}:       {simrtPath, "WithTimeout"},
+	{"context", "WithTimeoutCause"}:  {simrtPath, "WithTimeoutCause"},
+	{"context", "WithDeadline"}:      {simrtPath, "WithDeadline"},
+	{"context", "WithDeadlineCause"}: {simrtPath, "WithDeadlineCause"},
+	{"context", "AfterFunc"}:         {simrtPath, "ContextAfterFunc"},
+	{"context", "Cause"}:             {simrtPath, "Cause"},
+
+	// math/rand, math/rand/v2: the top-level functions, which draw from a
+	// source seeded per process. Types, New and the sources stay: a source
+	// seeded with a fixed value (or virtual time) is deterministic already.
+	{"math/rand", "ExpFloat64"}:  {simrandPath, "ExpFloat64"},
+	{"math/rand", "Float32"}:     {simrandPath, "Float32"},
+	{"math/rand", "Float64"}:     {simrandPath, "Float64"},
+	{"math/rand", "Int"}:         {simrandPath, "Int"},
+	{"math/rand", "Int31"}:       {simrandPath, "Int31"},
+	{"math/rand", "Int31n"}:      {simrandPath, "Int31n"},
+	{"math/rand", "Int63"}:       {simrandPath, "Int63"},
+	{"math/rand", "Int63n"}:      {simrandPath, "Int63n"},
+	{"math/rand", "Intn"}:        {simrandPath, "Intn"},
+	{"math/rand", "NormFloat64"}: {simrandPath, "NormFloat64"},
+	{"math/rand", "Perm"}:        {simrandPath, "Perm"},
+	{"math/rand", "Read"}:        {simrandPath, "Read"},
+	{"math/rand", "Seed"}:        {simrandPath, "Seed"},
+	{"math/rand", "Shuffle"}:     {simrandPath, "Shuffle"},
+	{"math/rand", "Uint32"}:      {simrandPath, "Uint32"},
+	{"math/rand", "Uint64"}:      {simrandPath, "Uint64"},
+
+	{"math/rand/v2", "ExpFloat64"}:  {simrandv2Path, "ExpFloat64"},
+	{"math/rand/v2", "Float32"}:     {simrandv2Path, "Float32"},
+	{"math/rand/v2", "Float64"}:     {simrandv2Path, "Float64"},
+	{"math/rand/v2", "Int"}:         {simrandv2Path, "Int"},
+	{"math/rand/v2", "Int32"}:       {simrandv2Path, "Int32"},
+	{"math/rand/v2", "Int32N"}:      {simrandv2Path, "Int32N"},
+	{"math/rand/v2", "Int64"}:       {simrandv2Path, "Int64"},
+	{"math/rand/v2", "Int64N"}:      {simrandv2Path, "Int64N"},
+	{"math/rand/v2", "IntN"}:        {simrandv2Path, "IntN"},
+	{"math/rand/v2", "N"}:           {simrandv2Path, "N"},
+	{"math/rand/v2", "NormFloat64"}: {simrandv2Path, "NormFloat64"},
+	{"math/rand/v2", "Perm"}:        {simrandv2Path, "Perm"},
+	{"math/rand/v2", "Shuffle"}:     {simrandv2Path, "Shuffle"},
+	{"math/rand/v2", "Uint"}:        {simrandv2Path, "Uint"},
+	{"math/rand/v2", "UintN"}:       {simrandv2Path, "UintN"},
+	{"math/rand/v2", "Uint32"}:      {simrandv2Path, "Uint32"},
+	{"math/rand/v2", "Uint32N"}:     {simrandv2Path, "Uint32N"},
+	{"math/rand/v2", "Uint64"}:      {simrandv2Path, "Uint64"},
+	{"math/rand/v2", "Uint64N"}:     {simrandv2Path, "Uint64N"},
+
+	// crypto/rand: deterministic (and not secure) under simulation.
+	{"crypto/rand", "Read"}:   {simrtPath, "CryptoRead"},
+	{"crypto/rand", "Reader"}: {simrtPath, "CryptoReader"},
+	{"crypto/rand", "Text"}:   {simrtPath, "CryptoText"},
+
+	// maps: the iterators walk a map in Go's random order.
+	{"maps", "Keys"}:   {simrtPath, "MapKeys"},
+	{"maps", "Values"}: {simrtPath, "MapValues"},
+	{"maps", "All"}:    {simrtPath, "MapAll"},
 
 	// runtime: only what touches goroutines.
 	{"runtime", "Gosched"}:        {simrtPath, "Gosched"},

@@ -94,6 +94,7 @@ const maxIdle = 256
 type world struct {
 	seed     uint64
 	rng      *rand.Rand
+	urand    *rand.Rand // the program's own randomness (rand.go)
 	strat    strategy
 	runq     []*g
 	all      map[int]*g // live goroutines by id

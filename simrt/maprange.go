@@ -1,0 +1,239 @@
+package simrt
+
+// This file makes map iteration order a function of the seed. Rewritten
+// code turns `for k, v := range m` into a loop over MapRange(m), and
+// maps.Keys/Values/All into MapKeys/MapValues/MapAll.
+//
+// The order is built in two steps: the keys are sorted into a canonical
+// order (Go's own order is random per process), then shuffled with the
+// world's random stream. Go's rules hold: an entry deleted before the loop
+// reaches it is not produced, an entry added during the loop is not (Go
+// says it may or may not be), and the value produced is the one in the map
+// when the loop reaches the key.
+//
+// Invariants: the canonical order depends only on key values, except for
+// keys that hold pointers, channels or unsafe pointers, which sort by
+// address: deterministic within a process run as long as the allocation
+// pattern is, and documented as a limitation.
+
+import (
+	"fmt"
+	"iter"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// MapIter iterates a map in the seed's order.
+type MapIter[K comparable, V any] struct {
+	m    map[K]V
+	keys []K
+	vals []V // snapshot values, for NaN keys that cannot be looked up
+	i    int
+	k    K
+	v    V
+}
+
+// MapRange starts an iteration of m in an order drawn from the seed.
+func MapRange[M ~map[K]V, K comparable, V any](m M) *MapIter[K, V] {
+	it := &MapIter[K, V]{m: m}
+	if len(m) == 0 {
+		return it
+	}
+	it.keys = make([]K, 0, len(m))
+	for k, v := range m {
+		if k != k {
+			// A NaN key cannot be looked up again: keep its value now.
+			if it.vals == nil {
+				it.vals = make([]V, len(m))
+			}
+			it.vals[len(it.keys)] = v
+		}
+		it.keys = append(it.keys, k)
+	}
+	w := cw
+	if w == nil || len(it.keys) == 1 {
+		return it
+	}
+	sortKeys(it.keys, it.vals)
+	r := w.userRand()
+	r.Shuffle(len(it.keys), func(i, j int) {
+		it.keys[i], it.keys[j] = it.keys[j], it.keys[i]
+		if it.vals != nil {
+			it.vals[i], it.vals[j] = it.vals[j], it.vals[i]
+		}
+	})
+	return it
+}
+
+// Next advances to the next entry still in the map and reports whether
+// there is one.
+func (it *MapIter[K, V]) Next() bool {
+	for it.i < len(it.keys) {
+		k := it.keys[it.i]
+		it.i++
+		if k != k {
+			it.k, it.v = k, it.vals[it.i-1]
+			return true
+		}
+		if v, ok := it.m[k]; ok {
+			it.k, it.v = k, v
+			return true
+		}
+	}
+	return false
+}
+
+// Key is the current entry's key.
+func (it *MapIter[K, V]) Key() K { return it.k }
+
+// Value is the current entry's value.
+func (it *MapIter[K, V]) Value() V { return it.v }
+
+// MapKeys is maps.Keys in the seed's order.
+func MapKeys[M ~map[K]V, K comparable, V any](m M) iter.Seq[K] {
+	return func(yield func(K) bool) {
+		for it := MapRange(m); it.Next(); {
+			if !yield(it.Key()) {
+				return
+			}
+		}
+	}
+}
+
+// MapValues is maps.Values in the seed's order.
+func MapValues[M ~map[K]V, K comparable, V any](m M) iter.Seq[V] {
+	return func(yield func(V) bool) {
+		for it := MapRange(m); it.Next(); {
+			if !yield(it.Value()) {
+				return
+			}
+		}
+	}
+}
+
+// MapAll is maps.All in the seed's order.
+func MapAll[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		for it := MapRange(m); it.Next(); {
+			if !yield(it.Key(), it.Value()) {
+				return
+			}
+		}
+	}
+}
+
+// sortKeys puts keys in a canonical order: by value for the ordered kinds,
+// field by field for structs and arrays, type then value for interfaces.
+// vals, when not nil, is permuted along.
+func sortKeys[K comparable, V any](keys []K, vals []V) {
+	if vals == nil {
+		switch ks := any(keys).(type) {
+		case []string:
+			sort.Strings(ks)
+			return
+		case []int:
+			sort.Ints(ks)
+			return
+		case []int64:
+			sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
+			return
+		case []uint64:
+			sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
+			return
+		case []int32:
+			sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
+			return
+		case []uint32:
+			sort.Slice(ks, func(i, j int) bool { return ks[i] < ks[j] })
+			return
+		}
+	}
+	vs := make([]reflect.Value, len(keys))
+	for i := range keys {
+		vs[i] = reflect.ValueOf(&keys[i]).Elem()
+	}
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return compareValues(vs[idx[a]], vs[idx[b]]) < 0 })
+	sk := make([]K, len(keys))
+	var sv []V
+	if vals != nil {
+		sv = make([]V, len(vals))
+	}
+	for i, j := range idx {
+		sk[i] = keys[j]
+		if vals != nil {
+			sv[i] = vals[j]
+		}
+	}
+	copy(keys, sk)
+	copy(vals, sv)
+}
+
+// compareValues orders two values of one comparable type.
+func compareValues(a, b reflect.Value) int {
+	switch a.Kind() {
+	case reflect.String:
+		return strings.Compare(a.String(), b.String())
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return cmp3(a.Int() < b.Int(), a.Int() > b.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return cmp3(a.Uint() < b.Uint(), a.Uint() > b.Uint())
+	case reflect.Float32, reflect.Float64:
+		x, y := a.Float(), b.Float()
+		if math.IsNaN(x) || math.IsNaN(y) {
+			return cmp3(!math.IsNaN(x), !math.IsNaN(y))
+		}
+		return cmp3(x < y, x > y)
+	case reflect.Complex64, reflect.Complex128:
+		x, y := a.Complex(), b.Complex()
+		if c := cmp3(real(x) < real(y), real(x) > real(y)); c != 0 {
+			return c
+		}
+		return cmp3(imag(x) < imag(y), imag(x) > imag(y))
+	case reflect.Bool:
+		return cmp3(!a.Bool() && b.Bool(), a.Bool() && !b.Bool())
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		return cmp3(a.Pointer() < b.Pointer(), a.Pointer() > b.Pointer())
+	case reflect.Array:
+		for i := 0; i < a.Len(); i++ {
+			if c := compareValues(a.Index(i), b.Index(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			if c := compareValues(a.Field(i), b.Field(i)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	case reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return cmp3(a.IsNil() && !b.IsNil(), !a.IsNil() && b.IsNil())
+		}
+		ea, eb := a.Elem(), b.Elem()
+		if ta, tb := ea.Type(), eb.Type(); ta != tb {
+			return strings.Compare(typeKey(ta), typeKey(tb))
+		}
+		return compareValues(ea, eb)
+	}
+	return 0
+}
+
+func typeKey(t reflect.Type) string { return t.PkgPath() + "." + t.String() + fmt.Sprint(t.Kind()) }
+
+func cmp3(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
+}
