@@ -75,6 +75,9 @@ func newFileRewriter(r *runner, pkg *packages.Package, f *ast.File, src []byte) 
 		counts:      map[string]int{},
 	}
 	fr.goVersion = pkg.TypesInfo.FileVersions[f]
+	if fr.goVersion == "" && pkg.Module != nil && pkg.Module.GoVersion != "" {
+		fr.goVersion = "go" + pkg.Module.GoVersion
+	}
 	if fr.goVersion == "" && r.module.GoVersion != "" {
 		fr.goVersion = "go" + r.module.GoVersion
 	}

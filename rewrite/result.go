@@ -29,6 +29,11 @@ type Result struct {
 	// Diags are the diagnostics, sorted by position. A diagnostic with
 	// Severity Error means the output must not be written.
 	Diags []Diagnostic
+	// Deps are the modules outside the main module whose packages are in the
+	// build graph, with their rewritten files. The go command cannot overlay
+	// files in the module cache, so the shadow tree holds a copy of each
+	// such module, wired in with a replace directive.
+	Deps []DepModule
 	// Counts counts rewritten constructs by name ("go", "chan send",
 	// "select", "time.Sleep", ...).
 	Counts map[string]int
@@ -40,6 +45,16 @@ type Module struct {
 	Dir       string // absolute directory holding go.mod
 	GoMod     string // absolute path of go.mod
 	GoVersion string // the go line of go.mod, such as "1.22"
+}
+
+// DepModule is a dependency module whose packages were rewritten.
+type DepModule struct {
+	Path      string // module path
+	Version   string // version, "" for a directory replacement
+	Dir       string // absolute directory holding its files
+	GoMod     string // absolute path of its go.mod, "" when it has none
+	GoVersion string // its go line, such as "1.20"
+	Files     []File // rewritten files, Orig under Dir, sorted
 }
 
 // File is one rewritten source file.

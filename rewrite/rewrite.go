@@ -85,6 +85,44 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		return nil, nil, fmt.Errorf("no package of %s is in a main module (is there a go.mod?)", strings.Join(patterns, " "))
 	}
 	res.Module = r.module
+
+	// Every other package of the build graph outside the standard library
+	// is simulated too: packages of the main module the patterns did not
+	// name, and the dependencies. They are loaded again as roots, so their
+	// syntax and type information are at hand; all are marked rewritten
+	// before any file is, since a rule asks whether a channel comes from
+	// rewritten code.
+	var more []string
+	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if p.Module == nil || r.rewritten[p.PkgPath] || strings.HasSuffix(p.PkgPath, ".test") || p.PkgPath == "C" {
+			return
+		}
+		if strings.HasPrefix(p.PkgPath, "simgen.dev/simgen/") {
+			return // the runtime itself (a module that imports simgen's API)
+		}
+		r.rewritten[p.PkgPath] = true
+		more = append(more, p.PkgPath)
+	})
+	if len(more) > 0 {
+		slices.Sort(more)
+		logf(cfg, "loading %d more packages of the build graph", len(more))
+		dcfg := *pcfg
+		dcfg.Tests = false
+		deps, err := packages.Load(&dcfg, more...)
+		if err != nil {
+			return nil, nil, err
+		}
+		if errs := loadErrors(deps); len(errs) > 0 {
+			res.Diags = errs
+			sortDiags(res.Diags)
+			return res, nil, nil
+		}
+		for _, p := range deps {
+			if p.Module != nil && r.rewritten[p.PkgPath] {
+				mine = append(mine, p)
+			}
+		}
+	}
 	// A file appears in p and in p [p.test]; the test variant sees the
 	// most (its _test.go files are type-checked with it), so it goes first.
 	slices.SortStableFunc(mine, func(a, b *packages.Package) int {
@@ -93,11 +131,33 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	done := map[string]bool{}
 	touched := map[string][][2]int{}
 	modDir := r.module.Dir + string(filepath.Separator)
+	deps := map[string]*DepModule{}
 	for _, p := range mine {
+		var dep *DepModule
+		if !p.Module.Main {
+			m := p.Module
+			dep = deps[m.Path]
+			if dep == nil {
+				dep = &DepModule{Path: m.Path, Version: m.Version, Dir: m.Dir, GoMod: m.GoMod, GoVersion: m.GoVersion}
+				if m.Replace != nil {
+					dep.Version = m.Replace.Version
+					if m.Replace.Dir != "" {
+						dep.Dir, dep.GoMod, dep.GoVersion = m.Replace.Dir, m.Replace.GoMod, m.Replace.GoVersion
+					}
+				}
+				deps[m.Path] = dep
+			}
+		}
 		for _, f := range p.Syntax {
 			path := p.Fset.File(f.Pos()).Name()
-			if done[path] || !strings.HasPrefix(path, modDir) {
+			if done[path] {
 				continue
+			}
+			if dep == nil && !strings.HasPrefix(path, modDir) {
+				continue
+			}
+			if dep != nil && !strings.HasPrefix(path, dep.Dir+string(filepath.Separator)) {
+				continue // a cgo-generated or cached file
 			}
 			done[path] = true
 			src, err := os.ReadFile(path)
@@ -114,11 +174,20 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			for k, v := range fr.counts {
 				res.Counts[k] += v
 			}
-			res.Files = append(res.Files, File{Orig: path, Content: out})
+			if dep != nil {
+				dep.Files = append(dep.Files, File{Orig: path, Content: out})
+			} else {
+				res.Files = append(res.Files, File{Orig: path, Content: out})
+			}
 			touched[path] = fr.touched
 		}
 	}
 	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
+	for _, d := range deps {
+		slices.SortFunc(d.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
+		res.Deps = append(res.Deps, *d)
+	}
+	slices.SortFunc(res.Deps, func(a, b DepModule) int { return strings.Compare(a.Path, b.Path) })
 	sortDiags(res.Diags)
 	return res, touched, nil
 }

@@ -39,7 +39,10 @@ go 1.21
 // simgen.dev/simgen replaced by replacePath. Any require or replace of
 // simgen.dev/simgen the target already has is dropped first: the generated
 // code must use exactly the runtime of the simgen that generated it.
-func shadowGoMod(name string, data []byte, replacePath string) ([]byte, error) {
+//
+// Each of deps (module path, copy directory) replaces that module, all
+// versions, dropping a replace the target had for it.
+func shadowGoMod(name string, data []byte, replacePath string, deps ...[2]string) ([]byte, error) {
 	f, err := modfile.Parse(name, data, nil)
 	if err != nil {
 		return nil, err
@@ -58,6 +61,22 @@ func shadowGoMod(name string, data []byte, replacePath string) ([]byte, error) {
 	}
 	for _, v := range olds {
 		if err := f.DropReplace(simgenModule, v); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range deps {
+		var vs []string
+		for _, r := range f.Replace {
+			if r.Old.Path == d[0] {
+				vs = append(vs, r.Old.Version)
+			}
+		}
+		for _, v := range vs {
+			if err := f.DropReplace(d[0], v); err != nil {
+				return nil, err
+			}
+		}
+		if err := f.AddReplace(d[0], "", d[1], ""); err != nil {
 			return nil, err
 		}
 	}

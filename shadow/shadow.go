@@ -141,7 +141,22 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %v", err)
 	}
-	shadowMod, err := shadowGoMod(goMod, modData, replace)
+	var depReplaces [][2]string
+	for _, d := range res.Deps {
+		if err := t.addDep(d); err != nil {
+			return nil, err
+		}
+		target := filepath.Join(dir, filepath.FromSlash(depDir(d)))
+		if inside(modReal, dir) {
+			rel, err := filepath.Rel(modReal, target)
+			if err != nil {
+				return nil, fmt.Errorf("shadow: %v", err)
+			}
+			target = "./" + filepath.ToSlash(rel)
+		}
+		depReplaces = append(depReplaces, [2]string{d.Path, target})
+	}
+	shadowMod, err := shadowGoMod(goMod, modData, replace, depReplaces...)
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %v", err)
 	}
@@ -312,7 +327,7 @@ func (t *tree) apply(logf func(string, ...any)) (*Summary, error) {
 			sum.Unchanged = append(sum.Unchanged, name)
 		}
 	}
-	for _, sub := range []string{"src", "simgen"} {
+	for _, sub := range []string{"src", "simgen", "deps"} {
 		removed, err := t.prune(sub)
 		if err != nil {
 			return nil, fmt.Errorf("shadow: %v", err)
