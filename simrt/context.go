@@ -43,6 +43,7 @@ type simCtx struct {
 	after    []*afterReg
 	w        *world
 	stopPar  func() bool // withdraws the registration with the parent
+	foreign  <-chan struct{} // Done of a standard-library parent that is checked, not registered with
 }
 
 type afterReg struct {
@@ -60,9 +61,28 @@ func (c *simCtx) Deadline() (time.Time, bool) {
 func (c *simCtx) Done() <-chan struct{} { return c.done }
 
 func (c *simCtx) Err() error {
+	c.poll()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.err
+}
+
+// poll cancels c if its standard-library parent has been canceled. That
+// parent cannot call back (its children interface is unexported), so c
+// looks whenever it is asked, and the world looks at every decision.
+func (c *simCtx) poll() bool {
+	if c.foreign == nil {
+		return false
+	}
+	select {
+	case <-c.foreign:
+		c.cancel(c.parent.Err(), Cause(c.parent))
+		return true
+	default:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.err != nil
+	}
 }
 
 func (c *simCtx) Value(key any) any {
@@ -157,7 +177,7 @@ func newCtx(parent context.Context) *simCtx {
 		if w.twins == nil {
 			w.twins = make(map[any]any)
 		}
-		w.twins[(<-chan struct{})(c.done)] = c.twin
+		w.twins[(<-chan struct{})(c.done)] = c
 	}
 	c.propagate(parent)
 	return c
@@ -178,20 +198,18 @@ func (c *simCtx) propagate(parent context.Context) {
 		c.stopPar = p.AfterFunc(func() { c.cancel(parent.Err(), Cause(parent)) })
 		return
 	}
-	// A cancelable context from code simgen did not rewrite: watch it.
-	w := cw
-	if w == nil {
+	// A simulated context under layers that do not cancel (WithValue):
+	// register with it, as package context does with its own.
+	if sc, ok := parent.Value(causeKey{}).(*simCtx); ok && sc.Done() == pdone {
+		c.stopPar = sc.AfterFunc(func() { c.cancel(parent.Err(), Cause(parent)) })
 		return
 	}
-	w.watchers = append(w.watchers, func() bool {
-		select {
-		case <-pdone:
-			c.cancel(parent.Err(), Cause(parent))
-			return true
-		default:
-			return c.Err() != nil
-		}
-	})
+	// A cancelable context from code simgen did not rewrite: look at it
+	// when asked and at every scheduling decision.
+	c.foreign = pdone
+	if w := cw; w != nil {
+		w.watchers = append(w.watchers, c.poll)
+	}
 }
 
 // CancelFunc is context.CancelFunc.

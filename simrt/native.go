@@ -29,8 +29,11 @@ func NativeRecv[T any](c <-chan T) *Chan[T] {
 		return nil
 	}
 	if w := cw; w != nil && w.twins != nil {
-		if t, ok := w.twins[c].(*Chan[T]); ok {
-			return t
+		if sc, ok := w.twins[c].(*simCtx); ok {
+			sc.poll()
+			if t, ok := any(sc.twin).(*Chan[T]); ok {
+				return t
+			}
 		}
 	}
 	return &Chan[T]{native: &nativeChan[T]{r: c}}

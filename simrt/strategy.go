@@ -74,7 +74,17 @@ type pctStrategy struct {
 	depth, steps int
 	change       []int64 // steps at which the running goroutine is demoted
 	step         int64
+	last         *g  // the goroutine picked at the last point
+	streak       int // how many points in a row it was picked
+	floor        int // the lowest priority handed out by starvation demotions
 }
+
+// starveLimit bounds how many scheduling points in a row PCT lets one
+// goroutine keep running while others are runnable. Strict priorities would
+// otherwise spin forever on a loop that waits for a lower-priority goroutine
+// (runtime.Gosched or an atomic flag); demoting the spinner keeps PCT's
+// bug-finding bias and guarantees progress.
+const starveLimit = 1000
 
 func (p *pctStrategy) name() string { return fmt.Sprintf("pct:%d:%d", p.depth, p.steps) }
 
@@ -112,8 +122,22 @@ func (p *pctStrategy) pickPoint(w *world, me *g) *g {
 	p.tick(me)
 	b := p.best(w)
 	if b == nil || me.prio > b.prio || (me.prio == b.prio && me.id < b.id) {
+		if b != nil {
+			if p.last == me {
+				p.streak++
+			} else {
+				p.last, p.streak = me, 1
+			}
+			if p.streak > starveLimit {
+				p.floor--
+				me.prio = p.floor - p.depth
+				p.streak = 0
+				return b
+			}
+		}
 		return me
 	}
+	p.last, p.streak = b, 0
 	return b
 }
 
