@@ -42,7 +42,7 @@ type simCtx struct {
 	timer    *timer
 	after    []*afterReg
 	w        *world
-	stopPar  func() bool // withdraws the registration with the parent
+	stopPar  func() bool     // withdraws the registration with the parent
 	foreign  <-chan struct{} // Done of a standard-library parent that is checked, not registered with
 }
 
