@@ -118,7 +118,6 @@ type world struct {
 	session  *session
 	cleanups map[any][]func()
 	trace    func(string)
-	stepLim  int64
 }
 
 // tbLike is what the world needs of a testing.TB; nil for Main.
