@@ -6,6 +6,8 @@ package rewrite
 import (
 	"go/ast"
 	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 func (r *fileRewriter) check() {
@@ -17,6 +19,8 @@ func (r *fileRewriter) check() {
 			r.checkReflect(n)
 		case *ast.TypeSwitchStmt:
 			r.checkTypeSwitch(n)
+		case *ast.CallExpr:
+			r.checkCrossing(n)
 		case *ast.TypeAssertExpr:
 			if n.Type != nil {
 				if t := r.typeOf(n.Type); t != nil && hasDirectedChan(t) {
@@ -62,6 +66,67 @@ func (r *fileRewriter) checkReflect(id *ast.Ident) {
 	case "Select", "MakeChan", "ChanOf":
 		r.diag(id.Pos(), Warning, "reflect.%s works on real channels and runs outside the simulation; simulated channels are *simrt.Chan values, not chans, to reflect", fn.Name())
 	}
+}
+
+// checkCrossing reports a call into code that is not rewritten whose
+// parameter has a type the rewrite replaces (sync.Mutex, *sync.WaitGroup,
+// *time.Timer, ...): the argument becomes the runtime's twin type, which
+// that code cannot accept.
+func (r *fileRewriter) checkCrossing(call *ast.CallExpr) {
+	fn := typeutil.StaticCallee(r.info, call)
+	if fn == nil || fn.Pkg() == nil || r.rewritten(fn.Pkg()) {
+		return
+	}
+	if _, mapped := lookup(fn.Pkg().Path(), fn.Name()); mapped {
+		return // the call itself moves to the runtime
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok {
+		return
+	}
+	for i, arg := range call.Args {
+		var pt types.Type
+		switch {
+		case sig.Variadic() && i >= sig.Params().Len()-1:
+			pt = sig.Params().At(sig.Params().Len() - 1).Type()
+			if call.Ellipsis == 0 {
+				pt = pt.(*types.Slice).Elem()
+			}
+		case i < sig.Params().Len():
+			pt = sig.Params().At(i).Type()
+		default:
+			continue
+		}
+		if name, ok := mappedIn(pt); ok {
+			r.diag(arg.Pos(), Error, "%s.%s takes a %s, which the simulation replaces with its own type; code that is not rewritten cannot use a simulated %s. Keep the value out of that call, or wrap the call in code of your own",
+				fn.Pkg().Name(), fn.Name(), types.TypeString(pt, nil), name)
+		}
+	}
+}
+
+// mappedIn reports whether t mentions a type the rewrite replaces, and
+// which.
+func mappedIn(t types.Type) (string, bool) {
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		if obj := t.Obj(); obj.Pkg() != nil {
+			if _, ok := lookup(obj.Pkg().Path(), obj.Name()); ok && obj.Pkg().Path() != "context" {
+				return obj.Pkg().Path() + "." + obj.Name(), true
+			}
+		}
+	case *types.Pointer:
+		return mappedIn(t.Elem())
+	case *types.Slice:
+		return mappedIn(t.Elem())
+	case *types.Array:
+		return mappedIn(t.Elem())
+	case *types.Map:
+		if n, ok := mappedIn(t.Key()); ok {
+			return n, true
+		}
+		return mappedIn(t.Elem())
+	}
+	return "", false
 }
 
 // checkTypeSwitch reports cases that become duplicates when channel
