@@ -1,0 +1,197 @@
+package simrt_test
+
+// Benchmarks of the runtime's core, each with a native twin as a
+// sub-benchmark of the same name, so that one `go test -bench` run gives
+// the ratio: BenchmarkPingPong/native against BenchmarkPingPong/sim. The
+// simulated side runs the way rewritten benchmarks do, through
+// simrt.Benchmark. docs/performance.md holds the measured table.
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"simgen.dev/simgen/simrt"
+)
+
+// BenchmarkPingPong: one round trip over two unbuffered channels between
+// the root and one goroutine, per op.
+func BenchmarkPingPong(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		ping, pong := make(chan int), make(chan int)
+		go func() {
+			for v := range ping {
+				pong <- v
+			}
+		}()
+		for i := 0; i < b.N; i++ {
+			ping <- i
+			<-pong
+		}
+		close(ping)
+	})
+	b.Run("sim", func(b *testing.B) {
+		simrt.Benchmark(b, func(b *testing.B) {
+			ping, pong := simrt.MakeChan[int](0), simrt.MakeChan[int](0)
+			simrt.Go(func() {
+				for {
+					v, ok := simrt.Recv2(ping)
+					if !ok {
+						return
+					}
+					simrt.Send(pong, v)
+				}
+			})
+			for i := 0; i < b.N; i++ {
+				simrt.Send(ping, i)
+				simrt.Recv(pong)
+			}
+			simrt.Close(ping)
+		})
+	})
+}
+
+// BenchmarkProdCons: one value through a buffered channel (capacity 64)
+// from a producer goroutine to the consumer, per op.
+func BenchmarkProdCons(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		c := make(chan int, 64)
+		go func() {
+			for i := 0; i < b.N; i++ {
+				c <- i
+			}
+			close(c)
+		}()
+		for range c {
+		}
+	})
+	b.Run("sim", func(b *testing.B) {
+		simrt.Benchmark(b, func(b *testing.B) {
+			c := simrt.MakeChan[int](64)
+			n := b.N
+			simrt.Go(func() {
+				for i := 0; i < n; i++ {
+					simrt.Send(c, i)
+				}
+				simrt.Close(c)
+			})
+			for {
+				if _, ok := simrt.Recv2(c); !ok {
+					break
+				}
+			}
+		})
+	})
+}
+
+// BenchmarkSelect4: one select over four channels, fed in turn by four
+// producers, per op.
+func BenchmarkSelect4(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		var cs [4]chan int
+		for k := range cs {
+			cs[k] = make(chan int, 16)
+			go func(c chan int) {
+				for i := k; i < b.N; i += 4 {
+					c <- i
+				}
+			}(cs[k])
+		}
+		for i := 0; i < b.N; i++ {
+			select {
+			case <-cs[0]:
+			case <-cs[1]:
+			case <-cs[2]:
+			case <-cs[3]:
+			}
+		}
+	})
+	b.Run("sim", func(b *testing.B) {
+		simrt.Benchmark(b, func(b *testing.B) {
+			var cs [4]*simrt.Chan[int]
+			n := b.N
+			for k := range cs {
+				c := simrt.MakeChan[int](16)
+				cs[k] = c
+				simrt.Go(func() {
+					for i := k; i < n; i += 4 {
+						simrt.Send(c, i)
+					}
+				})
+			}
+			for i := 0; i < n; i++ {
+				c0, c1, c2, c3 := simrt.OnRecv(cs[0]), simrt.OnRecv(cs[1]), simrt.OnRecv(cs[2]), simrt.OnRecv(cs[3])
+				switch simrt.Select(false, c0, c1, c2, c3) {
+				case 0, 1, 2, 3:
+				default:
+					panic("unreachable")
+				}
+			}
+		})
+	})
+}
+
+// BenchmarkSpawnJoin: start 10,000 goroutines and wait for them all, per op.
+func BenchmarkSpawnJoin(b *testing.B) {
+	const n = 10000
+	b.Run("native", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var wg sync.WaitGroup
+			for j := 0; j < n; j++ {
+				wg.Add(1)
+				go func() { wg.Done() }()
+			}
+			wg.Wait()
+		}
+	})
+	b.Run("sim", func(b *testing.B) {
+		simrt.Benchmark(b, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				var wg simrt.WaitGroup
+				for j := 0; j < n; j++ {
+					wg.Add(1)
+					simrt.Go(func() { wg.Done() })
+				}
+				wg.Wait()
+			}
+		})
+	})
+}
+
+// BenchmarkSleepers: 1,000 goroutines each sleep 1 ms 100 times, per op.
+// Natively that is at least 100 ms of wall time; simulated, the clock jumps.
+func BenchmarkSleepers(b *testing.B) {
+	const n, rounds = 1000, 100
+	b.Run("native", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			var wg sync.WaitGroup
+			for j := 0; j < n; j++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for k := 0; k < rounds; k++ {
+						time.Sleep(time.Millisecond)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+	})
+	b.Run("sim", func(b *testing.B) {
+		simrt.Benchmark(b, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				var wg simrt.WaitGroup
+				for j := 0; j < n; j++ {
+					wg.Add(1)
+					simrt.Go(func() {
+						defer wg.Done()
+						for k := 0; k < rounds; k++ {
+							simrt.Sleep(time.Millisecond)
+						}
+					})
+				}
+				wg.Wait()
+			}
+		})
+	})
+}
