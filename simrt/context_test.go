@@ -11,6 +11,8 @@ import (
 	"simgen.dev/simgen/simrt"
 )
 
+type ctxKey struct{}
+
 // cenv is package context as a scenario sees it: the real one, or simrt's.
 type cenv interface {
 	withCancel(p context.Context) (context.Context, context.CancelFunc)
@@ -333,10 +335,10 @@ func TestContextStdParentCancelIsSynchronous(t *testing.T) {
 		stdParent, cancel := context.WithCancel(context.Background())
 		direct, cancelDirect := e.withCancel(stdParent)
 		defer cancelDirect()
-		viaValue, cancelViaValue := e.withCancel(context.WithValue(stdParent, "k", 1))
+		viaValue, cancelViaValue := e.withCancel(context.WithValue(stdParent, ctxKey{}, 1))
 		defer cancelViaValue()
 		parent, cancelParent := e.withCancel(context.Background())
-		simViaValue, cancelSimViaValue := e.withTimeout(context.WithValue(parent, "k", 1), time.Hour)
+		simViaValue, cancelSimViaValue := e.withTimeout(context.WithValue(parent, ctxKey{}, 1), time.Hour)
 		defer cancelSimViaValue()
 		cancel()
 		cancelParent()
