@@ -11,6 +11,7 @@ import (
 )
 
 func (r *fileRewriter) check() {
+	r.checkLinkname()
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.FuncDecl:
@@ -21,6 +22,9 @@ func (r *fileRewriter) check() {
 			r.checkTypeSwitch(n)
 		case *ast.CallExpr:
 			r.checkCrossing(n)
+			r.checkBlocking(n)
+			r.checkUnsafe(n)
+			r.checkCgo(n)
 		case *ast.TypeAssertExpr:
 			if n.Type != nil {
 				if t := r.typeOf(n.Type); t != nil && hasDirectedChan(t) {

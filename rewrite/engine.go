@@ -238,6 +238,7 @@ func (r *fileRewriter) apply(n ast.Node) (string, bool) {
 		r.ruleRuntime,
 		r.ruleContext,
 		r.ruleRand,
+		r.rulePipe,
 	} {
 		if s, ok := rule(n); ok {
 			return s, true

@@ -16,6 +16,7 @@ const (
 	simatomicPath = "simgen.dev/simgen/simrt/simatomic"
 	simrandPath   = "simgen.dev/simgen/simrt/simrand"
 	simrandv2Path = "simgen.dev/simgen/simrt/simrandv2"
+	simnetPath    = "simgen.dev/simgen/simrt/simnet"
 )
 
 // target is where a mapped object lives in the runtime.
@@ -122,6 +123,12 @@ var mapping = map[[2]string]target{
 	{"maps", "Keys"}:   {simrtPath, "MapKeys"},
 	{"maps", "Values"}: {simrtPath, "MapValues"},
 	{"maps", "All"}:    {simrtPath, "MapAll"},
+
+	// In-memory pipes, which block on channels inside the standard library.
+	{"io", "Pipe"}:       {simrtPath, "Pipe"},
+	{"io", "PipeReader"}: {simrtPath, "PipeReader"},
+	{"io", "PipeWriter"}: {simrtPath, "PipeWriter"},
+	{"net", "Pipe"}:      {simnetPath, "Pipe"},
 
 	// runtime: only what touches goroutines.
 	{"runtime", "Gosched"}:        {simrtPath, "Gosched"},

@@ -166,7 +166,15 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			}
 			fr := newFileRewriter(r, p, f, src)
 			out := fr.rewriteFile()
-			res.Diags = append(res.Diags, fr.diags...)
+			for _, d := range fr.diags {
+				// A dependency's boundary warnings are its own business
+				// (and would drown the module's); its errors still stop
+				// the run, since its output would be wrong.
+				if dep != nil && d.Severity == Warning {
+					continue
+				}
+				res.Diags = append(res.Diags, d)
+			}
 			if out == nil {
 				continue
 			}
