@@ -36,6 +36,7 @@ const simrtPkg = "simgen.dev/simgen/simrt"
 // does not need to see: the Go runtime, simrt itself, or package testing.
 func isRuntimeFrame(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") ||
+		strings.HasPrefix(fn, "runtime/debug.") ||
 		strings.HasPrefix(fn, simrtPkg+".") ||
 		strings.HasPrefix(fn, simrtPkg+"/") ||
 		strings.HasPrefix(fn, "testing.") ||
