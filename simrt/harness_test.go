@@ -597,3 +597,27 @@ func TestHarnessWatchdog(t *testing.T) {
 		t.Errorf("the watchdog took %v", r.wall)
 	}
 }
+
+// ---- SIM_STRATEGY through the environment ----
+
+func TestHarnessStrategyFromEnvDeterministic(t *testing.T) {
+	t.Parallel()
+	order := regexp.MustCompile(`racy order (\d+)`)
+	orders := map[string]bool{}
+	for _, strategy := range []string{"random", "pct", "pct:3"} {
+		for seed := 1; seed <= 3; seed++ {
+			env := []string{fmt.Sprintf("SIM_SEED=%d", seed), "SIM_STRATEGY=" + strategy}
+			a, b := runHelper(t, "^TestHelperDeterministic$", env...), runHelper(t, "^TestHelperDeterministic$", env...)
+			a.must(t, 0, "--- PASS")
+			ma, mb := order.FindStringSubmatch(a.out), order.FindStringSubmatch(b.out)
+			if ma == nil || mb == nil || ma[1] != mb[1] {
+				t.Errorf("%v: %v then %v", env, ma, mb)
+				continue
+			}
+			orders[ma[1]] = true
+		}
+	}
+	if len(orders) < 3 {
+		t.Errorf("9 strategy and seed pairs gave only %d orders: %v", len(orders), orders)
+	}
+}
