@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -58,6 +59,9 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		BuildFlags: []string{"-tags=" + strings.Join(tags, ",")},
 	}
 	logf(cfg, "loading %s", strings.Join(patterns, " "))
+	if err := checkWorkspace(cfg); err != nil {
+		return nil, nil, err
+	}
 	pkgs, err := packages.Load(pcfg, patterns...)
 	if err != nil {
 		return nil, nil, err
@@ -134,6 +138,11 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	deps := map[string]*DepModule{}
 	for _, p := range mine {
 		var dep *DepModule
+		if !p.Module.Main && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], modDir) {
+			// Vendor mode: the go command reads vendor/modules.txt without
+			// the overlay, so the runtime cannot be wired in.
+			return nil, nil, fmt.Errorf("%s is vendored (vendor/modules.txt): vendor mode is not supported yet; run simgen and go test with GOFLAGS=-mod=mod, which takes dependencies from the module cache", p.PkgPath)
+		}
 		if !p.Module.Main {
 			m := p.Module
 			dep = deps[m.Path]
@@ -198,6 +207,24 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	slices.SortFunc(res.Deps, func(a, b DepModule) int { return strings.Compare(a.Path, b.Path) })
 	sortDiags(res.Diags)
 	return res, touched, nil
+}
+
+// checkWorkspace refuses go.work workspaces: the shadow tree overlays one
+// main module's go.mod, and a workspace has several.
+func checkWorkspace(cfg Config) error {
+	cmd := exec.Command("go", "env", "GOWORK")
+	cmd.Dir = cfg.Dir
+	if cfg.Env != nil {
+		cmd.Env = cfg.Env
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("go env GOWORK: %v", err)
+	}
+	if w := strings.TrimSpace(string(out)); w != "" && w != "off" {
+		return fmt.Errorf("%s: go.work workspaces are not supported yet; run simgen and go test with GOWORK=off", w)
+	}
+	return nil
 }
 
 func variantRank(p *packages.Package) int {
