@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +22,8 @@ import (
 	"simgen.dev/simgen/rewrite"
 	"simgen.dev/simgen/shadow"
 )
+
+var show = flag.Bool("show", false, "log the output of every command of every case")
 
 // cmdTimeout bounds one command of a case: a hang is a failure, not a
 // stuck test run.
@@ -229,15 +233,12 @@ func (c *testCase) run() {
 			c.checkDiag(where, args[0])
 			continue
 		}
-		if c.overlay == "" {
-			t.Fatalf("the rewrite reported errors:\n%s", diagText(c.diags))
-		}
 		switch verb {
 		case "native", "sim", "go":
-			vars, rest := splitVars(c.expand(args, false))
+			vars, rest := splitVars(args)
 			c.last = c.exec(verb, vars, rest)
 		case "same":
-			vars, rest := splitVars(c.expand(args, false))
+			vars, rest := splitVars(args)
 			n := c.exec("native", vars, rest)
 			s := c.exec("sim", vars, rest)
 			c.last = s
@@ -402,8 +403,12 @@ func (c *testCase) expand(args []string, quote bool) []string {
 // exec runs a command of the want file.
 func (c *testCase) exec(verb string, vars, args []string) *result {
 	c.t.Helper()
+	raw := strings.Join(append(append(vars[:len(vars):len(vars)], verb), args...), " ")
 	var name string
 	var argv []string
+	if c.overlay == "" && (verb != "go" || slices.ContainsFunc(args, func(a string) bool { return strings.Contains(a, "$OVERLAY") })) {
+		c.t.Fatalf("%s needs the shadow tree, but the rewrite reported errors:\n%s", verb, diagText(c.diags))
+	}
 	switch verb {
 	case "go":
 		name, argv = "go", args
@@ -416,8 +421,11 @@ func (c *testCase) exec(verb string, vars, args []string) *result {
 			argv = append(argv, a)
 		}
 	}
-	r := c.command(vars, name, argv...)
-	r.cmd = strings.Join(append(append(vars, verb), args...), " ")
+	r := c.command(c.expand(vars, false), name, c.expand(argv, false)...)
+	r.cmd = raw
+	if *show {
+		c.t.Logf("$ %s (status %d)\n%s", raw, r.code, r.out)
+	}
 	return r
 }
 
