@@ -303,21 +303,17 @@ func TestChanPanicTexts(t *testing.T) {
 	})
 }
 
+// TestChanCloseWakesBlockedSenderToPanic is simulated only: natively, a
+// close concurrent with a blocked send is a data race by the race
+// detector's rules, though Go's runtime makes the sender panic.
 func TestChanCloseWakesBlockedSenderToPanic(t *testing.T) {
-	sideBySide(t, "send on closed channel (runtime.Error true, error true)", func(t *testing.T, e env) string {
-		c, res := e.mk(0), make(chan string, 1)
-		e.spawn(func() { res <- catch(func() { c.send(1) }) })
-		e.sleep(5 * time.Millisecond)
-		c.close()
-		// The goroutine's result goes through a real buffered channel:
-		// wait for it with scheduling points in between.
-		for {
-			select {
-			case s := <-res:
-				return s
-			default:
-				e.sleep(time.Millisecond)
-			}
+	simrt.Test(t, func(t *testing.T) {
+		c, res := simrt.MakeChan[int](0), simrt.MakeChan[string](1)
+		simrt.Go(func() { simrt.Send(res, catch(func() { simrt.Send(c, 1) })) })
+		simrt.Sleep(time.Millisecond)
+		simrt.Close(c)
+		if got, want := simrt.Recv(res), "send on closed channel (runtime.Error true, error true)"; got != want {
+			t.Errorf("blocked sender: %q, want %q", got, want)
 		}
 	})
 }
