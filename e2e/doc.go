@@ -43,5 +43,6 @@
 // Positions are never written as numbers. A comment `// mark:NAME` on a
 // line of a .go file marks that line, and in any argument {NAME} becomes
 // file.go:LINE, {NAME.line} the line number and {NAME.path} the absolute
-// path with :LINE. In a REGEXP the substitution is quoted.
+// path with :LINE; {@LIST} is the value last captured in LIST. In a
+// REGEXP the substitution is quoted.
 package e2e

@@ -364,7 +364,7 @@ func (c *testCase) compile(where, re string) *regexp.Regexp {
 	return rx
 }
 
-var refRE = regexp.MustCompile(`\{([A-Za-z0-9_-]+)(\.line|\.path)?\}`)
+var refRE = regexp.MustCompile(`\{(@?[A-Za-z0-9_-]+)(\.line|\.path)?\}`)
 
 // expand substitutes marks and $OVERLAY, quoting them for a regexp when
 // quote is set.
@@ -373,6 +373,16 @@ func (c *testCase) expand(args []string, quote bool) []string {
 	for i, a := range args {
 		a = refRE.ReplaceAllStringFunc(a, func(s string) string {
 			m := refRE.FindStringSubmatch(s)
+			if list, ok := strings.CutPrefix(m[1], "@"); ok && m[2] == "" {
+				vs := c.lists[list]
+				if len(vs) == 0 {
+					c.t.Fatalf("%s: nothing captured in %s", s, list)
+				}
+				if quote {
+					return regexp.QuoteMeta(vs[len(vs)-1])
+				}
+				return vs[len(vs)-1]
+			}
 			mk, ok := c.marks[m[1]]
 			if !ok {
 				c.t.Fatalf("no // mark:%s in the case's sources", m[1])
@@ -403,6 +413,7 @@ func (c *testCase) expand(args []string, quote bool) []string {
 // exec runs a command of the want file.
 func (c *testCase) exec(verb string, vars, args []string) *result {
 	c.t.Helper()
+	vars, args = c.expand(vars, false), c.expand(args, false)
 	raw := strings.Join(append(append(vars[:len(vars):len(vars)], verb), args...), " ")
 	var name string
 	var argv []string
@@ -421,7 +432,7 @@ func (c *testCase) exec(verb string, vars, args []string) *result {
 			argv = append(argv, a)
 		}
 	}
-	r := c.command(c.expand(vars, false), name, c.expand(argv, false)...)
+	r := c.command(vars, name, argv...)
 	r.cmd = raw
 	if *show {
 		c.t.Logf("$ %s (status %d)\n%s", raw, r.code, r.out)
