@@ -14,8 +14,6 @@ func (r *fileRewriter) check() {
 	r.checkLinkname()
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		switch n := n.(type) {
-		case *ast.FuncDecl:
-			r.checkChanMethod(n)
 		case *ast.Ident:
 			r.checkReflect(n)
 		case *ast.TypeSwitchStmt:
@@ -42,23 +40,6 @@ func (r *fileRewriter) check() {
 		}
 		return true
 	})
-}
-
-// checkChanMethod: a defined channel type becomes a defined pointer type,
-// which cannot have methods.
-func (r *fileRewriter) checkChanMethod(fd *ast.FuncDecl) {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return
-	}
-	t := r.typeOf(fd.Recv.List[0].Type)
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if nt, ok := types.Unalias(t).(*types.Named); ok {
-		if _, ok := nt.Underlying().(*types.Chan); ok {
-			r.diag(fd.Name.Pos(), Error, "method %s is declared on the channel type %s; methods on defined channel types are not supported yet (the type becomes a pointer type); make the channel a field of a struct type and declare the method there", fd.Name.Name, nt.Obj().Name())
-		}
-	}
 }
 
 func (r *fileRewriter) checkReflect(id *ast.Ident) {

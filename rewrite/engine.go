@@ -35,10 +35,13 @@ type fileRewriter struct {
 	temps   map[string]string // temporary base name -> name chosen for this file
 	imports map[string]string // runtime import path -> local name, for added imports
 
-	memo  map[ast.Node]string // text(n), once computed or preset by a rule
-	wrap  map[ast.Node][2]string
-	recv2 map[*ast.UnaryExpr]bool // receives in comma-ok position
-	sels  map[*ast.Ident]bool     // identifiers in the Sel position of a selector
+	memo map[ast.Node]string // text(n), once computed or preset by a rule
+	wrap map[ast.Node][2]string
+	// valSpec holds the chan types that declare defined channel types with
+	// methods (rule_chanval.go).
+	valSpec map[*ast.ChanType]bool
+	recv2   map[*ast.UnaryExpr]bool // receives in comma-ok position
+	sels    map[*ast.Ident]bool     // identifiers in the Sel position of a selector
 	// passthrough marks native channel values handed straight back to code
 	// that is not rewritten: they stay native.
 	passthrough map[ast.Expr]bool
@@ -67,6 +70,7 @@ func newFileRewriter(r *runner, pkg *packages.Package, f *ast.File, src []byte) 
 		imports:     map[string]string{},
 		memo:        map[ast.Node]string{},
 		wrap:        map[ast.Node][2]string{},
+		valSpec:     map[*ast.ChanType]bool{},
 		recv2:       map[*ast.UnaryExpr]bool{},
 		sels:        map[*ast.Ident]bool{},
 		passthrough: map[ast.Expr]bool{},

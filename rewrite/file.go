@@ -165,6 +165,7 @@ func (r *fileRewriter) blankUnusedImports() {
 // see the node: comma-ok receives, selector positions, native channels
 // passed straight back to native code, and chan types that need brackets.
 func (r *fileRewriter) prepare() {
+	r.prepareChanVal()
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:

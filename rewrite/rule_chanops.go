@@ -81,6 +81,11 @@ func (r *fileRewriter) builtinChanCall(call *ast.CallExpr) (string, bool) {
 			kids = append(kids, call.Args[1])
 		}
 		s := r.rt("MakeChan") + "[" + elem + "](" + r.glue(call.Pos(), call.End(), kids...) + size + ")"
+		if isValChan(typ) {
+			s = r.text(arg) + "(" + r.rt("MakeChanVal") + "[" + elem + "](" + r.glue(call.Pos(), call.End(), kids...) + size + "))"
+			r.count("make chan")
+			return s, true
+		}
 		switch types.Unalias(typ).(type) {
 		case *types.Named, *types.TypeParam:
 			s = r.text(arg) + "(" + s + ")"

@@ -22,5 +22,8 @@ func (r *fileRewriter) ruleChanType(n ast.Node) (string, bool) {
 	}
 	elem := unparen(ct.Value)
 	r.count("chan type")
+	if r.valSpec[ct] {
+		return r.rt("ChanVal") + "[" + r.glue(ct.Pos(), ct.End(), elem) + r.text(elem) + "]", true
+	}
 	return "*" + r.rt("Chan") + "[" + r.glue(ct.Pos(), ct.End(), elem) + r.text(elem) + "]", true
 }
