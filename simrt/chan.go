@@ -145,7 +145,8 @@ func Send[T any](c *Chan[T], v T) {
 		return
 	}
 	me := cur
-	wt := &waiter[T]{g: me, c: c, val: v, send: true}
+	wt := waiterFor[T](me)
+	*wt = waiter[T]{g: me, c: c, val: v, send: true}
 	c.sendq.push(wt)
 	me.wchan = wt
 	w.block("chan send")
@@ -177,6 +178,19 @@ func (c *Chan[T]) trySend(w *world, v T) bool {
 	return false
 }
 
+// waiterFor returns x's reusable waiter for channels of T. A goroutine
+// waits on one plain operation at a time, and its waiter is out of every
+// queue once the operation completes, so one per element type suffices and
+// a blocking operation allocates nothing in the common case.
+func waiterFor[T any](x *g) *waiter[T] {
+	if wt, ok := x.wcache.(*waiter[T]); ok {
+		return wt
+	}
+	wt := new(waiter[T])
+	x.wcache = wt
+	return wt
+}
+
 // Recv is <-ch.
 func Recv[T any](c *Chan[T]) T {
 	v, _ := Recv2(c)
@@ -202,7 +216,8 @@ func Recv2[T any](c *Chan[T]) (T, bool) {
 		return v, ok
 	}
 	me := cur
-	wt := &waiter[T]{g: me, c: c}
+	wt := waiterFor[T](me)
+	*wt = waiter[T]{g: me, c: c}
 	c.recvq.push(wt)
 	me.wchan = wt
 	w.block("chan receive")

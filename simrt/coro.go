@@ -104,7 +104,7 @@ func (wk *worker) runG(x *g) {
 // when me runs again.
 func (w *world) transfer(me, next *g) {
 	next.status = gRunning
-	w.progress.Add(1)
+	w.tick()
 	if me.wk.root {
 		w.drive(next)
 		return

@@ -81,19 +81,17 @@ func (d *decisions) init(w *world) {
 	d.hash = fnvOffset
 }
 
+// mix folds one decision into the hash, a word at a time (a multiply-xorshift
+// step in the style of wyhash): cheap enough to run at every decision.
 func (d *decisions) mix(x uint64) {
-	for i := 0; i < 8; i++ {
-		d.hash ^= x & 0xff
-		d.hash *= fnvPrime
-		x >>= 8
-	}
+	h := (d.hash ^ x) * 0x9E3779B97F4A7C15
+	d.hash = h ^ (h >> 29) ^ fnvPrime
 }
 
 func (d *decisions) record(k evKind, val, n int) {
 	d.n++
-	d.mix(uint64(k))
+	d.mix(uint64(k)<<56 ^ uint64(n))
 	d.mix(uint64(int64(val)))
-	d.mix(uint64(n))
 	s := step{kind: k, val: val, n: n, hash: d.hash, vtime: d.w.now - epochNanos}
 	if cur != nil {
 		s.g = cur.id

@@ -523,7 +523,7 @@ func (w *world) teardown() {
 	}
 	cur = root
 	w.dead = nil
-	w.timers = nil
+	w.timers = timers{}
 	w.pollers = nil
 	w.runq = nil
 }

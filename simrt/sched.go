@@ -54,6 +54,9 @@ type g struct {
 	// What a blocked g is queued on, so teardown can withdraw it.
 	sel   *selWait // a select
 	wchan dequeuer // a plain channel operation
+	// wcache is the reusable waiter of the last element type this g
+	// blocked on (chan.go, waiterFor).
+	wcache any
 	waitq *gqueue  // a sync primitive
 }
 
@@ -101,8 +104,7 @@ type world struct {
 	nextID   int
 	root     *g
 	now      int64 // virtual time, Unix nanoseconds
-	timers   timerHeap
-	timerSeq uint64
+	timers   timers
 	pollers  []*selWait    // blocked selects with cases on native channels
 	dead     []*worker     // workers whose g ended by Goexit
 	watchers []func() bool // checks of native state (foreign contexts); true when done
@@ -112,7 +114,8 @@ type world struct {
 	dec      decisions
 	failure  *failure // set when the world must stop (deadlock, panic, ...)
 	tearing  bool     // teardown in progress
-	progress atomic.Int64
+	progress atomic.Int64 // published every 64 ticks, for the watchdog
+	ticks    int64        // transfers and scheduling points
 	// mode and harness state
 	tb       tbLike
 	session  *session
@@ -173,10 +176,20 @@ func (w *world) unready(x *g) {
 	w.runq = w.runq[:last]
 }
 
+// tick counts progress: a transfer or a scheduling point. The watchdog
+// sees it every 64 ticks, which keeps the atomic store off the fast path.
+func (w *world) tick() {
+	w.ticks++
+	if w.ticks&63 == 0 {
+		w.progress.Store(w.ticks)
+	}
+}
+
 // point is a scheduling point: the running goroutine stays runnable and the
 // strategy may switch to another one.
 func (w *world) point() {
 	me := cur
+	w.tick()
 	if w.failure != nil || w.tearing {
 		// The world is stopping: let non-blocking operations in deferred
 		// calls finish without scheduling.

@@ -36,78 +36,120 @@ const (
 
 type timer struct {
 	when   int64
-	seq    uint64
 	period int64 // tickers
-	idx    int   // index in w.timers, -1 when not scheduled
+	idx    int   // index in its bucket's list, -1 when not scheduled
 	kind   timerKind
 	g      *g               // tkSleep
 	c      *Chan[time.Time] // tkChan
-	f      func()           // tkFunc
+	f      func()           // tkFunc, tkCall
 	pc     uintptr          // where AfterFunc was called, for its goroutine
 	w      *world
 }
 
-type timerHeap []*timer
+// timers holds a world's pending timers in buckets, one per instant, with
+// a heap of the instants: many timers often share an instant (sleepers woken
+// together), and a bucket takes them in O(1).
+type timers struct {
+	buckets  map[int64]*bucket
+	instants instantHeap // may hold instants whose bucket has emptied
+	n        int         // scheduled timers
+	last     *bucket     // the bucket added to last: sleepers hit it again and again
+}
 
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
-	if h[i].when != h[j].when {
-		return h[i].when < h[j].when
-	}
-	return h[i].seq < h[j].seq
+type bucket struct {
+	when int64
+	ts   []*timer
 }
-func (h timerHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].idx = i
-	h[j].idx = j
-}
-func (h *timerHeap) Push(x any) {
-	t := x.(*timer)
-	t.idx = len(*h)
-	*h = append(*h, t)
-}
-func (h *timerHeap) Pop() any {
+
+type instantHeap []int64
+
+func (h instantHeap) Len() int           { return len(h) }
+func (h instantHeap) Less(i, j int) bool { return h[i] < h[j] }
+func (h instantHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *instantHeap) Push(x any)        { *h = append(*h, x.(int64)) }
+func (h *instantHeap) Pop() any {
 	old := *h
 	n := len(old) - 1
-	t := old[n]
-	old[n] = nil
+	x := old[n]
 	*h = old[:n]
-	t.idx = -1
-	return t
+	return x
 }
 
+// Len is the number of scheduled timers.
+func (ts *timers) Len() int { return ts.n }
+
 func (w *world) addTimer(t *timer) {
-	w.timerSeq++
-	t.seq = w.timerSeq
 	t.w = w
-	heap.Push(&w.timers, t)
+	ts := &w.timers
+	b := ts.last
+	if b == nil || b.when != t.when {
+		if ts.buckets == nil {
+			ts.buckets = make(map[int64]*bucket)
+		}
+		b = ts.buckets[t.when]
+		if b == nil {
+			b = &bucket{when: t.when}
+			ts.buckets[t.when] = b
+			heap.Push(&ts.instants, t.when)
+		}
+		ts.last = b
+	}
+	t.idx = len(b.ts)
+	b.ts = append(b.ts, t)
+	ts.n++
 }
 
 func (w *world) delTimer(t *timer) bool {
-	if t.idx < 0 {
+	if t.idx < 0 || t.w != w {
 		return false
 	}
-	heap.Remove(&w.timers, t.idx)
+	ts := &w.timers
+	b := ts.buckets[t.when]
+	last := len(b.ts) - 1
+	if t.idx != last {
+		b.ts[t.idx] = b.ts[last]
+		b.ts[t.idx].idx = t.idx
+	}
+	b.ts[last] = nil
+	b.ts = b.ts[:last]
+	if last == 0 {
+		delete(ts.buckets, t.when) // its instant stays in the heap until popped
+		if ts.last == b {
+			ts.last = nil
+		}
+	}
+	t.idx = -1
+	ts.n--
 	return true
 }
 
 // advance moves the clock to the earliest timer and fires every timer due
 // then, in seeded order.
 func (w *world) advance() {
-	when := w.timers[0].when
-	if when > w.now {
-		w.now = when
+	ts := &w.timers
+	var batch []*timer
+	for len(ts.instants) > 0 {
+		when := heap.Pop(&ts.instants).(int64)
+		if b, ok := ts.buckets[when]; ok {
+			delete(ts.buckets, when)
+			if ts.last == b {
+				ts.last = nil
+			}
+			batch = b.ts
+			if when > w.now {
+				w.now = when
+			}
+			break
+		}
+	}
+	ts.n -= len(batch)
+	for _, t := range batch {
+		t.idx = -1
 	}
 	w.dec.event(evClock, int(w.now-epochNanos))
-	var batch []*timer
-	for len(w.timers) > 0 && w.timers[0].when <= when {
-		batch = append(batch, heap.Pop(&w.timers).(*timer))
-	}
 	if len(batch) > 1 {
 		w.rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
-		for _, t := range batch {
-			w.dec.event(evTimer, int(t.seq))
-		}
+		w.dec.event(evTimer, len(batch))
 	}
 	for _, t := range batch {
 		w.fire(t)
@@ -160,10 +202,12 @@ func Sleep(d time.Duration) {
 		time.Sleep(d)
 		return
 	}
-	w.point()
 	if d <= 0 {
+		w.point()
 		return
 	}
+	// No scheduling point first: the sleep itself blocks, and that is a
+	// decision.
 	me := cur
 	t := &me.sleep
 	*t = timer{when: w.now + int64(d), kind: tkSleep, g: me}

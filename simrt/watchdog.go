@@ -2,7 +2,9 @@ package simrt
 
 // This file is the watchdog: a real goroutine that notices when the running
 // simulated goroutine has not handed control back for SIM_WATCHDOG of wall
-// time. That goroutine is blocked outside the simulation (a call simgen did
+// time (w.progress counts transfers and scheduling points, so a goroutine
+// that runs alone but keeps reaching scheduling points is not flagged). That
+// goroutine is blocked outside the simulation (a call simgen did
 // not rewrite, real I/O) or spinning without a scheduling point; either way
 // the simulation cannot go on, so the watchdog reports it with its stack and
 // the replay line and ends the process rather than hang silently.
