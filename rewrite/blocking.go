@@ -26,7 +26,6 @@ var (
 	bNet  = boundary{Warning, "does real network I/O outside the simulation: the simulated world pauses while it blocks, and its timeouts and deadlines follow the wall clock, not the virtual one"}
 	bHTTP = boundary{Warning, "runs connections and handlers on goroutines outside the simulation: simulated code they call is not scheduled by the seed, and may race with the simulation"}
 	bSig  = boundary{Warning, "waits for operating-system signals, which are never delivered in a simulation"}
-	bPar  = boundary{Error, "runs the body on goroutines outside the simulation; write the benchmark as a b.N loop, or start simulated goroutines yourself"}
 )
 
 // blocking is keyed by types.Func.FullName.
@@ -82,8 +81,6 @@ var blocking = map[string]boundary{
 	"net/http/httptest.NewTLSServer":       bHTTP,
 	"(*net/http/httptest.Server).Start":    bHTTP,
 	"(*net/http/httptest.Server).StartTLS": bHTTP,
-
-	"(*testing.B).RunParallel": bPar,
 }
 
 // checkBlocking diagnoses a call of the inventory.

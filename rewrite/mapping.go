@@ -130,6 +130,10 @@ var mapping = map[[2]string]target{
 	{"io", "PipeWriter"}: {simrtPath, "PipeWriter"},
 	{"net", "Pipe"}:      {simnetPath, "Pipe"},
 
+	// testing: the iteration counter of a parallel benchmark, whose body
+	// runs on simulated goroutines (see testingCall).
+	{"testing", "PB"}: {simrtPath, "PB"},
+
 	// runtime: only what touches goroutines.
 	{"runtime", "Gosched"}:        {simrtPath, "Gosched"},
 	{"runtime", "NumGoroutine"}:   {simrtPath, "NumGoroutine"},

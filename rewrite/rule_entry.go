@@ -14,6 +14,8 @@ package rewrite
 //	t.Run(name, f)   ->  simrt.Run(t, name, f)     (also *testing.B)
 //	t.Cleanup(f)     ->  simrt.Cleanup(t, f)       (*testing.T, *testing.B, *testing.F, testing.TB)
 //	t.Parallel()     ->  simrt.Parallel(t)
+//	b.RunParallel(func(pb *testing.PB) { body })
+//	                 ->  simrt.RunParallel(b, func(pb *simrt.PB) { body })
 //
 // The wrapped body keeps its lines; an Example's "// Output:" comment stays
 // the last comment of the function, where go test looks for it. TestMain is
@@ -45,6 +47,8 @@ func (r *fileRewriter) ruleEntry(n ast.Node) (string, bool) {
 		}
 	case *ast.CallExpr:
 		return r.testingCall(n)
+	case *ast.SelectorExpr, *ast.Ident:
+		return r.mappedRef(n, "testing")
 	}
 	return "", false
 }
@@ -201,6 +205,11 @@ func (r *fileRewriter) testingCall(call *ast.CallExpr) (string, bool) {
 			return "", false
 		}
 		name = "Parallel"
+	case "RunParallel":
+		if !isB {
+			return "", false
+		}
+		name = "RunParallel"
 	default:
 		return "", false
 	}
