@@ -309,8 +309,12 @@ func (w *world) rootAbort() {
 func (s *session) done() {
 	s.t.Helper()
 	if s.w != nil && s.w.failure != nil && !s.logged {
+		// Not Errorf: this runs in a deferred call on the way out of
+		// t.FailNow, and the testing package would prefix the report with
+		// the runtime's frame (panic.go:NNN).
 		s.logged = true
-		s.t.Errorf("%s", s.w.failure.report)
+		s.t.Fail()
+		logPlain(s.t, s.w.failure.report)
 	}
 	if s.t.Failed() {
 		logPlain(s.t, s.replay())

@@ -92,7 +92,7 @@ func parseFrames(lines []string) []frame {
 		if j := strings.LastIndex(pos, " +0x"); j > 0 {
 			pos = pos[:j]
 		}
-		if isRuntimeFrame(fn) {
+		if isRuntimeFrame(fn) || fn == "panic" {
 			continue
 		}
 		fs = append(fs, frame{fn, pos})

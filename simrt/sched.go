@@ -57,7 +57,7 @@ type g struct {
 	// wcache is the reusable waiter of the last element type this g
 	// blocked on (chan.go, waiterFor).
 	wcache any
-	waitq *gqueue  // a sync primitive
+	waitq  *gqueue // a sync primitive
 }
 
 // dequeuer is a plain channel waiter that can withdraw itself.
@@ -112,8 +112,8 @@ type world struct {
 	settling bool          // the root's body ended: run the rest without moving the clock
 	settleAt int64         // decision count at which settling gives up
 	dec      decisions
-	failure  *failure // set when the world must stop (deadlock, panic, ...)
-	tearing  bool     // teardown in progress
+	failure  *failure     // set when the world must stop (deadlock, panic, ...)
+	tearing  bool         // teardown in progress
 	progress atomic.Int64 // published every 64 ticks, for the watchdog
 	ticks    int64        // transfers and scheduling points
 	// mode and harness state
@@ -130,6 +130,7 @@ type tbLike interface {
 	Logf(format string, args ...any)
 	Errorf(format string, args ...any)
 	FailNow()
+	Fail()
 	Failed() bool
 }
 
