@@ -14,7 +14,7 @@ package rewrite
 //   - for v := range ch in a file whose language version is before go1.22:
 //     v is one variable for the whole loop, as it was then, so a closure
 //     that captures it sees what it saw natively:
-//     for _simch, v := ch, *new(T); ; { var _simok bool; v, _simok = simrt.Recv2(_simch); ...
+//     for _simch, v := simrt.RangeChan(ch); ; { _simv, _simok := simrt.Recv2(_simch); if !_simok { break }; v = _simv; ...
 //
 // continue starts the next receive and break leaves the loop, as in the
 // original; a label on the range statement stays on the for statement.
@@ -50,12 +50,12 @@ func (r *fileRewriter) ruleChanRange(n ast.Node) (string, bool) {
 		v := r.temp("v")
 		step = v + ", " + okv + " := " + recv + "; if !" + okv + " { break }; " + r.text(key) + " = " + v
 	case version.Compare(r.goVersion, "go1.22") < 0:
-		elem, ok := r.typeText(c.Elem())
-		if !ok {
-			r.diag(rs.X.Pos(), Error, "cannot spell the element type %s of this channel in this file, needed to keep one loop variable for the whole loop (language version %s); declare the variable before the loop and range with =", c.Elem(), r.goVersion)
-		}
-		init = ch + ", " + r.text(key) + " := " + r.text(rs.X) + ", *new(" + elem + ")"
-		step = "var " + okv + " bool; " + r.text(key) + ", " + okv + " = " + recv + "; if !" + okv + " { break }"
+		// One v for the whole loop, declared by the for statement; the
+		// final receive (closed channel) must not zero it, so receive into
+		// a temporary first.
+		v := r.temp("v")
+		init = ch + ", " + r.text(key) + " := " + r.rt("RangeChan") + "(" + r.text(rs.X) + ")"
+		step = v + ", " + okv + " := " + recv + "; if !" + okv + " { break }; " + r.text(key) + " = " + v
 	default:
 		step = r.text(key) + ", " + okv + " := " + recv + "; if !" + okv + " { break }"
 	}

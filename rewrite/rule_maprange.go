@@ -12,7 +12,7 @@ package rewrite
 //   - for k = range m / for k, v = range m: assignment to existing variables.
 //   - for k, v := range m in a file whose language version is before go1.22:
 //     one k and one v for the whole loop, as then:
-//     for _simit, k, v := simrt.MapRange(m), *new(K), *new(V); _simit.Next(); { k, v = ...
+//     for _simit, k, v := simrt.MapRangeKV(m); _simit.Next(); { k, v = ...
 //
 // simrt.MapRange sorts the keys into a canonical order, then shuffles them
 // with the seed; entries deleted before they are reached are skipped.
@@ -59,23 +59,16 @@ func (r *fileRewriter) ruleMapRange(n ast.Node) (string, bool) {
 	case rs.Tok == token.ASSIGN:
 		step = join(lhs) + " = " + join(rhs) + ";"
 	case version.Compare(r.goVersion, "go1.22") < 0:
-		// One variable per loop, declared in the for statement's init.
-		var zeros []string
-		if !blank(rs.Key) {
-			kt, ok := r.typeText(m.Key())
-			if !ok {
-				r.diag(rs.X.Pos(), Error, "cannot spell the key type %s of this map in this file, needed to keep one loop variable for the whole loop (language version %s); declare the variables before the loop and range with =", m.Key(), r.goVersion)
-			}
-			zeros = append(zeros, "*new("+kt+")")
+		// One variable per loop, declared in the for statement's init by a
+		// helper that also returns the zero values, so no type is spelled.
+		fn := "MapRangeKV"
+		switch {
+		case blank(rs.Key):
+			fn = "MapRangeV"
+		case blank(rs.Value):
+			fn = "MapRangeK"
 		}
-		if !blank(rs.Value) {
-			vt, ok := r.typeText(m.Elem())
-			if !ok {
-				r.diag(rs.X.Pos(), Error, "cannot spell the element type %s of this map in this file, needed to keep one loop variable for the whole loop (language version %s); declare the variables before the loop and range with =", m.Elem(), r.goVersion)
-			}
-			zeros = append(zeros, "*new("+vt+")")
-		}
-		init = it + ", " + join(lhs) + " := " + r.rt("MapRange") + "(" + r.text(rs.X) + "), " + join(zeros)
+		init = it + ", " + join(lhs) + " := " + r.rt(fn) + "(" + r.text(rs.X) + ")"
 		step = join(lhs) + " = " + join(rhs) + ";"
 	default:
 		step = join(lhs) + " := " + join(rhs) + ";"

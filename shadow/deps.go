@@ -83,8 +83,9 @@ func (t *tree) addDep(d rewrite.DepModule) error {
 }
 
 // depGoMod is the go.mod of a dependency's copy: its own, with the go line
-// raised to 1.18 where it is older, since rewritten code instantiates
-// generic functions of simrt.
+// raised to 1.21 where it is older, since rewritten code instantiates
+// generic functions of simrt (1.18) with interface types as comparable
+// keys (1.20). Loop variables keep their old meaning up to 1.21.
 func depGoMod(d rewrite.DepModule) ([]byte, error) {
 	var data []byte
 	if d.GoMod != "" {
@@ -102,8 +103,8 @@ func depGoMod(d rewrite.DepModule) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Go == nil || version.Compare("go"+f.Go.Version, "go1.18") < 0 {
-		if err := f.AddGoStmt("1.18"); err != nil {
+	if f.Go == nil || version.Compare("go"+f.Go.Version, "go1.21") < 0 {
+		if err := f.AddGoStmt("1.21"); err != nil {
 			return nil, err
 		}
 	}

@@ -362,3 +362,11 @@ type outsideError string
 func (e outsideError) Error() string {
 	return "simrt: " + string(e) + " outside a simulation (package init, TestMain, or a goroutine simgen did not start); run it from a test, benchmark, example or main"
 }
+
+// RangeChan starts `for v := range ch` in a file before Go 1.22, whose one v
+// lives across the loop: it returns ch and v's zero value, so the generated
+// for statement can declare v without spelling its type.
+func RangeChan[T any](c *Chan[T]) (*Chan[T], T) {
+	var zero T
+	return c, zero
+}

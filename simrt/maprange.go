@@ -237,3 +237,24 @@ func cmp3(less, greater bool) int {
 	}
 	return 0
 }
+
+// MapRangeK starts an iteration for `for k := range m` in a file before Go
+// 1.22, whose one k lives across the loop: it also returns k's zero value,
+// so the generated for statement can declare k without spelling its type.
+func MapRangeK[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K) {
+	var k K
+	return MapRange(m), k
+}
+
+// MapRangeV is MapRangeK for `for _, v := range m`.
+func MapRangeV[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], V) {
+	var v V
+	return MapRange(m), v
+}
+
+// MapRangeKV is MapRangeK for `for k, v := range m`.
+func MapRangeKV[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K, V) {
+	var k K
+	var v V
+	return MapRange(m), k, v
+}
