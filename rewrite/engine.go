@@ -40,8 +40,11 @@ type fileRewriter struct {
 	// valSpec holds the chan types that declare defined channel types with
 	// methods (rule_chanval.go).
 	valSpec map[*ast.ChanType]bool
-	recv2   map[*ast.UnaryExpr]bool // receives in comma-ok position
-	sels    map[*ast.Ident]bool     // identifiers in the Sel position of a selector
+	// keepChan holds the chan types that stay real: results of methods
+	// whose signature the standard library dictates (rule_nativemethod.go).
+	keepChan map[*ast.ChanType]bool
+	recv2    map[*ast.UnaryExpr]bool // receives in comma-ok position
+	sels     map[*ast.Ident]bool     // identifiers in the Sel position of a selector
 	// passthrough marks native channel values handed straight back to code
 	// that is not rewritten: they stay native.
 	passthrough map[ast.Expr]bool
@@ -71,6 +74,7 @@ func newFileRewriter(r *runner, pkg *packages.Package, f *ast.File, src []byte) 
 		memo:        map[ast.Node]string{},
 		wrap:        map[ast.Node][2]string{},
 		valSpec:     map[*ast.ChanType]bool{},
+		keepChan:    map[*ast.ChanType]bool{},
 		recv2:       map[*ast.UnaryExpr]bool{},
 		sels:        map[*ast.Ident]bool{},
 		passthrough: map[ast.Expr]bool{},

@@ -166,6 +166,7 @@ func (r *fileRewriter) blankUnusedImports() {
 // passed straight back to native code, and chan types that need brackets.
 func (r *fileRewriter) prepare() {
 	r.prepareChanVal()
+	r.prepareNativeMethods()
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:

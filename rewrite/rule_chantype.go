@@ -17,7 +17,7 @@ import "go/ast"
 
 func (r *fileRewriter) ruleChanType(n ast.Node) (string, bool) {
 	ct, ok := n.(*ast.ChanType)
-	if !ok {
+	if !ok || r.keepChan[ct] {
 		return "", false
 	}
 	elem := unparen(ct.Value)

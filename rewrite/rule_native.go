@@ -60,7 +60,7 @@ func (r *fileRewriter) isNativeSource(e ast.Expr) bool {
 			return false
 		}
 		fn, ok := typeutil.Callee(r.info, e).(*types.Func)
-		return ok && r.nativeFunc(fn)
+		return ok && (r.nativeFunc(fn) || isNativeMethod(fn))
 	case *ast.SelectorExpr:
 		if sel, ok := r.info.Selections[e]; ok {
 			if sel.Kind() != types.FieldVal {

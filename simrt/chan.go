@@ -26,6 +26,7 @@ type Chan[T any] struct {
 	recvq  waitq[T]
 	sendq  waitq[T]
 	native *nativeChan[T] // set for a channel made outside the simulation
+	out    chan T         // a real twin handed to code that is not rewritten (ToNative)
 }
 
 // waiter is a goroutine blocked on one channel operation, possibly one case
@@ -159,6 +160,9 @@ func Send[T any](c *Chan[T], v T) {
 // trySend performs a send that does not block, if one is possible now. The
 // caller has checked that c is open.
 func (c *Chan[T]) trySend(w *world, v T) bool {
+	if c.out != nil {
+		c.forward(v)
+	}
 	if r := c.recvq.pop(); r != nil {
 		r.val = v
 		r.ok = true
@@ -176,6 +180,42 @@ func (c *Chan[T]) trySend(w *world, v T) bool {
 		return true
 	}
 	return false
+}
+
+// forward offers a sent value to the real twin, if it has room: the twin
+// stands for c in code that is not rewritten, which sees what it can.
+func (c *Chan[T]) forward(v T) {
+	select {
+	case c.out <- v:
+	default:
+	}
+}
+
+// ToNative returns a real channel that stands for c, for the few methods
+// whose signature code that is not rewritten dictates (context.Context's
+// Done, http.CloseNotifier's CloseNotify): the twin is closed when c is, and
+// sees values sent on c while it has room. Rewritten code that receives from
+// the twin is handed c itself (NativeRecv).
+func ToNative[T any](c *Chan[T]) <-chan T {
+	if c == nil {
+		return nil
+	}
+	if c.native != nil && c.native.r != nil {
+		return c.native.r
+	}
+	if c.out == nil {
+		c.out = make(chan T, max(len(c.buf), 1))
+		if c.closed {
+			close(c.out)
+		}
+	}
+	if w := cw; w != nil {
+		if w.twins == nil {
+			w.twins = make(map[any]any)
+		}
+		w.twins[(<-chan T)(c.out)] = c
+	}
+	return c.out
 }
 
 // waiterFor returns x's reusable waiter for channels of T. A goroutine
@@ -278,6 +318,9 @@ func Close[T any](c *Chan[T]) {
 		panic(plainError("close of closed channel"))
 	}
 	c.closed = true
+	if c.out != nil {
+		close(c.out)
+	}
 	// Receivers get the zero value and ok == false; senders wake up to panic.
 	for r := c.recvq.pop(); r != nil; r = c.recvq.pop() {
 		var zero T

@@ -143,13 +143,15 @@ func (c *simCtx) cancel(err, cause error) {
 		cause = err
 	}
 	c.err, c.cause = err, cause
-	close(c.done)
+	if c.twin == nil {
+		close(c.done)
+	}
 	after := c.after
 	c.after = nil
 	t := c.timer
 	c.mu.Unlock()
 	if c.twin != nil {
-		c.twin.closeQuiet()
+		c.twin.closeQuiet() // closes c.done too: it is the twin's out
 	}
 	if t != nil && t.w != nil {
 		t.w.delTimer(t)
@@ -174,6 +176,7 @@ func newCtx(parent context.Context) *simCtx {
 	if w := cw; w != nil {
 		c.w = w
 		c.twin = MakeChan[struct{}](0)
+		c.twin.out = c.done
 		if w.twins == nil {
 			w.twins = make(map[any]any)
 		}
@@ -331,6 +334,9 @@ func (c *Chan[T]) closeQuiet() {
 		return
 	}
 	c.closed = true
+	if c.out != nil {
+		close(c.out)
+	}
 	for r := c.recvq.pop(); r != nil; r = c.recvq.pop() {
 		var zero T
 		r.val, r.ok, r.done = zero, false, true

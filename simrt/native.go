@@ -29,11 +29,14 @@ func NativeRecv[T any](c <-chan T) *Chan[T] {
 		return nil
 	}
 	if w := cw; w != nil && w.twins != nil {
-		if sc, ok := w.twins[c].(*simCtx); ok {
-			sc.poll()
-			if t, ok := any(sc.twin).(*Chan[T]); ok {
+		switch v := w.twins[c].(type) {
+		case *simCtx:
+			v.poll()
+			if t, ok := any(v.twin).(*Chan[T]); ok {
 				return t
 			}
+		case *Chan[T]:
+			return v
 		}
 	}
 	return &Chan[T]{native: &nativeChan[T]{r: c}}
