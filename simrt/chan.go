@@ -128,8 +128,11 @@ func wake(x *g, sel *selWait, idx int) {
 func Send[T any](c *Chan[T], v T) {
 	w := cw
 	if w == nil {
-		sendOutside(c, v)
-		return
+		if c != nil && (c.native != nil || c.closed || c.count < len(c.buf) || c.recvq.first != nil) {
+			sendOutside(c, v)
+			return
+		}
+		w = enterAmbient()
 	}
 	w.point()
 	if c == nil {
@@ -241,7 +244,10 @@ func Recv[T any](c *Chan[T]) T {
 func Recv2[T any](c *Chan[T]) (T, bool) {
 	w := cw
 	if w == nil {
-		return recvOutside(c)
+		if c != nil && (c.native != nil || c.count > 0 || c.closed || c.sendq.first != nil) {
+			return recvOutside(c)
+		}
+		w = enterAmbient()
 	}
 	w.point()
 	if c == nil {
@@ -378,7 +384,7 @@ func sendOutside[T any](c *Chan[T], v T) {
 		c.native.ch <- v
 	case c.closed:
 		panic(plainError("send on closed channel"))
-	case c.count < len(c.buf):
+	case c.count < len(c.buf) || c.recvq.first != nil:
 		c.trySend(nil, v)
 	default:
 		panic(outsideError("a channel send that must wait"))
@@ -392,7 +398,7 @@ func recvOutside[T any](c *Chan[T]) (T, bool) {
 	case c.native != nil:
 		v, ok := <-c.native.ch
 		return v, ok
-	case c.count > 0 || c.closed:
+	case c.count > 0 || c.closed || c.sendq.first != nil:
 		v, ok, _ := c.tryRecv(nil)
 		return v, ok
 	}

@@ -53,8 +53,7 @@ func (c *Cond) Wait() {
 	c.checker.check()
 	w := cw
 	if w == nil {
-		// Nothing outside a simulation could ever signal it.
-		panic(outsideError("sync.Cond.Wait"))
+		w = enterAmbient()
 	}
 	w.point()
 	me := cur

@@ -254,7 +254,7 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 	}
 	w := cw
 	if w == nil {
-		panic(outsideError("context.WithDeadline"))
+		w = enterAmbient()
 	}
 	if !d.After(Now()) {
 		c.cancel(context.DeadlineExceeded, cause)

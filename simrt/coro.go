@@ -23,6 +23,7 @@ package simrt
 import (
 	"iter"
 	"runtime"
+	"sync"
 )
 
 // worker is a coroutine that carries simulated goroutines one after another.
@@ -40,14 +41,19 @@ type worker struct {
 // (next reported false), so it could not yield its choice.
 var handoff *g
 
-func newWorker() *worker {
-	wk := &worker{}
+// newWorker makes a worker whose coroutine is created when it first runs
+// (start), by the driver: a coroutine must not be created on a goroutine
+// locked to its thread (the main goroutine during package initialization),
+// or every later switch from another thread is a fatal error.
+func newWorker() *worker { return &worker{} }
+
+// start creates the worker's coroutine.
+func (wk *worker) start() {
 	wk.next, wk.stop = iter.Pull(func(yield func(*g) bool) {
 		wk.yield = yield
 		wk.goid = curGoid()
 		wk.loop()
 	})
-	return wk
 }
 
 // loop runs on the worker coroutine: carry the g in cur, then park idle and
@@ -55,9 +61,9 @@ func newWorker() *worker {
 func (wk *worker) loop() {
 	for {
 		x := cur
-		w := x.w
 		x.started = true
 		wk.runG(x) // returns only after a normal return or a recovered panic
+		w := x.w   // not before: a daemon may have moved to another world
 		w.exit(x)
 		next := w.pickAfterExit()
 		wk.g = nil
@@ -106,7 +112,11 @@ func (w *world) transfer(me, next *g) {
 	next.status = gRunning
 	w.tick()
 	if me.wk.root {
-		w.drive(next)
+		if w.ambient {
+			w.driveElsewhere(next)
+		} else {
+			w.drive(next)
+		}
 		return
 	}
 	cur = next
@@ -122,6 +132,9 @@ func (w *world) drive(next *g) {
 	root := w.root
 	for next != root {
 		cur = next
+		if next.wk.next == nil {
+			next.wk.start()
+		}
 		n, ok := next.wk.next()
 		if !ok {
 			n = handoff
@@ -131,3 +144,28 @@ func (w *world) drive(next *g) {
 	}
 	cur = root
 }
+
+// driveElsewhere drives on a goroutine of its own while the root waits. The
+// ambient world's root is often the main goroutine during package
+// initialization, which the runtime locks to its thread, and a coroutine
+// switch from a locked goroutine is a fatal error.
+func (w *world) driveElsewhere(next *g) {
+	ambientDriverOnce.Do(func() {
+		ambientReq = make(chan *g)
+		ambientDone = make(chan struct{})
+		go func() {
+			for n := range ambientReq {
+				n.w.drive(n)
+				ambientDone <- struct{}{}
+			}
+		}()
+	})
+	ambientReq <- next
+	<-ambientDone
+}
+
+var (
+	ambientDriverOnce sync.Once
+	ambientReq        chan *g
+	ambientDone       chan struct{}
+)

@@ -17,7 +17,7 @@ import (
 
 // compareRuns returns "" when the two worlds made the same decisions, or a
 // report naming the first divergent step.
-func compareRuns(a, b *world) string {
+func compareRuns(a, b *runResult) string {
 	la, lb := a.dec.log, b.dec.log
 	n := min(len(la), len(lb))
 	i := 0
@@ -30,7 +30,7 @@ func compareRuns(a, b *world) string {
 	var s strings.Builder
 	fmt.Fprintf(&s, "simrt: nondeterminism: seed %d ran twice and the runs diverged at step %d of %d/%d.\n",
 		a.seed, i+1, len(la), len(lb))
-	side := func(name string, w *world, l []step) {
+	side := func(name string, w *runResult, l []step) {
 		if i < len(l) {
 			fmt.Fprintf(&s, "\t%s: %s\n", name, w.dec.format(i+1, l[i]))
 		} else {

@@ -3,21 +3,13 @@ package simrt
 // This file is the API for go statements and package runtime's scheduling
 // functions.
 //
-// Invariants: a goroutine started outside any simulation (package init, a
-// package variable's initializer, TestMain) is held in pendingGo and starts
-// in the next world, as a child of its root, before the root's body runs.
+// Invariants: a goroutine started outside every test's world (package init,
+// a package variable's initializer, TestMain) starts in the ambient world
+// (ambient.go) and moves into each test's world while it runs.
 
 import (
 	"runtime"
 )
-
-type pending struct {
-	fn func()
-	pc uintptr
-}
-
-// pendingGo holds goroutines started outside any simulation.
-var pendingGo []pending
 
 // Go starts fn as a simulated goroutine: the target of a rewritten go
 // statement. The generated code has already evaluated the function value and
@@ -27,8 +19,7 @@ func Go(fn func()) {
 	runtime.Callers(2, pc[:])
 	w := cw
 	if w == nil {
-		pendingGo = append(pendingGo, pending{fn, pc[0]})
-		return
+		w = enterAmbient()
 	}
 	if w.failure != nil || w.tearing {
 		return // the world is stopping; nothing new starts

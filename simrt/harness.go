@@ -127,7 +127,8 @@ type session struct {
 	t      tbLike
 	name   string // top-level test name, for -run
 	c      *config
-	w      *world // the current or last world
+	w      *world     // the world while a run is armed
+	last   *runResult // the last run's outcome
 	seed   uint64
 	logged bool // w.failure was reported
 }
@@ -147,16 +148,16 @@ func Test(t *testing.T, body func(t *testing.T)) {
 	first := s.c.firstSeed()
 	for i := 0; i < s.c.seeds; i++ {
 		s.seed = first + uint64(i)
-		w := s.runOnce(s.seed, s.c.check, func() { body(t) })
-		if w.failure != nil || t.Failed() {
+		r := s.runOnce(s.seed, s.c.check, func() { body(t) })
+		if r.failure != nil || t.Failed() {
 			return
 		}
 		if s.c.check {
-			w2 := s.runOnce(s.seed, true, func() { body(t) })
-			if w2.failure != nil || t.Failed() {
+			r2 := s.runOnce(s.seed, true, func() { body(t) })
+			if r2.failure != nil || t.Failed() {
 				return
 			}
-			if d := compareRuns(w, w2); d != "" {
+			if d := compareRuns(r, r2); d != "" {
 				t.Errorf("%s", d)
 				return
 			}
@@ -193,24 +194,35 @@ func Main(body func()) {
 		os.Exit(2)
 	}
 	s := &session{c: c, seed: c.firstSeed()}
-	s.runOnce(s.seed, false, body)
-	if s.w.failure != nil {
+	if r := s.runOnce(s.seed, false, body); r.failure != nil {
 		s.exitFailure()
 	}
 }
 
 func (s *session) exitFailure() {
-	fmt.Fprintf(os.Stderr, "%s\n%s\n", s.w.failure.report, s.replay())
+	f := s.w.failure
+	if f == nil && s.last != nil {
+		f = s.last.failure
+	}
+	fmt.Fprintf(os.Stderr, "%s\n%s\n", f.report, s.replay())
 	os.Exit(2)
 }
 
-// runOnce runs body as the root goroutine of a new world seeded with seed.
-func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
+// runResult is what is left of a run once the world is disarmed.
+type runResult struct {
+	seed    uint64
+	failure *failure
+	dec     decisions
+}
+
+// runOnce runs body as the root goroutine of the world, armed for seed.
+func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) {
 	if s.t != nil {
 		s.t.Helper()
 	}
 	worldMu.Lock()
-	w = newWorld(seed, s.c.strategy())
+	w := processWorld()
+	saved := w.arm(seed, s.c.strategy())
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep || s.c.trace
@@ -218,11 +230,8 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
 		w.trace = func(line string) { fmt.Fprintln(os.Stderr, line) }
 	}
 	s.w = w
-	root := w.newG(nil, 0)
-	root.started = true
-	root.status = gRunning
+	root := w.root
 	root.wk = &worker{goid: curGoid(), g: root, root: true}
-	w.root = root
 	cw, cur = w, root
 	watch(w, s.c.watchdog)
 	completed := false
@@ -232,12 +241,17 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
 				w.panicked(root, r)
 			}
 		}
+		res = &runResult{seed: seed, failure: w.failure, dec: w.dec}
+		s.last = res
 		w.teardown()
 		unwatch()
+		w.disarm(saved)
 		cw, cur = nil, nil
+		if ambientW != nil {
+			cw, cur = w, w.root
+		}
 		worldMu.Unlock()
 	}()
-	w.startPending()
 	body()
 	w.runCleanups(s.t)
 	if s.t != nil {
@@ -253,7 +267,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (w *world) {
 		}
 	}
 	completed = true
-	return w
+	return nil // set by the deferred call
 }
 
 // settleSteps bounds how long the goroutines left when a test's body ends
@@ -283,17 +297,6 @@ func (w *world) settle() {
 	root.status = gRunning
 }
 
-// startPending starts the goroutines that were started outside any
-// simulation (package init), in the order they were started.
-func (w *world) startPending() {
-	ps := pendingGo
-	pendingGo = nil
-	for _, p := range ps {
-		x := w.spawn(p.fn, p.pc)
-		w.dec.event(evSpawn, x.id)
-	}
-}
-
 // rootAbort ends the root goroutine of a failed world: in a test through
 // t.FailNow (the report is printed on the way out, by session.done), in a
 // program by printing the report and exiting.
@@ -308,13 +311,19 @@ func (w *world) rootAbort() {
 // failed, and the replay line for any failure.
 func (s *session) done() {
 	s.t.Helper()
-	if s.w != nil && s.w.failure != nil && !s.logged {
+	var f *failure
+	if s.last != nil {
+		f = s.last.failure
+	} else if s.w != nil {
+		f = s.w.failure
+	}
+	if f != nil && !s.logged {
 		// Not Errorf: this runs in a deferred call on the way out of
 		// t.FailNow, and the testing package would prefix the report with
 		// the runtime's frame (panic.go:NNN).
 		s.logged = true
 		s.t.Fail()
-		logPlain(s.t, s.w.failure.report)
+		logPlain(s.t, f.report)
 	}
 	if s.t.Failed() {
 		logPlain(s.t, s.replay())
@@ -493,14 +502,14 @@ func Parallel(t testing.TB) {
 	}
 }
 
-// teardown ends every goroutine still alive but the root, running their
-// deferred calls, and withdraws them from channels, locks and timers that
-// may outlive the world.
+// teardown ends every goroutine of the run still alive (daemons stay),
+// running their deferred calls, and withdraws them from channels, locks and
+// timers that may outlive the run.
 func (w *world) teardown() {
 	w.tearing = true
 	root := w.root
 	for _, x := range w.liveSorted() {
-		if x == root {
+		if x == root || x.daemon {
 			continue
 		}
 		if x.status == gRunnable {
@@ -527,9 +536,28 @@ func (w *world) teardown() {
 	}
 	cur = root
 	w.dead = nil
+	var keep []*timer
+	for _, b := range w.timers.buckets {
+		for _, t := range b.ts {
+			if t.daemon {
+				keep = append(keep, t)
+			}
+		}
+	}
+	sortTimers(keep)
 	w.timers = timers{}
-	w.pollers = nil
-	w.runq = nil
+	for _, t := range keep {
+		w.addTimer(t)
+	}
+	var pollers []*selWait
+	for _, p := range w.pollers {
+		if p.g.daemon {
+			pollers = append(pollers, p)
+		}
+	}
+	w.pollers = pollers
+	w.watchers = nil
+	w.twins = nil
 }
 
 // stopWorker ends a worker coroutine. Its goroutine unwinds with

@@ -37,7 +37,7 @@ func (o *Once) Do(f func()) {
 		// In Go, this Do waits for the first one; when f itself calls Do on
 		// the same Once, it deadlocks, which the simulation reports.
 		if w == nil {
-			panic(outsideError("sync.Once.Do while the first call is still running"))
+			w = enterAmbient()
 		}
 		me := cur
 		o.waiters.push(me)

@@ -231,18 +231,21 @@ func fatal(msg string) {
 // leaks describes the goroutines other than the root that are still alive,
 // or returns "" when there are none.
 func (w *world) leaks() string {
-	gs := w.liveSorted()
-	if len(gs) <= 1 {
+	var gs []*g
+	for _, x := range w.liveSorted() {
+		if x != w.root && !x.daemon {
+			gs = append(gs, x)
+		}
+	}
+	if len(gs) == 0 {
 		return ""
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "simrt: %d goroutine(s) still alive when the test ended (seed %d, virtual time +%v):\n\n",
-		len(gs)-1, w.seed, timeDuration(w.now-epochNanos))
+		len(gs), w.seed, timeDuration(w.now-epochNanos))
 	stacks := goroutineStacks()
 	for _, x := range gs {
-		if x != w.root {
-			w.describe(&b, x, stacks)
-		}
+		w.describe(&b, x, stacks)
 	}
 	return b.String()
 }

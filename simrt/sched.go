@@ -49,6 +49,7 @@ type g struct {
 	prio     int     // PCT priority
 	started  bool    // the worker has begun running fn
 	abort    bool    // teardown: unwind at the next resume
+	daemon   bool    // started by the ambient world; moves between worlds
 	sleep    timer   // reused by Sleep
 	wakeTime int64   // when a sleeping g wakes, for reports
 	// What a blocked g is queued on, so teardown can withdraw it.
@@ -110,6 +111,8 @@ type world struct {
 	watchers []func() bool // checks of native state (foreign contexts); true when done
 	twins    map[any]any   // native channel -> its simulated twin (contexts)
 	settling bool          // the root's body ended: run the rest without moving the clock
+	ambient  bool          // the ambient world (ambient.go)
+	serials  uint64        // timers made, for a deterministic order when timers move
 	settleAt int64         // decision count at which settling gives up
 	dec      decisions
 	failure  *failure     // set when the world must stop (deadlock, panic, ...)
@@ -150,7 +153,7 @@ func newWorld(seed uint64, strat strategy) *world {
 // newG creates a runnable goroutine that will run fn on some worker.
 func (w *world) newG(fn func(), pc uintptr) *g {
 	w.nextID++
-	ng := &g{id: w.nextID, w: w, fn: fn, createPC: pc, status: gRunnable}
+	ng := &g{id: w.nextID, w: w, fn: fn, createPC: pc, status: gRunnable, daemon: w.ambient}
 	if cur != nil && cur.w == w {
 		ng.parent = cur.id
 	}
@@ -323,6 +326,9 @@ func (w *world) takeRoot() *g {
 // torn down. It does not return.
 func (w *world) unwind(me *g) {
 	me.withdraw()
+	if me == w.root && w.ambient {
+		w.ambientFailure()
+	}
 	if me == w.root && !w.tearing {
 		w.rootAbort()
 	}

@@ -148,7 +148,7 @@ func (s *SendOp[T]) finish() {
 func Select(hasDefault bool, cases ...Case) int {
 	w := cw
 	if w == nil {
-		return selectOutside(hasDefault, cases)
+		w = enterAmbient()
 	}
 	w.point()
 	return w.selectAfterPoint(hasDefault, cases)

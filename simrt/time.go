@@ -16,6 +16,7 @@ package simrt
 import (
 	"container/heap"
 	"runtime"
+	"sort"
 	"time"
 )
 
@@ -44,6 +45,8 @@ type timer struct {
 	f      func()           // tkFunc, tkCall
 	pc     uintptr          // where AfterFunc was called, for its goroutine
 	w      *world
+	serial uint64 // creation order in its world
+	daemon bool   // made by a daemon or the ambient world: moves with them
 }
 
 // timers holds a world's pending timers in buckets, one per instant, with
@@ -75,10 +78,25 @@ func (h *instantHeap) Pop() any {
 	return x
 }
 
+// sortTimers orders timers by instant, then creation.
+func sortTimers(ts []*timer) {
+	sort.Slice(ts, func(i, j int) bool {
+		if ts[i].when != ts[j].when {
+			return ts[i].when < ts[j].when
+		}
+		return ts[i].serial < ts[j].serial
+	})
+}
+
 // Len is the number of scheduled timers.
 func (ts *timers) Len() int { return ts.n }
 
 func (w *world) addTimer(t *timer) {
+	if t.serial == 0 {
+		w.serials++
+		t.serial = w.serials
+		t.daemon = w.ambient || (cur != nil && cur.w == w && cur.daemon)
+	}
 	t.w = w
 	ts := &w.timers
 	b := ts.last
@@ -185,6 +203,9 @@ func Now() time.Time {
 	if w := cw; w != nil {
 		return time.Unix(0, w.now)
 	}
+	if w := ambientW; w != nil {
+		return time.Unix(0, w.now)
+	}
 	return time.Unix(0, epochNanos)
 }
 
@@ -199,8 +220,7 @@ func Until(t time.Time) time.Duration { return t.Sub(Now()) }
 func Sleep(d time.Duration) {
 	w := cw
 	if w == nil {
-		time.Sleep(d)
-		return
+		w = enterAmbient()
 	}
 	if d <= 0 {
 		w.point()
@@ -223,12 +243,11 @@ type Timer struct {
 	t timer
 }
 
-func mustWorld(what string) *world {
-	w := cw
-	if w == nil {
-		panic(outsideError(what))
+func mustWorld(string) *world {
+	if w := cw; w != nil {
+		return w
 	}
-	return w
+	return enterAmbient()
 }
 
 // NewTimer is time.NewTimer.
