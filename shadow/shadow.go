@@ -50,6 +50,9 @@ type Config struct {
 	Runtime fs.FS
 	// Logf, when not nil, receives one line per file written or removed.
 	Logf func(format string, args ...any)
+	// Tags are the build tags beyond sim the target is built with; replay
+	// lines name them.
+	Tags []string
 }
 
 // Summary says what Write did. Paths are slash-separated and relative to
@@ -178,7 +181,8 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	}
 	// simrt names the overlay and the module in its replay lines.
 	t.files["simgen/simrt/zz_paths.go"] = []byte(fmt.Sprintf(pathsFile,
-		strconv.Quote(filepath.Join(out, "overlay.json")), strconv.Quote(mod.Dir)))
+		strconv.Quote(filepath.Join(out, "overlay.json")), strconv.Quote(mod.Dir),
+		strconv.Quote(strings.Join(append([]string{"sim"}, cfg.Tags...), ","))))
 
 	for _, f := range res.Files {
 		if !filepath.IsAbs(f.Orig) {
@@ -218,6 +222,7 @@ package simrt
 func init() {
 	overlayPath = %s
 	moduleDir = %s
+	buildTags = %s
 }
 `
 

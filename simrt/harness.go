@@ -353,7 +353,7 @@ func (s *session) replay() string {
 	if s.name != "" {
 		verb = "test"
 	}
-	fmt.Fprintf(&b, " go %s -tags sim -overlay %s", verb, ov)
+	fmt.Fprintf(&b, " go %s -tags %s -overlay %s", verb, buildTags, ov)
 	if s.name != "" {
 		fmt.Fprintf(&b, " -run '%s'", runPattern(s.name))
 	}
@@ -371,11 +371,13 @@ func runPattern(name string) string {
 	return strings.Join(parts, "/")
 }
 
-// OverlayPath and ModuleDir are set by the shadow tree's generated file, so
-// that replay lines name the overlay and the package as the user typed them.
+// overlayPath, moduleDir and buildTags are set by the shadow tree's
+// generated file, so that replay lines name the overlay, the tags and the
+// package as the user would type them.
 var (
 	overlayPath string
 	moduleDir   string
+	buildTags   = "sim"
 )
 
 // replayPaths returns the overlay file and the package argument for a

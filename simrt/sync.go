@@ -150,4 +150,7 @@ func (wg *WaitGroup) Wait() {
 	wg.waiters.push(me)
 	me.waitq = &wg.waiters
 	w.block("sync.WaitGroup.Wait")
+	if wg.n != 0 {
+		panic("sync: WaitGroup is reused before previous Wait has returned")
+	}
 }

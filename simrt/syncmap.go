@@ -196,7 +196,7 @@ func (m *Map) Range(f func(key, value any) bool) {
 		}
 	}
 	if w != nil && len(keys) > 1 {
-		w.rng.Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+		w.userRand().Shuffle(len(keys), func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
 		w.dec.event(evRand, len(keys))
 	}
 	for i, k := range keys {

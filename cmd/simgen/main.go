@@ -71,12 +71,14 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 
 	"simgen.dev/simgen"
@@ -301,7 +303,11 @@ func parseTestArgs(args []string) (options, []string, error) {
 				o.tags = val
 			}
 		case "strict":
-			o.strict = val == "" || val == "true"
+			b, err := strconv.ParseBool(cmp.Or(val, "true"))
+			if err != nil {
+				return o, nil, fmt.Errorf("%w: -strict=%s: want a boolean", errUsage, val)
+			}
+			o.strict = b
 		case "overlay":
 			return o, nil, fmt.Errorf("%w: simgen test sets -overlay itself", errUsage)
 		case "h", "help":
