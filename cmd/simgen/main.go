@@ -15,6 +15,7 @@
 //	simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
 //	simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
 //	simgen version
+//	simgen help
 //
 // The first form writes the shadow tree for the packages (default ./...).
 // It prints diagnostics as file:line:col lines on standard error and a
@@ -52,11 +53,18 @@
 //	-version
 //		Print simgen's version and exit.
 //
-// A simulated test run is steered by environment variables: SIM_SEED=N
-// replays seed N, SIM_SEEDS=K tries K seeds and stops at the first
-// failure, SIM_CHECK_DETERMINISM=1 runs each seed twice and compares, and
-// SIM_LEAKS=fail fails tests that leave goroutines blocked forever. A
-// failing test prints a replay line with its seed.
+// A simulated run is steered by environment variables:
+//
+//	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
+//	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
+//	SIM_STRATEGY=S           random (default), pct, pct:D or pct:D:K
+//	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
+//	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
+//	SIM_TRACE=1              print every scheduling decision to standard error
+//	SIM_WATCHDOG=D           wall-clock limit for a goroutine that does not
+//	                         yield (default 5s)
+//
+// A failing test prints a replay line with its seed.
 //
 // Examples:
 //
@@ -88,6 +96,7 @@ import (
 const usage = `usage: simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
        simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
        simgen version
+       simgen help
 `
 
 // help is what -h prints after usage and the flags.
@@ -99,8 +108,12 @@ under simulation with
 
 	go test -tags sim -overlay .simbuild/overlay.json ./...
 
-or generate and test in one step with simgen test. SIM_SEED=N replays a
-seed; SIM_SEEDS=K tries K seeds. See go doc simgen.dev/simgen/cmd/simgen.
+or generate and test in one step with simgen test.
+
+A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
+seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
+SIM_LEAKS=fail, SIM_TRACE=1 and SIM_WATCHDOG=5s. See
+go doc simgen.dev/simgen/cmd/simgen.
 
 Examples:
 
