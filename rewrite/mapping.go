@@ -3,7 +3,7 @@ package rewrite
 // The mapping table: which standard-library objects are replaced by which
 // objects of the runtime. Rules look objects up here by their package path
 // and name, never by the identifier text, so aliases and dot imports are
-// covered. Later issues (context, math/rand, crypto/rand) add rows.
+// covered.
 
 import (
 	"go/ast"

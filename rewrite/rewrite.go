@@ -2,11 +2,14 @@
 // its concurrency primitives into calls of the deterministic runtime simrt.
 //
 // Run loads the packages (with their tests, under the sim build tag), and
-// rewrites each source file of the main module once: go statements,
-// channels and their operations, select, time, sync, sync/atomic and the
-// goroutine functions of runtime, and the test, benchmark, example, fuzz and
-// main entry points. Each rule lives in a file rule_*.go that opens with a
-// before/after example; docs/design.md holds the contract with simrt.
+// rewrites each source file of the main module once, and every package of
+// the build graph outside the standard library: go statements, channels and
+// their operations, select, time, sync, sync/atomic, context deadlines,
+// randomness, map order, io and net pipes, the goroutine functions of
+// runtime, and the test, benchmark, example, fuzz and main entry points.
+// Each rule lives in a file rule_*.go that opens with a before/after
+// example; docs/design.md holds the contract with simrt. blocking.go is the
+// inventory of standard-library calls that stay outside the simulation.
 //
 // Rewriting splices text: every output line is the same line of the input,
 // behind a four-line header that ends in a //line directive, so positions in

@@ -7,8 +7,8 @@ package rewrite
 //	in := lib.Requests           in := simrt.Native(lib.Requests)
 //	out := lib.Sink()            out := simrt.NativeSend(lib.Sink())
 //
-// A channel made by code that is not rewritten (the standard library,
-// dependencies for now) is a real channel. It is wrapped where it comes
+// A channel made by code that is not rewritten (the standard library) is a
+// real channel. It is wrapped where it comes
 // out: the result of a call of a function or method that is not rewritten,
 // a field of a struct type that is not rewritten, a package variable that is
 // not rewritten. From there on it is a *simrt.Chan like any other. Handed

@@ -5,6 +5,8 @@ package rewrite
 //	runtime.Gosched()          simrt.Gosched()
 //	n := runtime.NumGoroutine() ->  n := simrt.NumGoroutine()
 //	runtime.Goexit()           simrt.Goexit()
+//	runtime.LockOSThread()     simrt.LockOSThread()    (no-ops: goroutines
+//	runtime.UnlockOSThread()   simrt.UnlockOSThread()   share threads by design)
 //
 // Everything else in runtime (GC, Caller, GOMAXPROCS, ...) is about the real
 // process and stays.
