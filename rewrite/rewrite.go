@@ -100,6 +100,7 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	// before any file is, since a rule asks whether a channel comes from
 	// rewritten code.
 	var more []string
+	graph := map[string]*packages.Package{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		if p.Module == nil || r.rewritten[p.PkgPath] || strings.HasSuffix(p.PkgPath, ".test") || p.PkgPath == "C" {
 			return
@@ -108,8 +109,25 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			return // the runtime itself (a module that imports simgen's API)
 		}
 		r.rewritten[p.PkgPath] = true
+		graph[p.PkgPath] = p
 		more = append(more, p.PkgPath)
 	})
+	// Dependencies rewritten by an earlier run come from the cache, and are
+	// not loaded again.
+	cache := openCache(cfg, tags)
+	cached := map[string]*cacheEntry{}
+	var load []string
+	for _, path := range more {
+		if e, ok := cache.get(graph[path]); ok {
+			cached[path] = e
+		} else {
+			load = append(load, path)
+		}
+	}
+	if len(cached) > 0 {
+		logf(cfg, "%d packages of dependencies from the cache", len(cached))
+	}
+	more = load
 	if len(more) > 0 {
 		slices.Sort(more)
 		logf(cfg, "loading %d more packages of the build graph", len(more))
@@ -139,6 +157,30 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	touched := map[string][][2]int{}
 	modDir := r.module.Dir + string(filepath.Separator)
 	deps := map[string]*DepModule{}
+	depOf := func(m *packages.Module) *DepModule {
+		dep := deps[m.Path]
+		if dep == nil {
+			dep = &DepModule{Path: m.Path, Version: m.Version, Dir: m.Dir, GoMod: m.GoMod, GoVersion: m.GoVersion}
+			if m.Replace != nil {
+				dep.Version = m.Replace.Version
+				if m.Replace.Dir != "" {
+					dep.Dir, dep.GoMod, dep.GoVersion = m.Replace.Dir, m.Replace.GoMod, m.Replace.GoVersion
+				}
+			}
+			deps[m.Path] = dep
+		}
+		return dep
+	}
+	for path, e := range cached {
+		dep := depOf(graph[path].Module)
+		for rel, content := range e.Files {
+			dep.Files = append(dep.Files, File{Orig: filepath.Join(dep.Dir, filepath.FromSlash(rel)), Content: content})
+		}
+		for k, v := range e.Counts {
+			res.Counts[k] += v
+		}
+	}
+	toCache := map[*packages.Package]*cacheEntry{}
 	for _, p := range mine {
 		var dep *DepModule
 		if !p.Module.Main && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], modDir) {
@@ -146,19 +188,11 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			// the overlay, so the runtime cannot be wired in.
 			return nil, nil, fmt.Errorf("%s is vendored (vendor/modules.txt): vendor mode is not supported yet; run simgen and go test with GOFLAGS=-mod=mod, which takes dependencies from the module cache", p.PkgPath)
 		}
+		var entry *cacheEntry
 		if !p.Module.Main {
-			m := p.Module
-			dep = deps[m.Path]
-			if dep == nil {
-				dep = &DepModule{Path: m.Path, Version: m.Version, Dir: m.Dir, GoMod: m.GoMod, GoVersion: m.GoVersion}
-				if m.Replace != nil {
-					dep.Version = m.Replace.Version
-					if m.Replace.Dir != "" {
-						dep.Dir, dep.GoMod, dep.GoVersion = m.Replace.Dir, m.Replace.GoMod, m.Replace.GoVersion
-					}
-				}
-				deps[m.Path] = dep
-			}
+			dep = depOf(p.Module)
+			entry = &cacheEntry{Files: map[string][]byte{}, Counts: map[string]int{}}
+			toCache[p] = entry
 		}
 		for _, f := range p.Syntax {
 			path := p.Fset.File(f.Pos()).Name()
@@ -196,10 +230,21 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			}
 			if dep != nil {
 				dep.Files = append(dep.Files, File{Orig: path, Content: out})
+				if rel, err := filepath.Rel(dep.Dir, path); err == nil {
+					entry.Files[filepath.ToSlash(rel)] = out
+				}
+				for k, v := range fr.counts {
+					entry.Counts[k] += v
+				}
 			} else {
 				res.Files = append(res.Files, File{Orig: path, Content: out})
 			}
 			touched[path] = fr.touched
+		}
+	}
+	for p, e := range toCache {
+		if !hasError(res.Diags, p) {
+			cache.put(p, e)
 		}
 	}
 	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
@@ -228,6 +273,17 @@ func checkWorkspace(cfg Config) error {
 		return fmt.Errorf("%s: go.work workspaces are not supported yet; run simgen and go test with GOWORK=off", w)
 	}
 	return nil
+}
+
+// hasError reports whether a diagnostic of severity Error names a file of
+// p: such a package must be rewritten again next time, to report it again.
+func hasError(ds []Diagnostic, p *packages.Package) bool {
+	for _, d := range ds {
+		if d.Severity == Error && slices.Contains(p.GoFiles, d.Pos.Filename) {
+			return true
+		}
+	}
+	return false
 }
 
 func variantRank(p *packages.Package) int {
