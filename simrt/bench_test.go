@@ -7,6 +7,7 @@ package simrt_test
 // simrt.Benchmark. docs/performance.md holds the measured table.
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -194,4 +195,36 @@ func BenchmarkSleepers(b *testing.B) {
 			}
 		})
 	})
+}
+
+// BenchmarkMapRange: one full range over a map[string]int of n entries,
+// natively and in the seed's order (simrt.MapRange, what `range m`
+// becomes), per op.
+func BenchmarkMapRange(b *testing.B) {
+	for _, n := range []int{10, 1000, 100000} {
+		m := make(map[string]int, n)
+		for i := 0; i < n; i++ {
+			m[fmt.Sprintf("key%06d", i)] = i
+		}
+		b.Run(fmt.Sprintf("%d/native", n), func(b *testing.B) {
+			sum := 0
+			for i := 0; i < b.N; i++ {
+				for _, v := range m {
+					sum += v
+				}
+			}
+			_ = sum
+		})
+		b.Run(fmt.Sprintf("%d/sim", n), func(b *testing.B) {
+			simrt.Benchmark(b, func(b *testing.B) {
+				sum := 0
+				for i := 0; i < b.N; i++ {
+					for it := simrt.MapRange(m); it.Next(); {
+						sum += it.Value()
+					}
+				}
+				_ = sum
+			})
+		})
+	}
 }

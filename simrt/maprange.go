@@ -21,6 +21,7 @@ import (
 	"iter"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -56,8 +57,11 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) *MapIter[K, V] {
 	if w == nil || len(it.keys) == 1 {
 		return it
 	}
-	sortKeys(it.keys, it.vals)
 	r := w.userRand()
+	if it.vals == nil && orderByHash(it.keys, r.Uint64()) {
+		return it
+	}
+	sortKeys(it.keys, it.vals)
 	r.Shuffle(len(it.keys), func(i, j int) {
 		it.keys[i], it.keys[j] = it.keys[j], it.keys[i]
 		if it.vals != nil {
@@ -122,6 +126,89 @@ func MapAll[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 			}
 		}
 	}
+}
+
+// orderByHash orders keys of the common kinds (strings, integers) by a
+// hash of each key mixed with seed: one sort of integers gives an order that
+// depends only on the keys and the seed, with no separate canonical sort and
+// shuffle. It reports false for other key types.
+func orderByHash[K comparable](keys []K, seed uint64) bool {
+	switch ks := any(keys).(type) {
+	case []string:
+		sortByHash(ks, func(k string) uint64 {
+			h := seed ^ 0xcbf29ce484222325
+			for i := 0; i < len(k); i++ {
+				h = (h ^ uint64(k[i])) * 0x100000001b3
+			}
+			return mix64(h)
+		}, strings.Compare)
+	case []int:
+		sortByHash(ks, func(k int) uint64 { return mix64(seed ^ uint64(k)) }, cmpOrdered[int])
+	case []int64:
+		sortByHash(ks, func(k int64) uint64 { return mix64(seed ^ uint64(k)) }, cmpOrdered[int64])
+	case []int32:
+		sortByHash(ks, func(k int32) uint64 { return mix64(seed ^ uint64(k)) }, cmpOrdered[int32])
+	case []uint64:
+		sortByHash(ks, func(k uint64) uint64 { return mix64(seed ^ k) }, cmpOrdered[uint64])
+	case []uint32:
+		sortByHash(ks, func(k uint32) uint64 { return mix64(seed ^ uint64(k)) }, cmpOrdered[uint32])
+	default:
+		return false
+	}
+	return true
+}
+
+func cmpOrdered[T int | int32 | int64 | uint32 | uint64](a, b T) int {
+	return cmp3(a < b, a > b)
+}
+
+// mix64 is a 64-bit finalizer (splitmix64's).
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// sortByHash puts keys in the order of their hashes. It sorts plain
+// integers: each holds a key's hash in its high bits and the key's index in
+// its low 20, and keys whose hashes tie there are put in key order, so the
+// result never depends on the order the keys came in.
+func sortByHash[K any](keys []K, hash func(K) uint64, compare func(a, b K) int) {
+	const idxBits = 20
+	n := len(keys)
+	if n >= 1<<idxBits {
+		slices.SortFunc(keys, func(a, b K) int {
+			ha, hb := hash(a), hash(b)
+			if ha != hb {
+				return cmp3(ha < hb, ha > hb)
+			}
+			return compare(a, b)
+		})
+		return
+	}
+	hs := make([]uint64, n)
+	for i, k := range keys {
+		hs[i] = hash(k)&^(1<<idxBits-1) | uint64(i)
+	}
+	slices.Sort(hs)
+	out := make([]K, n)
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && hs[j]>>idxBits == hs[i]>>idxBits {
+			j++
+		}
+		run := out[i:j]
+		for k := i; k < j; k++ {
+			run[k-i] = keys[hs[k]&(1<<idxBits-1)]
+		}
+		if j-i > 1 {
+			slices.SortFunc(run, compare)
+		}
+		i = j
+	}
+	copy(keys, out)
 }
 
 // sortKeys puts keys in a canonical order: by value for the ordered kinds,
