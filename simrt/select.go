@@ -272,23 +272,3 @@ func (w *world) removePoller(sw *selWait) {
 	}
 }
 
-// selectOutside runs a select outside any simulation: it may only take a
-// case that is ready now, or the default.
-func selectOutside(hasDefault bool, cases []Case) int {
-	for i, c := range cases {
-		switch {
-		case c.isNil():
-		case c.isNative():
-			if c.try(nil) {
-				return i
-			}
-		case c.ready():
-			c.commit(nil)
-			return i
-		}
-	}
-	if hasDefault {
-		return -1
-	}
-	panic(outsideError("a select that must wait"))
-}
