@@ -86,7 +86,8 @@ func TestSchedRandomAndPCTDiffer(t *testing.T) {
 
 func TestSchedParseStrategy(t *testing.T) {
 	for in, want := range map[string]string{
-		"":          "random",
+		"":          "portfolio",
+		"portfolio": "portfolio",
 		"random":    "random",
 		"pct":       "pct:3:10000",
 		"pct:3":     "pct:3:10000",

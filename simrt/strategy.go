@@ -2,6 +2,9 @@ package simrt
 
 // This file holds the scheduling strategies, chosen with SIM_STRATEGY:
 //
+//	portfolio   the default: random for even seeds, pct:3 for odd ones, so a
+//	            run of consecutive seeds tries both (docs/bugs.md measures
+//	            why)
 //	random      uniform choice among runnable goroutines at every point
 //	pct[:d[:k]] PCT (Burckhardt et al., ASPLOS 2010): random distinct
 //	            priorities, the highest runnable priority runs, and at d-1
@@ -30,12 +33,15 @@ type strategy interface {
 // parseStrategy reads a SIM_STRATEGY value.
 func parseStrategy(s string) (func() strategy, error) {
 	s = strings.TrimSpace(s)
-	if s == "" || s == "random" {
+	if s == "" || s == "portfolio" {
+		return func() strategy { return &portfolio{} }, nil
+	}
+	if s == "random" {
 		return func() strategy { return &randomStrategy{} }, nil
 	}
 	parts := strings.Split(s, ":")
 	if parts[0] != "pct" || len(parts) > 3 {
-		return nil, fmt.Errorf("SIM_STRATEGY=%q: want random, pct, pct:D or pct:D:K", s)
+		return nil, fmt.Errorf("SIM_STRATEGY=%q: want portfolio, random, pct, pct:D or pct:D:K", s)
 	}
 	d, k := 3, 10000
 	var err error
@@ -144,4 +150,27 @@ func (p *pctStrategy) pickPoint(w *world, me *g) *g {
 func (p *pctStrategy) pickBlocked(w *world) *g {
 	p.tick(nil)
 	return p.best(w)
+}
+
+// portfolio alternates strategies by seed: random for even seeds, PCT with
+// depth 3 for odd ones. It picks its member in init, from the world's seed,
+// so a seed replays under the same member.
+type portfolio struct {
+	strategy
+}
+
+func (p *portfolio) name() string {
+	if p.strategy == nil {
+		return "portfolio"
+	}
+	return "portfolio/" + p.strategy.name()
+}
+
+func (p *portfolio) init(w *world) {
+	if w.seed%2 == 0 {
+		p.strategy = &randomStrategy{}
+	} else {
+		p.strategy = &pctStrategy{depth: 3, steps: 10000}
+	}
+	p.strategy.init(w)
 }
