@@ -57,6 +57,7 @@ type timers struct {
 	instants instantHeap // may hold instants whose bucket has emptied
 	n        int         // scheduled timers
 	last     *bucket     // the bucket added to last: sleepers hit it again and again
+	free     []*bucket   // emptied buckets, reused (a lone sleeper empties one per sleep)
 }
 
 type bucket struct {
@@ -106,7 +107,13 @@ func (w *world) addTimer(t *timer) {
 		}
 		b = ts.buckets[t.when]
 		if b == nil {
-			b = &bucket{when: t.when}
+			if n := len(ts.free); n > 0 {
+				b = ts.free[n-1]
+				ts.free = ts.free[:n-1]
+				b.when = t.when
+			} else {
+				b = &bucket{when: t.when}
+			}
 			ts.buckets[t.when] = b
 			heap.Push(&ts.instants, t.when)
 		}
@@ -153,7 +160,10 @@ func (w *world) advance() {
 			if ts.last == b {
 				ts.last = nil
 			}
-			batch = b.ts
+			batch = append(w.batch[:0], b.ts...)
+			clear(b.ts)
+			b.ts = b.ts[:0]
+			ts.free = append(ts.free, b)
 			if when > w.now {
 				w.now = when
 			}
@@ -172,6 +182,8 @@ func (w *world) advance() {
 	for _, t := range batch {
 		w.fire(t)
 	}
+	clear(batch)
+	w.batch = batch[:0]
 }
 
 func (w *world) fire(t *timer) {
