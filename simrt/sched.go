@@ -106,7 +106,7 @@ type world struct {
 	root     *g
 	now      int64 // virtual time, Unix nanoseconds
 	timers   timers
-	batch    []*timer // advance's scratch list of timers due together
+	batch    []*timer      // advance's scratch list of timers due together
 	pollers  []*selWait    // blocked selects with cases on native channels
 	dead     []*worker     // workers whose g ended by Goexit
 	watchers []func() bool // checks of native state (foreign contexts); true when done

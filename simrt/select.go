@@ -271,4 +271,3 @@ func (w *world) removePoller(sw *selWait) {
 		}
 	}
 }
-
