@@ -2,6 +2,7 @@ package shadow
 
 import (
 	"fmt"
+	"go/version"
 
 	"golang.org/x/mod/modfile"
 )
@@ -77,6 +78,15 @@ func shadowGoMod(name string, data []byte, replacePath string, deps ...[2]string
 			}
 		}
 		if err := f.AddReplace(d[0], "", d[1], ""); err != nil {
+			return nil, err
+		}
+	}
+	// Since Go 1.21 the go command refuses a main module whose go line is
+	// older than a dependency's, and the runtime's says 1.21. Raising an
+	// older line to 1.21 keeps the language the tests see: loop variables
+	// change meaning only at 1.22.
+	if f.Go == nil || version.Compare("go"+f.Go.Version, "go1.21") < 0 {
+		if err := f.AddGoStmt("1.21"); err != nil {
 			return nil, err
 		}
 	}

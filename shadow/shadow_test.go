@@ -281,6 +281,11 @@ func TestShadowGoMod(t *testing.T) {
 			want: "module m\n\ngo 1.22\n\nrequire simgen.dev/simgen v0.0.0-00010101000000-000000000000\n\nreplace simgen.dev/simgen => ./R\n",
 		},
 		{
+			name: "older than the runtime",
+			in:   "module m\n\ngo 1.19\n",
+			want: "module m\n\ngo 1.21\n\nrequire simgen.dev/simgen v0.0.0-00010101000000-000000000000\n\nreplace simgen.dev/simgen => ./R\n",
+		},
+		{
 			name: "already required and replaced",
 			in: "module m\n\ngo 1.22\n\nrequire (\n\texample.com/a v1.2.3\n\tsimgen.dev/simgen v1.0.0\n)\n\n" +
 				"replace simgen.dev/simgen v1.0.0 => ../old\n\nreplace simgen.dev/simgen => ../older\n\nreplace example.com/a => ../a\n",
