@@ -1,0 +1,5 @@
+module example.com/bugs
+
+go 1.22
+
+require golang.org/x/sync v0.11.0
