@@ -144,6 +144,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 	defer func() {
 		t.Helper()
 		s.done()
+		if t.Failed() {
+			seedDone(s.name, s.seed, false, true)
+		}
 	}()
 	first := s.c.firstSeed()
 	for i := 0; i < s.c.seeds; i++ {
@@ -162,6 +165,7 @@ func Test(t *testing.T, body func(t *testing.T)) {
 				return
 			}
 		}
+		seedDone(s.name, s.seed, true, i == s.c.seeds-1)
 	}
 }
 
