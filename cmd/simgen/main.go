@@ -204,6 +204,7 @@ type options struct {
 	verbose bool
 	strict  bool
 	version bool
+	explore exploreOptions // simgen test's -seeds, -parallel and -budget
 }
 
 // newFlags defines the generate form's flags on a fresh FlagSet; the test
@@ -260,6 +261,10 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	x, err := newExplorer(o, rest, os.Getenv)
+	if err != nil {
+		return err
+	}
 	patterns := testPackages(rest)
 	genPatterns := patterns
 	if len(genPatterns) == 0 {
@@ -270,6 +275,9 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	overlay, err := generate(o, genPatterns, io.Discard, stderr)
 	if err != nil {
 		return err
+	}
+	if x != nil {
+		return x.runExplore(overlay, stdout, stderr)
 	}
 	tags := "sim"
 	if o.tags != "" {
@@ -302,7 +310,7 @@ func parseTestArgs(args []string) (options, []string, error) {
 			name = ""
 		}
 		switch name {
-		case "o", "tags":
+		case "o", "tags", "seeds", "parallel", "budget":
 			if !hasVal {
 				if i+1 == len(args) {
 					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
@@ -310,10 +318,15 @@ func parseTestArgs(args []string) (options, []string, error) {
 				i++
 				val = args[i]
 			}
-			if name == "o" {
+			switch name {
+			case "o":
 				o.out = val
-			} else {
+			case "tags":
 				o.tags = val
+			default:
+				if err := o.explore.set(name, val); err != nil {
+					return o, nil, err
+				}
 			}
 		case "strict":
 			b, err := strconv.ParseBool(cmp.Or(val, "true"))
