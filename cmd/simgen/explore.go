@@ -175,14 +175,6 @@ func (s *search) fail(f finding) []*block {
 	if s.best != nil && !f.less(*s.best) {
 		return nil
 	}
-	if f.block.state == blockCancelled && !f.crash {
-		// Reported by a process being killed: it started above a failure
-		// already known, or the budget ran out; either way its results
-		// are not all known, but a failure is a failure.
-		if s.best != nil && s.best.seed < f.block.start {
-			return nil
-		}
-	}
 	s.best = &f
 	var cancel []*block
 	for _, b := range s.blocks {
@@ -425,7 +417,6 @@ type pkgRun struct {
 	skip      string // why the package is not explored: [no test files], ...
 	failed    string // why the package failed before exploring (build)
 	s         *search
-	reported  bool
 }
 
 // proc is a running test process: one block of one package.

@@ -14,6 +14,7 @@
 //
 //	simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
 //	simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
+//	simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
 //	simgen version
 //	simgen help
 //
@@ -28,6 +29,15 @@
 // `go test -tags sim,<list> -overlay <dir>/overlay.json` with the remaining
 // flags and packages in the current directory, and exits with go test's
 // status. The -v flag there is go test's.
+//
+// With -seeds n (or SIM_SEEDS=n in its environment), or -budget d, simgen
+// test explores seeds itself: it builds each package's test binary once and
+// runs seeds SIM_SEED (default 1) and up in blocks, in -parallel p
+// processes at once (default the number of CPUs), showing progress as it
+// goes. It reports each package's smallest failing seed whatever p is: it
+// runs that seed again alone, prints its output and a replay line, and
+// exits with status 1; it exits 0 when every seed passes. -budget d stops
+// after d and reports what the seeds run so far found.
 //
 // Simgen writes nothing, and exits with status 1, when the packages do not
 // load or type-check, when a construct cannot be simulated (an error
@@ -52,6 +62,16 @@
 //		Treat warnings as errors.
 //	-version
 //		Print simgen's version and exit.
+//	-seeds n
+//		(simgen test) Explore seeds SIM_SEED, SIM_SEED+1, ... (from 1 if
+//		SIM_SEED is unset), n of them, in parallel processes.
+//	-parallel p
+//		(simgen test) Run p test processes at once (default the number of
+//		CPUs) when exploring. Simulated tests run one at a time within a
+//		process, so go test's own -parallel has nothing to do.
+//	-budget d
+//		(simgen test) Explore seeds for at most the duration d, then
+//		report; with -seeds, stop at whichever comes first.
 //
 // A simulated run is steered by environment variables:
 //
@@ -72,6 +92,8 @@
 //	go test -tags sim -overlay .simbuild/overlay.json -run TestTransfer ./bank
 //	simgen test -run TestTransfer ./bank
 //	SIM_SEEDS=500 simgen test -count=1 ./...
+//	simgen test -seeds 10000 -run TestTransfer ./bank
+//	simgen test -budget 1m ./...
 //
 // In a go:generate line:
 //
@@ -95,6 +117,7 @@ import (
 // usage is the short form printed on a usage error and at the top of -h.
 const usage = `usage: simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
        simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
+       simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
        simgen version
        simgen help
 `
@@ -108,7 +131,20 @@ under simulation with
 
 	go test -tags sim -overlay .simbuild/overlay.json ./...
 
-or generate and test in one step with simgen test.
+or generate and test in one step with simgen test. Besides go test's
+flags and -o, -tags and -strict, simgen test takes:
+
+  -seeds n
+    	Explore n seeds, SIM_SEED (default 1) and up, in parallel test
+    	processes, and report each package's smallest failing seed with its
+    	output and a replay line. SIM_SEEDS=n in the environment means the
+    	same.
+  -parallel p
+    	Run p test processes at once while exploring (default the number
+    	of CPUs).
+  -budget d
+    	Explore seeds for at most the duration d (such as 30s), then
+    	report what they found.
 
 A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
 seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
@@ -121,6 +157,8 @@ Examples:
 	simgen -o /tmp/shadow -tags integration ./server/...
 	simgen test -run TestTransfer ./bank
 	SIM_SEEDS=500 simgen test -count=1 ./...
+	simgen test -seeds 10000 -run TestTransfer ./bank
+	simgen test -budget 1m ./...
 `
 
 // errUsage marks an error as a misuse of the command line (exit status 2).
