@@ -5,9 +5,14 @@ package simrt
 // world's fingerprint; SIM_CHECK_DETERMINISM compares two runs of one seed
 // step by step, and failure reports show the last decisions.
 //
+// Each decision in the ring carries its goroutine and, when that goroutine
+// had blocked, what it waited on (g.reason, free to copy). The operation and
+// user position of each decision are filled in only while tracing
+// (trace.go says why: a position costs a runtime.Callers).
+//
 // Invariants: decisions are recorded in the order they are made, by the
 // running goroutine only; the hash depends only on (kind, value, choices)
-// of each decision, never on addresses or wall time.
+// of each decision, never on addresses, positions or wall time.
 
 import (
 	"fmt"
@@ -59,6 +64,15 @@ type step struct {
 	pc    uintptr
 	hash  uint64
 	vtime int64
+	wait  string     // pick: what the goroutine that gave up control waited on
+	tr    *stepTrace // tracing only: the operation behind the decision
+}
+
+// stepTrace is what a traced decision adds to its step. It is a pointer so
+// that an untraced step stays small: every decision copies one into the ring.
+type stepTrace struct {
+	op  string // the operation ("chan send", "block", "clock", ...)
+	pos string // its user position
 }
 
 type decisions struct {
@@ -95,6 +109,12 @@ func (d *decisions) record(k evKind, val, n int) {
 	s := step{kind: k, val: val, n: n, hash: d.hash, vtime: d.w.now - epochNanos}
 	if cur != nil {
 		s.g = cur.id
+		if k == evPick && cur.status == gBlocked {
+			s.wait = cur.reason
+		}
+	}
+	if t := d.w.trace; t != nil {
+		t.decision(d.n, &s)
 	}
 	if d.keep {
 		s.pc = userPC()
@@ -102,27 +122,52 @@ func (d *decisions) record(k evKind, val, n int) {
 	}
 	d.ring[d.rings%len(d.ring)] = s
 	d.rings++
-	if t := d.w.trace; t != nil {
-		t(d.format(int(d.n), s))
-	}
 }
 
 func (d *decisions) pick(id, n int)          { d.record(evPick, id, n) }
 func (d *decisions) event(k evKind, val int) { d.record(k, val, 0) }
 
+// format writes decision i for a report or a determinism check: its step,
+// virtual time and goroutine, then the operation and position when they are
+// known (tracing), what the goroutine waited on when it had blocked, and the
+// decision itself.
 func (d *decisions) format(i int, s step) string {
-	pos := ""
-	if s.pc != 0 {
-		pos = " at " + pcString(s.pc)
+	var b strings.Builder
+	fmt.Fprintf(&b, "step %d  +%s  g%d  ", i, fmtDuration(s.vtime), s.g)
+	var op, pos string
+	if s.tr != nil {
+		op, pos = s.tr.op, s.tr.pos
 	}
-	v := fmt.Sprint(s.val)
+	switch {
+	case op == "block":
+		op = "block on " + s.wait
+	case op == "" && s.wait != "":
+		op = "blocked on " + s.wait
+	}
+	if op != "" && s.kind == evPick {
+		b.WriteString(op)
+		if pos != "" {
+			b.WriteString(" at " + pos)
+		}
+		b.WriteString(" -> ")
+	}
 	switch s.kind {
 	case evPick:
-		v = fmt.Sprintf("goroutine %d (of %d runnable)", s.val, s.n)
+		fmt.Fprintf(&b, "run goroutine %d (of %d runnable)", s.val, s.n)
 	case evClock:
-		v = "+" + fmtDuration(int64(s.val))
+		b.WriteString("clock +" + fmtDuration(int64(s.val)))
+	case evSelect:
+		fmt.Fprintf(&b, "select case %d", s.val)
+	default:
+		fmt.Fprintf(&b, "%s %d", s.kind, s.val)
 	}
-	return fmt.Sprintf("step %d  +%s  g%d  %s %s%s", i, fmtDuration(s.vtime), s.g, s.kind, v, pos)
+	switch {
+	case s.kind != evPick && pos != "":
+		b.WriteString(" at " + pos)
+	case pos == "" && s.pc != 0:
+		b.WriteString(" at " + pcString(s.pc))
+	}
+	return b.String()
 }
 
 // recent formats the last decisions, oldest first.
@@ -161,4 +206,19 @@ func pcString(pc uintptr) string {
 
 func fmtDuration(ns int64) string {
 	return fmt.Sprint(timeDuration(ns))
+}
+
+// reportDecisions is how many decisions a failure report ends with.
+const reportDecisions = 40
+
+// recentText is the end of every failure report: the last decisions, and
+// how to see each one's operation and position when they are not shown.
+func (w *world) recentText() string {
+	var b strings.Builder
+	b.WriteString("last decisions:\n")
+	b.WriteString(w.dec.recent(reportDecisions))
+	if w.trace == nil && w.dec.rings > 0 {
+		b.WriteString("\t(replay with SIM_TRACE=1 for the operation and position of every decision, or use simgen trace for a timeline)\n")
+	}
+	return b.String()
 }

@@ -10,6 +10,7 @@ package simrt
 //	SIM_CHECK_DETERMINISM=1 run each seed twice and compare decision streams
 //	SIM_LEAKS=fail          fail a test that ends with goroutines still alive
 //	SIM_TRACE=1             print every scheduling decision to stderr
+//	SIM_TRACE=json:PATH     write every event of the run to PATH (trace.go)
 //	SIM_WATCHDOG=D          wall-clock limit for a goroutine that does not
 //	                        yield (default 5s)
 //
@@ -42,7 +43,7 @@ type config struct {
 	leaksFail bool
 	stratName string
 	strategy  func() strategy
-	trace     bool
+	trace     traceConfig
 	watchdog  time.Duration
 	err       error
 }
@@ -94,7 +95,9 @@ func parseConfig(getenv func(string) string) config {
 	default:
 		fail("SIM_LEAKS=%q: want report or fail", s)
 	}
-	c.trace = truthy(getenv("SIM_TRACE"))
+	if c.trace, err = parseTrace(getenv("SIM_TRACE")); err != nil {
+		fail("%v", err)
+	}
 	if s := getenv("SIM_WATCHDOG"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
@@ -229,10 +232,8 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	saved := w.arm(seed, s.c.strategy())
 	w.tb = s.t
 	w.session = s
-	w.dec.keep = keep || s.c.trace
-	if s.c.trace {
-		w.trace = func(line string) { fmt.Fprintln(os.Stderr, line) }
-	}
+	w.dec.keep = keep
+	w.startTrace(s)
 	s.w = w
 	root := w.root
 	root.wk = &worker{goid: curGoid(), g: root, root: true}
@@ -247,6 +248,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		}
 		res = &runResult{seed: seed, failure: w.failure, dec: w.dec}
 		s.last = res
+		w.endTrace(s)
 		w.teardown()
 		unwatch()
 		w.disarm(saved)
@@ -264,7 +266,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	if w.failure == nil && s.t != nil {
 		if l := w.leaks(); l != "" {
 			if s.c.leaksFail {
-				s.t.Errorf("%s(SIM_LEAKS=fail)", l)
+				s.t.Errorf("%s%s(SIM_LEAKS=fail)", l, w.recentText())
 			} else {
 				s.t.Logf("%s(set SIM_LEAKS=fail to fail the test)", l)
 			}
@@ -308,6 +310,7 @@ func (w *world) rootAbort() {
 	if w.tb != nil {
 		w.tb.FailNow()
 	}
+	w.endTrace(w.session)
 	w.session.exitFailure()
 }
 

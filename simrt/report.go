@@ -168,8 +168,7 @@ func (w *world) deadlock() {
 }
 
 func (w *world) writeRecent(b *strings.Builder) {
-	b.WriteString("last decisions:\n")
-	b.WriteString(w.dec.recent(24))
+	b.WriteString(w.recentText())
 }
 
 // panicked records a panic that a simulated goroutine did not recover.

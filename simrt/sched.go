@@ -124,7 +124,7 @@ type world struct {
 	tb       tbLike
 	session  *session
 	cleanups map[any][]func()
-	trace    func(string)
+	trace    *tracer // SIM_TRACE (trace.go); nil when off
 }
 
 // tbLike is what the world needs of a testing.TB; nil for Main.
@@ -164,6 +164,9 @@ func (w *world) newG(fn func(), pc uintptr) *g {
 }
 
 func (w *world) ready(x *g) {
+	if w.trace != nil && x.status == gBlocked {
+		w.trace.wake(x)
+	}
 	x.status = gRunnable
 	x.runqIdx = len(w.runq)
 	w.runq = append(w.runq, x)
@@ -195,6 +198,9 @@ func (w *world) tick() {
 func (w *world) point() {
 	me := cur
 	w.tick()
+	if w.trace != nil {
+		w.trace.point(me)
+	}
 	if w.failure != nil || w.tearing {
 		// The world is stopping: let non-blocking operations in deferred
 		// calls finish without scheduling.
@@ -225,6 +231,9 @@ func (w *world) block(reason string) {
 	}
 	me.status = gBlocked
 	me.reason = reason
+	if w.trace != nil {
+		w.trace.block(me, reason)
+	}
 	next := w.pickNext()
 	if next == nil {
 		w.deadlock()

@@ -187,6 +187,9 @@ func (w *world) advance() {
 }
 
 func (w *world) fire(t *timer) {
+	if w.trace != nil {
+		w.trace.timerFire(t)
+	}
 	switch t.kind {
 	case tkSleep:
 		if t.g.status == gBlocked {
