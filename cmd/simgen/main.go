@@ -118,6 +118,7 @@ import (
 const usage = `usage: simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
        simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
        simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
+       simgen [-C dir] trace [-o dir] [-tags list] -seed n -run regexp [-out file.html] [package]
        simgen version
        simgen help
 `
@@ -187,6 +188,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "simgen %s\n", simgen.Version)
 	case len(args) > 0 && args[0] == "test":
 		err = runTest(args[1:], stdin, stdout, stderr)
+	case len(args) > 0 && args[0] == "trace":
+		err = runTrace(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "help":
 		printHelp(stdout, newFlags(new(options)))
 	default:
