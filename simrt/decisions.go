@@ -158,6 +158,8 @@ func (d *decisions) format(i int, s step) string {
 		b.WriteString("clock +" + fmtDuration(int64(s.val)))
 	case evSelect:
 		fmt.Fprintf(&b, "select case %d", s.val)
+	case evTimer:
+		fmt.Fprintf(&b, "timer order (%d due together)", s.val)
 	default:
 		fmt.Fprintf(&b, "%s %d", s.kind, s.val)
 	}
