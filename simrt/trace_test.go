@@ -49,10 +49,11 @@ func TestHelperTraceDeadlock(t *testing.T) {
 			simrt.Sleep(time.Second) // MARK sleep
 			mu.Unlock()              // MARK unlock
 		})
-		simrt.Recv(ch) // MARK recv1
-		mu.Lock()      // MARK lock2
+		n := simrt.Recv(ch) // MARK recv1
+		mu.Lock()           // MARK lock2
+		n++
 		mu.Unlock()
-		for i := 0; i < 30; i++ {
+		for i := 0; i < 30*n; i += n {
 			simrt.Gosched()
 		}
 		simrt.Recv(ch) // MARK recv2

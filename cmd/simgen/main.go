@@ -15,6 +15,7 @@
 //	simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
 //	simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
 //	simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
+//	simgen [-C dir] trace [-o dir] [-tags list] -seed n -run regexp [-out file.html] [package]
 //	simgen version
 //	simgen help
 //
@@ -38,6 +39,13 @@
 // runs that seed again alone, prints its output and a replay line, and
 // exits with status 1; it exits 0 when every seed passes. -budget d stops
 // after d and reports what the seeds run so far found.
+//
+// simgen trace writes the shadow tree, runs the tests of one package that
+// match -run once under seed n with SIM_TRACE=json, and writes a
+// self-contained HTML page (default trace.html) with the run's timeline:
+// goroutines as lanes over the steps, what each waited on, who woke whom,
+// the virtual clock, and the failure with its report. It prints the page's
+// path; the test's own output goes to standard error.
 //
 // Simgen writes nothing, and exits with status 1, when the packages do not
 // load or type-check, when a construct cannot be simulated (an error
@@ -81,6 +89,7 @@
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
+//	SIM_TRACE=json:PATH      write the run's events to PATH (simgen trace's input)
 //	SIM_WATCHDOG=D           wall-clock limit for a goroutine that does not
 //	                         yield (default 5s)
 //
@@ -149,7 +158,7 @@ flags and -o, -tags and -strict, simgen test takes:
 
 A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
 seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
-SIM_LEAKS=fail, SIM_TRACE=1 and SIM_WATCHDOG=5s. See
+SIM_LEAKS=fail, SIM_TRACE=1|json:PATH and SIM_WATCHDOG=5s. See
 go doc simgen.dev/simgen/cmd/simgen.
 
 Examples:
@@ -160,6 +169,7 @@ Examples:
 	SIM_SEEDS=500 simgen test -count=1 ./...
 	simgen test -seeds 10000 -run TestTransfer ./bank
 	simgen test -budget 1m ./...
+	simgen trace -seed 42 -run '^TestTransfer$' -out transfer.html ./bank
 `
 
 // errUsage marks an error as a misuse of the command line (exit status 2).
