@@ -7,7 +7,7 @@ package rewrite
 //	}                                 })}
 //
 //	func BenchmarkX(b *testing.B) { body }  ->  ... { simrt.Benchmark(b, func(b *testing.B) { body })}
-//	func ExampleX() { body }                ->  func ExampleX() { simrt.Main(func() { body })}
+//	func ExampleX() { body }                ->  func ExampleX() { simrt.Example("ExampleX", func() { body })}
 //	func main() { body }                    ->  func main() { simrt.Main(func() { body })}
 //	f.Fuzz(func(t *testing.T, s string) { body })
 //	                                        ->  f.Fuzz(func(t *testing.T, s string) { simrt.Test(t, func(t *testing.T) { body })})
@@ -25,6 +25,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -42,6 +43,8 @@ func (r *fileRewriter) ruleEntry(n ast.Node) (string, bool) {
 		case "test", "benchmark":
 			wrapper := map[string]string{"test": "Test", "benchmark": "Benchmark"}[kind]
 			return r.wrapBody(n.Pos(), n.Body, n.Type.Params.List[0], wrapper, children(n)), true
+		case "example":
+			return r.wrapBody(n.Pos(), n.Body, nil, "Example:"+n.Name.Name, children(n)), true
 		default:
 			return r.wrapBody(n.Pos(), n.Body, nil, "Main", children(n)), true
 		}
@@ -128,6 +131,9 @@ func (r *fileRewriter) wrapBody(from token.Pos, body *ast.BlockStmt, param *ast.
 // usable name is given one first (through memo, before the header is
 // spliced), since the closure needs the outer value.
 func (r *fileRewriter) entryOpen(param *ast.Field, wrapper string) string {
+	if name, ok := strings.CutPrefix(wrapper, "Example:"); ok {
+		return r.rt("Example") + "(" + strconv.Quote(name) + ", func() {"
+	}
 	if param == nil {
 		return r.rt(wrapper) + "(func() {"
 	}

@@ -127,13 +127,14 @@ func (c *config) firstSeed() uint64 {
 
 // session runs one test (or benchmark) under one or more seeds.
 type session struct {
-	t      tbLike
-	name   string // top-level test name, for -run
-	c      *config
-	w      *world     // the world while a run is armed
-	last   *runResult // the last run's outcome
-	seed   uint64
-	logged bool // w.failure was reported
+	t       tbLike
+	name    string // top-level test name, for -run
+	c       *config
+	w       *world     // the world while a run is armed
+	last    *runResult // the last run's outcome
+	seed    uint64
+	logged  bool   // w.failure was reported
+	example string // the Example function being run, if any
 }
 
 // Test runs a test body under the simulation: once per seed, each time as
@@ -201,6 +202,20 @@ func Main(body func()) {
 		os.Exit(2)
 	}
 	s := &session{c: c, seed: c.firstSeed()}
+	if r := s.runOnce(s.seed, false, body); r.failure != nil {
+		s.exitFailure()
+	}
+}
+
+// Example runs an Example function's body as the root of a world, as Main
+// does; its replay line runs that example with go test.
+func Example(name string, body func()) {
+	c := loadConfig()
+	if c.err != nil {
+		fmt.Fprintf(os.Stderr, "simrt: %v\n", c.err)
+		os.Exit(2)
+	}
+	s := &session{c: c, seed: c.firstSeed(), example: name}
 	if r := s.runOnce(s.seed, false, body); r.failure != nil {
 		s.exitFailure()
 	}
@@ -357,12 +372,16 @@ func (s *session) replay() string {
 	}
 	ov, pkg := replayPaths()
 	verb := "run"
-	if s.name != "" {
+	name := s.name
+	if name == "" {
+		name = s.example
+	}
+	if name != "" {
 		verb = "test"
 	}
 	fmt.Fprintf(&b, " go %s -tags %s -overlay %s", verb, buildTags, ov)
-	if s.name != "" {
-		fmt.Fprintf(&b, " -run '%s'", runPattern(s.name))
+	if name != "" {
+		fmt.Fprintf(&b, " -run '%s'", runPattern(name))
 	}
 	fmt.Fprintf(&b, " %s", pkg)
 	return b.String()
