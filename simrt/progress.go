@@ -12,7 +12,9 @@ package simrt
 // cost fast tests a tenth of their speed, so lines are buffered and written
 // (whole lines only, to a file opened with O_APPEND) at a failure, at a
 // test's last seed, and otherwise at most every flushEvery. A process that
-// crashes may so lose the last few passing lines, never a failure. Without
+// crashes may so lose the last few passing lines, never a failure; with
+// SIM_PROGRESS_SYNC=1 every line is written as its seed ends, which the
+// driver sets to find the seed at which a process crashed. Without
 // SIM_PROGRESS nothing is written.
 
 import (
@@ -32,6 +34,7 @@ var progress struct {
 	f    *os.File
 	buf  []byte
 	last time.Time // of the last write
+	sync bool      // SIM_PROGRESS_SYNC: write every line at once
 }
 
 // seedDone reports that test finished seed: ok if it passed. last says that
@@ -53,7 +56,7 @@ func seedDone(test string, seed uint64, ok, last bool) {
 	}
 	progress.buf = b
 	now := time.Now()
-	if ok && !last && now.Sub(progress.last) < flushEvery {
+	if ok && !last && !progress.sync && now.Sub(progress.last) < flushEvery {
 		return
 	}
 	progress.last, progress.buf = now, b[:0]
@@ -75,4 +78,5 @@ func openProgress() {
 		return
 	}
 	progress.f = f
+	progress.sync = truthy(os.Getenv("SIM_PROGRESS_SYNC"))
 }

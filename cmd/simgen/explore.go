@@ -682,7 +682,8 @@ func nextPackage(pkgs []*pkgRun) *pkgRun {
 }
 
 // start starts the process for block b of package p.
-func (x *explorer) start(p *pkgRun, b *block, tmp string, exits chan<- exitEvent) (*proc, error) {
+// env is added to the process's environment.
+func (x *explorer) start(p *pkgRun, b *block, tmp string, exits chan<- exitEvent, env ...string) (*proc, error) {
 	stem := filepath.Join(tmp, fmt.Sprintf("%s-%d", filepath.Base(p.bin), b.index))
 	prog, err := os.OpenFile(stem+".progress", os.O_RDONLY|os.O_CREATE, 0o666)
 	if err != nil {
@@ -702,6 +703,7 @@ func (x *explorer) start(p *pkgRun, b *block, tmp string, exits chan<- exitEvent
 		"SIM_SEED="+strconv.FormatUint(b.start, 10),
 		"SIM_SEEDS="+strconv.Itoa(b.n),
 		"SIM_PROGRESS="+stem+".progress")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		prog.Close()
@@ -935,6 +937,10 @@ func (x *explorer) report(pkgs []*pkgRun, overlay, cwd string, d *display, loopE
 // output of the block it failed in, and that block's replay line.
 func (x *explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Writer) {
 	f := p.s.best
+	if f.crash {
+		f = x.pinpoint(p, f)
+		p.s.best = f
+	}
 	run := x.run
 	if f.test != "" {
 		run = runPatternFor(f.test) + subPattern(x.run)
@@ -948,6 +954,9 @@ func (x *explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Write
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		stdout.Write(out)
+		if f.crash {
+			fmt.Fprintf(stdout, "simgen: the test binary: %v\n", err)
+		}
 		fmt.Fprintf(stdout, "FAIL\t%s\tseed %d\n", p.path, f.seed)
 		fmt.Fprintf(stdout, "simgen: replay with: %s\n", x.replayLine(p, overlay, cwd, f.seed, 0, run))
 		return
@@ -955,9 +964,9 @@ func (x *explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Write
 	if blockOut, err := os.ReadFile(filepath.Join(filepath.Dir(p.bin), fmt.Sprintf("%s-%d.out", filepath.Base(p.bin), f.block.index))); err == nil {
 		stdout.Write(blockOut)
 	}
-	what := "the process failed"
-	if !f.crash {
-		what = fmt.Sprintf("seed %d of %s failed", f.seed, f.test)
+	what := fmt.Sprintf("seed %d of %s failed", f.seed, f.test)
+	if f.crash {
+		what = fmt.Sprintf("the test process failed (after seed %d of %s, as far as it told)", f.seed, cmp.Or(f.test, "its tests"))
 	}
 	fmt.Fprintf(stdout, "FAIL\t%s\tseeds %d to %d\n", p.path, f.block.start, f.block.start+uint64(f.block.n)-1)
 	fmt.Fprintf(stdout, "simgen: %s in the run of seeds %d to %d, but seed %d passes alone: the failure depends on what ran before it\n",
@@ -1034,4 +1043,27 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// pinpoint runs the block of a crash again, with every seed reported as it
+// ends (SIM_PROGRESS_SYNC), to find the seed the process failed at: the
+// exploration's progress files are written every few milliseconds, so the
+// last seeds before a crash go unreported. It returns f unchanged if the
+// block does not fail the same way again.
+func (x *explorer) pinpoint(p *pkgRun, f *finding) *finding {
+	exits := make(chan exitEvent, 1)
+	b := &block{index: -1, start: f.block.start, n: f.block.n}
+	pr, err := x.start(p, b, filepath.Dir(p.bin), exits, "SIM_PROGRESS_SYNC=1")
+	if err != nil {
+		return f
+	}
+	ev := <-exits
+	defer pr.prog.Close()
+	pr.poll()
+	g, ok := pr.crashed(ev.err)
+	if !ok {
+		return f
+	}
+	g.block = f.block
+	return &g
 }
