@@ -310,3 +310,50 @@ func TestTraceBadConfig(t *testing.T) {
 	r := runHelper(t, "^TestHelperTracePass$", "SIM_TRACE=yaml")
 	r.must(t, 1, `SIM_TRACE="yaml"`)
 }
+
+// TestTraceEveryReportEndsWithDecisions: deadlock, panic, fatal error and a
+// leak under SIM_LEAKS=fail all end their report with the last decisions.
+func TestTraceEveryReportEndsWithDecisions(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, pattern string
+		env           []string
+	}{
+		{"deadlock", "^TestHelperTraceDeadlock$", nil},
+		{"panic", "^TestHelperReportPanic$", []string{"SIMRT_KIND=index"}},
+		{"fatal", "^TestHelperReportPanic$", []string{"SIMRT_KIND=unlock"}},
+		{"leak", "^TestHelperLeak$", []string{"SIM_LEAKS=fail"}},
+	} {
+		r := runHelper(t, c.pattern, append(c.env, "SIM_SEED=1")...)
+		i := strings.LastIndex(r.out, "last decisions:\n")
+		if r.code != 1 || i < 0 {
+			t.Errorf("%s: exit %d, no last decisions:\n%s", c.name, r.code, r.out)
+			continue
+		}
+		// Nothing but decisions and the hint between them and the replay
+		// line (or the SIM_LEAKS note).
+		tail := r.out[i+len("last decisions:\n"):]
+		for _, line := range strings.Split(tail, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "(SIM_LEAKS=fail)") || strings.HasPrefix(line, "simrt: replay with") {
+				break
+			}
+			if !strings.HasPrefix(line, "step ") && !strings.HasPrefix(line, "(replay with SIM_TRACE=1") {
+				t.Errorf("%s: %q among the last decisions", c.name, line)
+			}
+		}
+	}
+}
+
+// TestTraceJSONLeak: under SIM_LEAKS=fail a leak is the run's failure.
+func TestTraceJSONLeak(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "trace.jsonl")
+	r := runHelper(t, "^TestHelperLeak$", "SIM_SEED=1", "SIM_LEAKS=fail", "SIM_TRACE=json:"+path)
+	r.must(t, 1, "SIM_LEAKS=fail")
+	evs := readEvents(t, path)
+	f := evs[len(evs)-2]
+	if f.Op != "failure" || f.Kind != "leak" || !strings.Contains(f.Report, "still alive") || !strings.Contains(f.Report, "last decisions:") {
+		t.Errorf("failure event %+v", f)
+	}
+}
