@@ -873,6 +873,16 @@ func tally(pkgs []*pkgRun) (done, fails int) {
 	return done, fails
 }
 
+// roundDuration rounds d for the summary: to milliseconds below a
+// second, to hundredths of a second above.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(10 * time.Millisecond)
+}
+
+// rate is n per second of d.
 func rate(n int, d time.Duration) float64 {
 	if d <= 0 {
 		return 0
@@ -894,6 +904,18 @@ func (x *explorer) report(pkgs []*pkgRun, overlay, cwd string, d *display, loopE
 		case p.failed != "":
 			fmt.Fprintf(stdout, "FAIL\t%s %s\n", p.path, p.failed)
 			failed = true
+		case loopErr != nil && (p.s.best == nil || p.s.best.crash):
+			// Interrupted: the user's ^C also ends the test processes,
+			// which may look like crashes.
+			fmt.Fprintf(stdout, "?   \t%s\t[interrupted after %s]\n", p.path, plural(p.s.explored(), "seed"))
+		case loopErr != nil:
+			// Interrupted: run nothing more.
+			failed = true
+			first = cmp.Or(first, p)
+			f := p.s.best
+			run := runPatternFor(f.test) + subPattern(x.run)
+			fmt.Fprintf(stdout, "FAIL\t%s\tseed %d\n", p.path, f.seed)
+			fmt.Fprintf(stdout, "simgen: replay with: %s\n", x.replayLine(p, overlay, cwd, f.seed, 0, run))
 		case p.s.best == nil:
 			fmt.Fprintf(stdout, "ok  \t%s\t%s\n", p.path, plural(p.s.explored(), "seed"))
 		default:
@@ -906,7 +928,7 @@ func (x *explorer) report(pkgs []*pkgRun, overlay, cwd string, d *display, loopE
 	}
 	done, fails := tally(pkgs)
 	var b strings.Builder
-	fmt.Fprintf(&b, "simgen: explored %s in %s (%.0f seeds/s), %s", plural(done, "seed"), elapsed.Round(10*time.Millisecond), rate(done, elapsed), plural(fails, "failure"))
+	fmt.Fprintf(&b, "simgen: explored %s in %s (%.0f seeds/s), %s", plural(done, "seed"), roundDuration(elapsed), rate(done, elapsed), plural(fails, "failure"))
 	if first != nil {
 		best := first.s.best
 		fmt.Fprintf(&b, "; smallest failing seed %d", best.seed)
