@@ -36,7 +36,7 @@ func Process(ctx context.Context, fixed bool) error {
 	}
 	g.Go(func() error {
 		for n := 0; n < 6; n++ {
-			if v := <-items; v == 1 {
+			if v := <-items; v == 2 {
 				return ErrBad
 			}
 		}

@@ -4,6 +4,7 @@ package timeoutleak
 
 import (
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -13,18 +14,33 @@ var ErrTimeout = errors.New("timeout")
 // Finished counts workers that returned.
 var Finished atomic.Int32
 
-func slowQuery() int {
-	time.Sleep(10 * time.Millisecond)
-	return 42
+// Store is a value that a background refresh holds locked for 20ms.
+type Store struct {
+	mu  sync.Mutex
+	val int
 }
 
-// Query waits 10ms for a result that takes 10ms. When the timeout wins, the
-// worker's send on the unbuffered channel blocks forever: a leaked goroutine.
-func Query() (int, error) {
+func (s *Store) Refresh() {
+	s.mu.Lock()
+	time.Sleep(20 * time.Millisecond)
+	s.val++
+	s.mu.Unlock()
+}
+
+func (s *Store) read() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.val
+}
+
+// Query waits 10ms for the value. When the refresh holds the lock, the
+// timeout wins, and the worker's later send on the unbuffered channel blocks
+// forever: a leaked goroutine.
+func (s *Store) Query() (int, error) {
 	ch := make(chan int)
 	go func() {
 		defer Finished.Add(1)
-		ch <- slowQuery()
+		ch <- s.read()
 	}()
 	select {
 	case v := <-ch:
@@ -36,11 +52,11 @@ func Query() (int, error) {
 
 // QueryFixed gives the channel room for the one result, so the worker never
 // blocks.
-func QueryFixed() (int, error) {
+func (s *Store) QueryFixed() (int, error) {
 	ch := make(chan int, 1)
 	go func() {
 		defer Finished.Add(1)
-		ch <- slowQuery()
+		ch <- s.read()
 	}()
 	select {
 	case v := <-ch:

@@ -7,9 +7,11 @@ import (
 	"time"
 )
 
-func run(t *testing.T, query func() (int, error)) {
+func run(t *testing.T, query func(*Store) (int, error)) {
 	Finished.Store(0)
-	query()
+	s := &Store{}
+	go s.Refresh()
+	query(s)
 	time.Sleep(time.Second)
 	if n := Finished.Load(); n != 1 {
 		t.Fatalf("worker leaked: blocked on its send after the caller timed out (%d finished)", n)
@@ -17,7 +19,7 @@ func run(t *testing.T, query func() (int, error)) {
 }
 
 // Bug: send on an unbuffered channel after the receiver timed out: the worker blocks forever (a goroutine leak).
-// Interleaving: the 10ms timeout fires before the 10ms worker's sleep ends (same instant, timer order); the caller returns and the worker's send never completes.
-func TestBug(t *testing.T) { run(t, Query) }
+// Interleaving: the background refresh locks the store before the query's worker; the worker waits 20ms for the lock, the caller's 10ms timeout fires and it returns; the worker's send never completes.
+func TestBug(t *testing.T) { run(t, (*Store).Query) }
 
-func TestFixed(t *testing.T) { run(t, QueryFixed) }
+func TestFixed(t *testing.T) { run(t, (*Store).QueryFixed) }

@@ -33,9 +33,14 @@ func (l *Lease) Expired() bool {
 	return l.expired
 }
 
-// Touch extends the lease with Reset and reports success, ignoring that the
-// timer may already have fired: Reset re-arms it, but the expiry already ran.
+// Touch checks that the lease has not expired, then extends it with Reset,
+// ignoring Reset's result: when the timer has already fired but its callback
+// has not run yet, Reset re-arms the timer, Touch reports success, and the
+// pending expiry then expires the lease it just extended.
 func (l *Lease) Touch() bool {
+	if l.Expired() {
+		return false
+	}
 	l.t.Reset(TTL)
 	return true
 }

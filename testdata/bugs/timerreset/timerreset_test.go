@@ -18,8 +18,8 @@ func run(t *testing.T, touch func(*Lease) bool) {
 	}
 }
 
-// Bug: timer Reset race: Touch resets the AfterFunc timer without knowing whether it already fired.
-// Interleaving: the lease's 10ms timer and the toucher's 10ms sleep are due together; the timer fires first, expire runs, then Touch's Reset re-arms the timer and reports success on an expired lease.
+// Bug: timer Reset race: Touch checks Expired, then Resets the AfterFunc timer, ignoring that it may already have fired.
+// Interleaving: at +10ms the lease's timer fires (its callback goroutine is spawned) and the root wakes; the root's Touch sees expired=false and Resets before the callback runs, then the callback expires the lease Touch reported extended.
 func TestBug(t *testing.T) { run(t, (*Lease).Touch) }
 
 func TestFixed(t *testing.T) { run(t, (*Lease).TouchFixed) }

@@ -1,0 +1,430 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/bugs.md with the measured table")
+
+const (
+	// budget is the number of seeds (1..budget) each strategy gets per bug.
+	budget = 200
+	// defaultStrategy must find every bug within budget.
+	defaultStrategy = "portfolio"
+	// passProbe is how many single seeds are tried to show that a TestBug
+	// also passes on some interleaving (that it is a concurrency bug, not a
+	// bug on every schedule).
+	passProbe = 50
+	// runTimeout bounds one run of a test binary.
+	runTimeout = 2 * time.Minute
+)
+
+// strategies are measured in this order; the table has one column each.
+var strategies = []string{"random", "pct:3", "portfolio"}
+
+// bug is one package of the corpus.
+type bug struct {
+	pkg          string // directory under testdata/bugs
+	what         string // the "Bug:" line of TestBug's comment
+	interleaving string // the "Interleaving:" line
+	bin          string // compiled test binary
+	dir          string // the package's directory in the copy
+}
+
+// result is one strategy's measurement on one bug.
+type result struct {
+	seed int // first failing seed, 0 if none within budget
+	err  error
+}
+
+var goEnv = []string{"GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off"}
+
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the corpus takes minutes; skipped in -short mode")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "docs", "bugs.md")); err != nil && !*update {
+		t.Errorf("docs/bugs.md: %v (run go test ./corpus -update)", err)
+	}
+	tmp := t.TempDir()
+
+	simgen := filepath.Join(tmp, "simgen")
+	run(t, root, nil, "go", "build", "-o", simgen, "./cmd/simgen")
+
+	mod := filepath.Join(tmp, "bugs")
+	if err := copyDir(filepath.Join(root, "testdata", "bugs"), mod); err != nil {
+		t.Fatal(err)
+	}
+	run(t, mod, goEnv, simgen, "-o", filepath.Join(mod, ".simbuild"), "./...")
+	overlay := filepath.Join(mod, ".simbuild", "overlay.json")
+
+	bugs := loadBugs(t, mod)
+	if len(bugs) < 25 {
+		t.Errorf("the corpus has %d bugs, want at least 25", len(bugs))
+	}
+
+	// Compile one test binary per package, in parallel.
+	par := runtime.GOMAXPROCS(0)
+	each(bugs, par, func(b *bug) {
+		b.bin = filepath.Join(tmp, "bin", b.pkg+".test")
+		cmd := exec.Command("go", "test", "-c", "-o", b.bin, "-tags", "sim", "-overlay", overlay, "./"+b.pkg)
+		cmd.Dir = mod
+		cmd.Env = append(os.Environ(), goEnv...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: go test -c: %v\n%s", b.pkg, err, out)
+			b.bin = ""
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
+	}
+
+	// Measure, replay, and run the fixed twins.
+	results := make(map[string]map[string]result)
+	var mu sync.Mutex
+	each(bugs, par, func(b *bug) {
+		rs := make(map[string]result)
+		for _, s := range strategies {
+			rs[s] = measure(t, b, s)
+		}
+		checkPasses(t, b)
+		mu.Lock()
+		results[b.pkg] = rs
+		mu.Unlock()
+	})
+
+	for _, b := range bugs {
+		if r := results[b.pkg][defaultStrategy]; r.err == nil && r.seed == 0 {
+			t.Errorf("%s: the default strategy (%s) did not find the bug in %d seeds", b.pkg, defaultStrategy, budget)
+		}
+	}
+	doc := render(bugs, results)
+	t.Logf("\n%s", doc)
+	if *update {
+		if err := os.WriteFile(filepath.Join(root, "docs", "bugs.md"), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+var replayRE = regexp.MustCompile(`simrt: replay with: SIM_SEED=(\d+) `)
+
+// measure runs TestBug over seeds 1..budget under strategy s, replays the
+// first failing seed alone, and runs TestFixed over the same seeds.
+func measure(t *testing.T, b *bug, s string) result {
+	out, failed, err := runTest(b, "TestBug", s, 1, budget)
+	if err != nil {
+		t.Errorf("%s %s: TestBug: %v\n%s", b.pkg, s, err, out)
+		return result{err: err}
+	}
+	var r result
+	if failed {
+		m := replayRE.FindSubmatch(out)
+		if m == nil {
+			t.Errorf("%s %s: TestBug failed without a replay line:\n%s", b.pkg, s, out)
+			return result{err: errors.New("no replay line")}
+		}
+		r.seed, _ = strconv.Atoi(string(m[1]))
+		again, failedAgain, err := runTest(b, "TestBug", s, r.seed, 1)
+		switch {
+		case err != nil:
+			t.Errorf("%s %s: replay of seed %d: %v\n%s", b.pkg, s, r.seed, err, again)
+		case !failedAgain:
+			t.Errorf("%s %s: seed %d failed under SIM_SEEDS but passed on replay:\n%s", b.pkg, s, r.seed, out)
+		case !bytes.Equal(normalize(out), normalize(again)):
+			t.Errorf("%s %s: the replay of seed %d failed differently:\nsearch:\n%s\nreplay:\n%s", b.pkg, s, r.seed, out, again)
+		}
+	}
+	if out, failed, err := runTest(b, "TestFixed", s, 1, budget); err != nil || failed {
+		t.Errorf("%s %s: TestFixed failed (err %v):\n%s", b.pkg, s, err, out)
+	}
+	return r
+}
+
+// checkPasses asserts that TestBug passes on at least one seed of the
+// default strategy: a bug that fails on every schedule is not a concurrency
+// bug.
+func checkPasses(t *testing.T, b *bug) {
+	for seed := 1; seed <= passProbe; seed++ {
+		out, failed, err := runTest(b, "TestBug", defaultStrategy, seed, 1)
+		if err != nil {
+			t.Errorf("%s: TestBug seed %d: %v\n%s", b.pkg, seed, err, out)
+			return
+		}
+		if !failed {
+			return
+		}
+	}
+	t.Errorf("%s: TestBug failed on each of seeds 1..%d: it does not depend on the interleaving", b.pkg, passProbe)
+}
+
+var durationRE = regexp.MustCompile(`\(\d+\.\d+s\)|\t\d+\.\d+s`)
+
+// normalize drops wall-clock durations from a test binary's output.
+func normalize(out []byte) []byte { return durationRE.ReplaceAll(out, nil) }
+
+// runTest runs one test of b's binary. failed reports a test failure (exit
+// status 1); err reports anything else: a hang, a crash, a bad exit.
+func runTest(b *bug, test, strategy string, seed, seeds int) (out []byte, failed bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.bin, "-test.run", "^"+test+"$")
+	cmd.Dir = b.dir
+	cmd.Env = append(os.Environ(),
+		"SIM_SEED="+strconv.Itoa(seed),
+		"SIM_SEEDS="+strconv.Itoa(seeds),
+		"SIM_STRATEGY="+strategy,
+	)
+	out, err = cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		return out, false, fmt.Errorf("no result after %v (a hang)", runTimeout)
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && ee.ExitCode() == 1 && bytes.Contains(out, []byte("--- FAIL: "+test)) {
+		return out, true, nil
+	}
+	if err == nil && !bytes.Contains(out, []byte("PASS")) {
+		return out, false, errors.New("no PASS line")
+	}
+	return out, false, err
+}
+
+// loadBugs lists the packages of the corpus and reads TestBug's comment.
+func loadBugs(t *testing.T, mod string) []*bug {
+	entries, err := os.ReadDir(mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bugs []*bug
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		b := &bug{pkg: e.Name(), dir: filepath.Join(mod, e.Name())}
+		tests, _ := filepath.Glob(filepath.Join(b.dir, "*_test.go"))
+		var haveBug, haveFixed bool
+		fset := token.NewFileSet()
+		for _, f := range tests {
+			file, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range file.Decls {
+				fn, ok := d.(*ast.FuncDecl)
+				if !ok || fn.Recv != nil {
+					continue
+				}
+				switch fn.Name.Name {
+				case "TestFixed":
+					haveFixed = true
+				case "TestBug":
+					haveBug = true
+					for _, line := range strings.Split(fn.Doc.Text(), "\n") {
+						if v, ok := strings.CutPrefix(line, "Bug: "); ok {
+							b.what = v
+						}
+						if v, ok := strings.CutPrefix(line, "Interleaving: "); ok {
+							b.interleaving = v
+						}
+					}
+				}
+			}
+		}
+		if !haveBug || !haveFixed || b.what == "" || b.interleaving == "" {
+			t.Errorf("%s: want TestBug, with Bug: and Interleaving: lines in its comment, and TestFixed", b.pkg)
+			continue
+		}
+		bugs = append(bugs, b)
+	}
+	return bugs
+}
+
+// each calls f on every bug, at most par at a time.
+func each(bugs []*bug, par int, f func(*bug)) {
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for _, b := range bugs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f(b)
+		}()
+	}
+	wg.Wait()
+}
+
+func run(t *testing.T, dir string, env []string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+func copyDir(from, to string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		dst := filepath.Join(to, rel)
+		if d.IsDir() {
+			if d.Name() == ".simbuild" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+}
+
+// stats summarizes one strategy over the corpus.
+type stats struct {
+	found  int
+	median string
+	worst  string
+}
+
+func summarize(bugs []*bug, results map[string]map[string]result, s string) stats {
+	var seeds []int
+	st := stats{}
+	for _, b := range bugs {
+		r := results[b.pkg][s]
+		n := budget + 1 // not found: counts as beyond the budget
+		if r.err == nil && r.seed > 0 {
+			n = r.seed
+			st.found++
+		}
+		seeds = append(seeds, n)
+	}
+	slices.Sort(seeds)
+	show := func(n int) string {
+		if n > budget {
+			return fmt.Sprintf(">%d", budget)
+		}
+		return strconv.Itoa(n)
+	}
+	if len(seeds) > 0 {
+		st.median = show(seeds[(len(seeds)-1)/2])
+		st.worst = show(seeds[len(seeds)-1])
+	}
+	return st
+}
+
+func cell(r result) string {
+	switch {
+	case r.err != nil:
+		return "error"
+	case r.seed == 0:
+		return fmt.Sprintf(">%d", budget)
+	}
+	return strconv.Itoa(r.seed)
+}
+
+// render writes docs/bugs.md.
+func render(bugs []*bug, results map[string]map[string]result) string {
+	var w strings.Builder
+	fmt.Fprintf(&w, `# The bug corpus
+
+<!-- Generated by go test ./corpus -update. Do not edit. -->
+
+testdata/bugs is one module (example.com/bugs) with one package per classic Go
+concurrency bug. Each package has a TestBug that fails only on some
+interleavings, and a fixed twin, TestFixed, that must never fail.
+corpus/corpus_test.go rewrites the module with simgen and, for each package
+and each strategy, runs TestBug with SIM_SEED=1 SIM_SEEDS=%d and records the
+first failing seed (the number of seeds tried until the first failure),
+replays that seed alone and checks that it fails the same way, and runs
+TestFixed over the same %d seeds. It also checks that every TestBug passes
+on some seed, and that the default strategy (%s) finds every bug within the
+budget. A cell ">%d" means no failure within the budget.
+
+| package | bug | interleaving | random | pct:3 | portfolio |
+|---|---|---|---|---|---|
+`, budget, budget, defaultStrategy, budget)
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	for _, b := range bugs {
+		fmt.Fprintf(&w, "| %s | %s | %s |", b.pkg, esc(b.what), esc(b.interleaving))
+		for _, s := range strategies {
+			fmt.Fprintf(&w, " %s |", cell(results[b.pkg][s]))
+		}
+		w.WriteString("\n")
+	}
+	fmt.Fprintf(&w, "\n## Strategies compared\n\n")
+	fmt.Fprintf(&w, "| strategy | bugs found within %d seeds | median seeds to first failure | worst |\n|---|---|---|---|\n", budget)
+	all := make(map[string]stats)
+	for _, s := range strategies {
+		st := summarize(bugs, results, s)
+		all[s] = st
+		fmt.Fprintf(&w, "| %s | %d of %d | %s | %s |\n", s, st.found, len(bugs), st.median, st.worst)
+	}
+	best := strategies[0]
+	for _, s := range strategies[1:] {
+		if better(all[s], all[best]) {
+			best = s
+		}
+	}
+	fmt.Fprintf(&w, "\n(A bug not found counts as beyond the budget in the median and the worst case.)\n\n")
+	w.WriteString(strategyNotes)
+	fmt.Fprintf(&w, "\nOn this measurement the strategy that finds the most bugs, and then the fastest, is **%s**.\n", best)
+	return w.String()
+}
+
+// better reports whether a beats b: more bugs found, then a smaller median,
+// then a smaller worst case.
+func better(a, b stats) bool {
+	if a.found != b.found {
+		return a.found > b.found
+	}
+	am, bm := rank(a.median), rank(b.median)
+	if am != bm {
+		return am < bm
+	}
+	return rank(a.worst) < rank(b.worst)
+}
+
+func rank(s string) int {
+	if strings.HasPrefix(s, ">") {
+		return budget + 1
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// strategyNotes is the analysis of the numbers above; update it when they
+// change.
+const strategyNotes = `TODO
+`
