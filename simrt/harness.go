@@ -174,7 +174,7 @@ func Test(t *testing.T, body func(t *testing.T)) {
 }
 
 // Benchmark runs a benchmark body as the root of a world (seed SIM_SEED,
-// or 1), once per call the testing package makes with a new b.N.
+// or 2), once per call the testing package makes with a new b.N.
 func Benchmark(b *testing.B, body func(b *testing.B)) {
 	b.Helper()
 	s := &session{t: b, name: b.Name(), c: loadConfig()}
@@ -185,7 +185,9 @@ func Benchmark(b *testing.B, body func(b *testing.B)) {
 		b.Helper()
 		s.done()
 	}()
-	s.seed = 1
+	// Seed 2: under the default portfolio an even seed runs the random
+	// strategy, which interleaves as a loaded machine would.
+	s.seed = 2
 	if s.c.seedSet {
 		s.seed = s.c.seed
 	}

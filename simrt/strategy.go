@@ -2,9 +2,9 @@ package simrt
 
 // This file holds the scheduling strategies, chosen with SIM_STRATEGY:
 //
-//	portfolio   the default: random for even seeds, pct:3 for odd ones, so a
-//	            run of consecutive seeds tries both (docs/bugs.md measures
-//	            why)
+//	portfolio   the default: random for even seeds, pct:3:k for odd ones with
+//	            k cycling through 30, 300, 3000 and 30000, so a run of
+//	            consecutive seeds tries both (docs/bugs.md measures why)
 //	random      uniform choice among runnable goroutines at every point
 //	pct[:d[:k]] PCT (Burckhardt et al., ASPLOS 2010): random distinct
 //	            priorities, the highest runnable priority runs, and at d-1
@@ -80,21 +80,23 @@ type pctStrategy struct {
 	depth, steps int
 	change       []int64 // steps at which the running goroutine is demoted
 	step         int64
-	last         *g  // the goroutine picked at the last point
-	streak       int // how many points in a row it was picked
-	floor        int // the lowest priority handed out by starvation demotions
+	ran          map[*g]int64 // the step each goroutine last ran at (or was made)
+	top          int          // the highest priority handed out
 }
 
-// starveLimit bounds how many scheduling points in a row PCT lets one
-// goroutine keep running while others are runnable. Strict priorities would
-// otherwise spin forever on a loop that waits for a lower-priority goroutine
-// (runtime.Gosched or an atomic flag); demoting the spinner keeps PCT's
-// bug-finding bias and guarantees progress.
+// starveLimit bounds how many steps PCT lets a runnable goroutine wait.
+// Strict priorities would otherwise spin forever on a loop that waits for a
+// lower-priority goroutine (runtime.Gosched, an atomic flag, or two
+// goroutines passing a value back and forth while a third waits to stop
+// them), where Go's own scheduler is fair. Every starveLimit steps the
+// goroutine that has waited longest, if over the limit, is raised above all
+// others: PCT keeps its bias, and every runnable goroutine makes progress.
 const starveLimit = 1000
 
 func (p *pctStrategy) name() string { return fmt.Sprintf("pct:%d:%d", p.depth, p.steps) }
 
 func (p *pctStrategy) init(w *world) {
+	p.ran = make(map[*g]int64)
 	for i := 0; i < p.depth-1; i++ {
 		p.change = append(p.change, int64(w.rng.IntN(p.steps))+1)
 	}
@@ -103,6 +105,10 @@ func (p *pctStrategy) init(w *world) {
 func (p *pctStrategy) spawned(w *world, x *g) {
 	// Initial priorities sit above every demoted priority (< depth).
 	x.prio = p.depth + w.rng.IntN(1<<30)
+	if x.prio > p.top {
+		p.top = x.prio
+	}
+	p.ran[x] = p.step
 }
 
 func (p *pctStrategy) tick(me *g) {
@@ -124,36 +130,53 @@ func (p *pctStrategy) best(w *world) *g {
 	return b
 }
 
+// starved returns the runnable goroutine that has waited longest, when that
+// is over starveLimit steps, raised to the top priority.
+func (p *pctStrategy) starved(w *world) *g {
+	if p.step%starveLimit != 0 {
+		return nil
+	}
+	var old *g
+	for _, x := range w.runq {
+		if old == nil || p.ran[x] < p.ran[old] || (p.ran[x] == p.ran[old] && x.id < old.id) {
+			old = x
+		}
+	}
+	if old == nil || p.step-p.ran[old] <= starveLimit {
+		return nil
+	}
+	p.top++
+	old.prio = p.top
+	return old
+}
+
+func (p *pctStrategy) picked(x *g) *g {
+	p.ran[x] = p.step
+	return x
+}
+
 func (p *pctStrategy) pickPoint(w *world, me *g) *g {
 	p.tick(me)
+	if s := p.starved(w); s != nil {
+		return p.picked(s)
+	}
 	b := p.best(w)
 	if b == nil || me.prio > b.prio || (me.prio == b.prio && me.id < b.id) {
-		if b != nil {
-			if p.last == me {
-				p.streak++
-			} else {
-				p.last, p.streak = me, 1
-			}
-			if p.streak > starveLimit {
-				p.floor--
-				me.prio = p.floor - p.depth
-				p.streak = 0
-				return b
-			}
-		}
-		return me
+		return p.picked(me)
 	}
-	p.last, p.streak = b, 0
-	return b
+	return p.picked(b)
 }
 
 func (p *pctStrategy) pickBlocked(w *world) *g {
 	p.tick(nil)
-	return p.best(w)
+	if s := p.starved(w); s != nil {
+		return p.picked(s)
+	}
+	return p.picked(p.best(w))
 }
 
 // portfolio alternates strategies by seed: random for even seeds, PCT with
-// depth 3 for odd ones. It picks its member in init, from the world's seed,
+// depth 3 and a step bound that cycles over odd ones. It picks its member in init, from the world's seed,
 // so a seed replays under the same member.
 type portfolio struct {
 	strategy
@@ -170,7 +193,15 @@ func (p *portfolio) init(w *world) {
 	if w.seed%2 == 0 {
 		p.strategy = &randomStrategy{}
 	} else {
-		p.strategy = &pctStrategy{depth: 3, steps: 10000}
+		// PCT's change points fall in the first k steps, and k should match
+		// the run's length, which varies: odd seeds cycle through k = 30,
+		// 300, 3000 and 30000 (docs/bugs.md measures short runs doing best
+		// with a small k).
+		k := 30
+		for i := uint64(0); i < (w.seed/2)%4; i++ {
+			k *= 10
+		}
+		p.strategy = &pctStrategy{depth: 3, steps: k}
 	}
 	p.strategy.init(w)
 }
