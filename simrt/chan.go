@@ -121,7 +121,7 @@ func wake(x *g, sel *selWait, idx int) {
 		sel.fired = idx
 		sel.withdraw(idx)
 	}
-	x.w.ready(x)
+	x.w.wakeUp(x)
 }
 
 // Send is ch <- v.

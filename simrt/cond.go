@@ -113,7 +113,7 @@ func (c *Cond) notify(w *world, cwt *condWaiter) bool {
 	if cwt.parked {
 		c.parked.remove(x)
 		x.waitq = nil
-		w.ready(x)
+		w.wakeUp(x)
 	}
 	return true
 }

@@ -57,19 +57,17 @@ func (k evKind) String() string {
 
 // step is one recorded decision, kept when a log is requested.
 type step struct {
-	kind  evKind
-	val   int
-	n     int // number of choices
-	g     int // goroutine running when the decision was made
-	pc    uintptr
-	hash  uint64
-	vtime int64
-	wait  string     // pick: what the goroutine that gave up control waited on
-	tr    *stepTrace // tracing only: the operation behind the decision
+	kind    evKind
+	blocked bool // a pick made as the goroutine blocked: waits holds on what
+	val     int
+	n       int // number of choices
+	g       int // goroutine running when the decision was made
+	pc      uintptr
+	hash    uint64
+	vtime   int64
 }
 
-// stepTrace is what a traced decision adds to its step. It is a pointer so
-// that an untraced step stays small: every decision copies one into the ring.
+// stepTrace is what a traced decision adds to its step.
 type stepTrace struct {
 	op  string // the operation ("chan send", "block", "clock", ...)
 	pos string // its user position
@@ -81,9 +79,19 @@ type decisions struct {
 	hash  uint64
 	log   []step // every step, when keep is set (determinism check)
 	keep  bool
-	ring  [64]step // the last decisions, for failure reports
+	slow  bool           // keep, or the world is traced: record calls recordSlow
+	ring  [ringSize]step // the last decisions, for failure reports
 	rings int
+	// Beside the ring, so that a step stays free of pointers (every
+	// decision copies one; a pointer field would make that a write-barrier
+	// copy): what the goroutine that gave up control waited on, for picks
+	// made after a block, and while tracing the operation behind each
+	// decision.
+	waits  [ringSize]string
+	traced [ringSize]*stepTrace
 }
+
+const ringSize = 64
 
 const (
 	fnvOffset = 14695981039346656037
@@ -107,42 +115,69 @@ func (d *decisions) record(k evKind, val, n int) {
 	d.mix(uint64(k)<<56 ^ uint64(n))
 	d.mix(uint64(int64(val)))
 	s := step{kind: k, val: val, n: n, hash: d.hash, vtime: d.w.now - epochNanos}
+	i := d.rings % ringSize
 	if cur != nil {
 		s.g = cur.id
-		if k == evPick && cur.status == gBlocked {
-			s.wait = cur.reason
+		if cur.status == gBlocked {
+			// A pick as cur blocks (or a clock or timer decision on the
+			// way to it): keep what it waits on, for reports.
+			s.blocked = true
+			d.waits[i] = cur.reason
 		}
 	}
-	if t := d.w.trace; t != nil {
-		t.decision(d.n, &s)
+	d.ring[i] = s
+	d.rings++
+	if d.slow {
+		d.recordSlow(i)
 	}
+}
+
+// recordSlow is the part of record for a run that keeps its log
+// (determinism check) or is traced.
+func (d *decisions) recordSlow(i int) {
+	s := &d.ring[i]
 	if d.keep {
 		s.pc = userPC()
-		d.log = append(d.log, s)
+		d.log = append(d.log, *s)
 	}
-	d.ring[d.rings%len(d.ring)] = s
-	d.rings++
+	if t := d.w.trace; t != nil {
+		d.traced[i] = t.decision(d.n, s, d.wait(i))
+	}
+}
+
+// wait returns what the goroutine of ring entry i waited on, if it blocked.
+func (d *decisions) wait(i int) string {
+	if d.ring[i].blocked {
+		return d.waits[i]
+	}
+	return ""
 }
 
 func (d *decisions) pick(id, n int)          { d.record(evPick, id, n) }
 func (d *decisions) event(k evKind, val int) { d.record(k, val, 0) }
 
-// format writes decision i for a report or a determinism check: its step,
+// format writes decision i of the log (determinism.go), whose steps carry
+// a position of their own (pc).
+func (d *decisions) format(i int, s step) string { return d.formatWith(i, s, "", nil) }
+
+// formatWith writes decision i for a report or a determinism check: its step,
 // virtual time and goroutine, then the operation and position when they are
 // known (tracing), what the goroutine waited on when it had blocked, and the
 // decision itself.
-func (d *decisions) format(i int, s step) string {
+//
+// wait and tr come from beside the ring (see decisions); both may be empty.
+func (d *decisions) formatWith(i int, s step, wait string, tr *stepTrace) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d  +%s  g%d  ", i, fmtDuration(s.vtime), s.g)
 	var op, pos string
-	if s.tr != nil {
-		op, pos = s.tr.op, s.tr.pos
+	if tr != nil {
+		op, pos = tr.op, tr.pos
 	}
 	switch {
 	case op == "block":
-		op = "block on " + s.wait
-	case op == "" && s.wait != "":
-		op = "blocked on " + s.wait
+		op = "block on " + wait
+	case op == "" && wait != "":
+		op = "blocked on " + wait
 	}
 	if op != "" && s.kind == evPick {
 		b.WriteString(op)
@@ -177,7 +212,8 @@ func (d *decisions) recent(max int) string {
 	var b strings.Builder
 	n := min(d.rings, len(d.ring), max)
 	for i := d.rings - n; i < d.rings; i++ {
-		b.WriteString("\t" + d.format(int(d.n)-(d.rings-1-i), d.ring[i%len(d.ring)]) + "\n")
+		j := i % ringSize
+		b.WriteString("\t" + d.formatWith(int(d.n)-(d.rings-1-i), d.ring[j], d.wait(j), d.traced[j]) + "\n")
 	}
 	return b.String()
 }

@@ -58,7 +58,7 @@ func (o *Once) finish() {
 	o.running = false
 	for x := o.waiters.pop(); x != nil; x = o.waiters.pop() {
 		x.waitq = nil
-		x.w.ready(x)
+		x.w.wakeUp(x)
 	}
 }
 

@@ -79,7 +79,7 @@ func (rw *RWMutex) RUnlock() {
 		// The last reader left: the pending writer holds the lock now.
 		if x := rw.drainq.pop(); x != nil {
 			x.waitq = nil
-			x.w.ready(x)
+			x.w.wakeUp(x)
 		}
 	}
 	if w := cw; w != nil {
@@ -142,11 +142,11 @@ func (rw *RWMutex) Unlock() {
 	for x := rw.readerq.pop(); x != nil; x = rw.readerq.pop() {
 		rw.readers++
 		x.waitq = nil
-		x.w.ready(x)
+		x.w.wakeUp(x)
 	}
 	if x := rw.writerq.pop(); x != nil {
 		x.waitq = nil
-		x.w.ready(x)
+		x.w.wakeUp(x)
 	}
 	if w := cw; w != nil {
 		w.point()

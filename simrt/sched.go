@@ -164,9 +164,6 @@ func (w *world) newG(fn func(), pc uintptr) *g {
 }
 
 func (w *world) ready(x *g) {
-	if w.trace != nil && x.status == gBlocked {
-		w.trace.wake(x)
-	}
 	x.status = gRunnable
 	x.runqIdx = len(w.runq)
 	w.runq = append(w.runq, x)
@@ -284,6 +281,16 @@ func (w *world) pickNext() *g {
 		}
 		return nil
 	}
+}
+
+// wakeUp makes the blocked goroutine x runnable, for whatever it waited on
+// (a channel, a lock, a timer): ready, and the tracer's wake hook. ready
+// itself stays small enough to inline into point.
+func (w *world) wakeUp(x *g) {
+	if w.trace != nil {
+		w.trace.wake(x)
+	}
+	w.ready(x)
 }
 
 // spawn starts fn as a new simulated goroutine.

@@ -92,7 +92,7 @@ func (m *Mutex) Unlock() {
 	}
 	if x := m.waiters.pop(); x != nil {
 		x.waitq = nil
-		w.ready(x)
+		w.wakeUp(x)
 	}
 	w.point()
 }
@@ -116,7 +116,7 @@ func (wg *WaitGroup) Add(delta int) {
 	if wg.n == 0 {
 		for x := wg.waiters.pop(); x != nil; x = wg.waiters.pop() {
 			x.waitq = nil
-			x.w.ready(x)
+			x.w.wakeUp(x)
 		}
 	}
 }

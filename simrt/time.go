@@ -193,7 +193,7 @@ func (w *world) fire(t *timer) {
 	switch t.kind {
 	case tkSleep:
 		if t.g.status == gBlocked {
-			w.ready(t.g)
+			w.wakeUp(t.g)
 		}
 	case tkChan:
 		if t.period > 0 {
