@@ -13,6 +13,9 @@ package simrt
 //	SIM_TRACE=json:PATH     write every event of the run to PATH (trace.go)
 //	SIM_WATCHDOG=D          wall-clock limit for a goroutine that does not
 //	                        yield (default 5s)
+//	SIM_TIMELIMIT=D         virtual-time limit of a run (default 1000h): past
+//	                        it, the run fails with a report, since only a
+//	                        timer loop can have kept it going
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on
@@ -45,6 +48,7 @@ type config struct {
 	strategy  func() strategy
 	trace     traceConfig
 	watchdog  time.Duration
+	timeLimit time.Duration
 	err       error
 }
 
@@ -97,6 +101,15 @@ func parseConfig(getenv func(string) string) config {
 	}
 	if c.trace, err = parseTrace(getenv("SIM_TRACE")); err != nil {
 		fail("%v", err)
+	}
+	c.timeLimit = 1000 * time.Hour
+	if s := getenv("SIM_TIMELIMIT"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			fail("SIM_TIMELIMIT=%q: want a positive duration such as 2000h", s)
+		} else {
+			c.timeLimit = d
+		}
 	}
 	if s := getenv("SIM_WATCHDOG"); s != "" {
 		d, err := time.ParseDuration(s)
@@ -247,6 +260,10 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	worldMu.Lock()
 	w := processWorld()
 	saved := w.arm(seed, s.c.strategy())
+	w.limit = 0
+	if s.c.timeLimit > 0 {
+		w.limit = epochNanos + int64(s.c.timeLimit)
+	}
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep

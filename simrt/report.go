@@ -152,6 +152,23 @@ func (w *world) header(what string) string {
 		what, w.seed, w.strat.name(), w.dec.n, timeDuration(w.now-epochNanos))
 }
 
+// timeLimit records that the virtual clock passed SIM_TIMELIMIT: with
+// goroutines blocked for good, a ticker or a timer loop alone can keep a
+// world's clock moving forever, a deadlock that never looks like one.
+func (w *world) timeLimit() {
+	if w.failure != nil {
+		return
+	}
+	var b strings.Builder
+	b.WriteString("simrt: " + w.header(fmt.Sprintf("virtual time limit: the clock passed +%v (SIM_TIMELIMIT); a deadlock kept alive by a ticker or a timer loop, or a test that needs a longer limit", timeDuration(w.limit-epochNanos))) + "\n\n")
+	stacks := goroutineStacks()
+	for _, x := range w.liveSorted() {
+		w.describe(&b, x, stacks)
+	}
+	w.writeRecent(&b)
+	w.failure = &failure{kind: "time limit", report: b.String()}
+}
+
 // deadlock records that no goroutine can run and no timer is pending.
 func (w *world) deadlock() {
 	if w.failure != nil {

@@ -112,6 +112,8 @@ type world struct {
 	watchers []func() bool // checks of native state (foreign contexts); true when done
 	twins    map[any]any   // native channel -> its simulated twin (contexts)
 	settling bool          // the root's body ended: run the rest without moving the clock
+	spin     int           // scheduling points since a goroutine last blocked
+	limit    int64         // virtual time limit, Unix nanoseconds (SIM_TIMELIMIT)
 	ambient  bool          // the ambient world (ambient.go)
 	serials  uint64        // timers made, for a deterministic order when timers move
 	settleAt int64         // decision count at which settling gives up
@@ -209,6 +211,9 @@ func (w *world) point() {
 		w.run(me, w.root)
 		return
 	}
+	if w.spin++; w.spin > spinLimit && w.timers.Len() > 0 && !w.settling {
+		w.spinAdvance(me)
+	}
 	next := w.strat.pickPoint(w, me)
 	w.dec.pick(next.id, len(w.runq)+1)
 	if next == me {
@@ -217,6 +222,25 @@ func (w *world) point() {
 	w.unready(next)
 	w.ready(me)
 	w.run(me, next)
+}
+
+// spinLimit is how many scheduling points in a row, with no goroutine
+// blocking, the world takes for spinning (goroutines polling an atomic or
+// calling runtime.Gosched while they wait for time to pass). Natively a spin
+// costs wall time, and a sleeper elsewhere wakes up; here computation costs
+// no virtual time, so after this many points the clock moves to the next
+// timer anyway, or the spinners would wait forever. Real work blocks far
+// more often than this.
+const spinLimit = 1 << 20
+
+// spinAdvance moves the clock to the next timer while goroutines spin.
+func (w *world) spinAdvance(me *g) {
+	w.spin = 0
+	w.advance()
+	if w.failure != nil {
+		w.ready(me)
+		w.run(me, w.takeRoot())
+	}
 }
 
 // block parks the running goroutine until another goroutine (or a timer)
@@ -228,6 +252,7 @@ func (w *world) block(reason string) {
 	}
 	me.status = gBlocked
 	me.reason = reason
+	w.spin = 0
 	if w.trace != nil {
 		w.trace.block(me, reason)
 	}
@@ -274,6 +299,9 @@ func (w *world) pickNext() *g {
 		}
 		if w.timers.Len() > 0 {
 			w.advance()
+			if w.failure != nil {
+				return nil
+			}
 			continue
 		}
 		if (len(w.pollers) > 0 || len(w.watchers) > 0) && w.waitNative() {

@@ -174,6 +174,10 @@ func (w *world) advance() {
 	for _, t := range batch {
 		t.idx = -1
 	}
+	if w.limit > 0 && w.now > w.limit && !w.ambient {
+		w.timeLimit()
+		return
+	}
 	w.dec.event(evClock, int(w.now-epochNanos))
 	if len(batch) > 1 {
 		w.rng.Shuffle(len(batch), func(i, j int) { batch[i], batch[j] = batch[j], batch[i] })
