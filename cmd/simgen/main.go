@@ -92,6 +92,7 @@
 //	SIM_TRACE=json:PATH      write the run's events to PATH (simgen trace's input)
 //	SIM_WATCHDOG=D           wall-clock limit for a goroutine that does not
 //	                         yield (default 5s)
+//	SIM_TIMELIMIT=D          virtual-time limit of a run (default 1000h)
 //
 // A failing test prints a replay line with its seed.
 //
