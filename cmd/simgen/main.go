@@ -159,7 +159,7 @@ flags and -o, -tags and -strict, simgen test takes:
 
 A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
 seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
-SIM_LEAKS=fail, SIM_TRACE=1|json:PATH and SIM_WATCHDOG=5s. See
+SIM_LEAKS=fail, SIM_TRACE=1|json:PATH, SIM_WATCHDOG=5s and SIM_TIMELIMIT=1000h. See
 go doc simgen.dev/simgen/cmd/simgen.
 
 Examples:
