@@ -92,7 +92,7 @@ var (
 	idle    []*worker  // idle workers ready to carry a new g
 )
 
-const maxIdle = 256
+const maxIdle = 1024
 
 // world is one simulation: its goroutines, clock, timers and random stream.
 type world struct {
