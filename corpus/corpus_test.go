@@ -497,13 +497,15 @@ same bugs, the same median and worst case, a slightly higher mean; per bug
 the two trade places (random is faster on abba and mutexcopy, whose bugs need
 a preemption, the portfolio on wgaddinside and prodcons, whose bugs need a
 goroutine to run ahead), so the portfolio's edge is small and comes from
-having both. One caveat on its PCT half: with strict priorities, two
-goroutines that keep handing a value to each other through a channel can
-starve a runnable lower-priority goroutine forever (the starvation bound
-counts one goroutine's consecutive picks, and an alternation resets it), and
-the run hangs with no report; an earlier version of pingpong did that on
-about 1 odd seed in 30. The larger gain is in PCT's step bound: a k near
-the length of the run (for instance the number of steps of the previous
-seed's run) instead of 10000 would turn the portfolio's pct half into the
-pct:3:30 column.
+having both. This measurement led to two changes in simrt's PCT. Its
+starvation bound used to count one goroutine's consecutive picks, which an
+alternation of two goroutines resets: two goroutines handing a value back
+and forth could starve a third forever, with no report (an earlier version
+of pingpong hung on about 1 odd seed in 30). Now the goroutine that has
+waited longest is raised above the others once it has waited 1000 steps
+(simrt/strategy_test.go, TestPCTNoLivelock). And since a step bound near the
+length of the run is what makes pct:3:30 the best column, the portfolio's
+PCT half no longer uses k = 10000 on every odd seed: it cycles k through 30,
+300, 3000 and 30000, a run length being unknown before the run and a seed
+having to replay alone.
 `
