@@ -16,6 +16,10 @@ package simrt
 // SIM_PROGRESS_SYNC=1 every line is written as its seed ends, which the
 // driver sets to find the seed at which a process crashed. Without
 // SIM_PROGRESS nothing is written.
+//
+// Invariants: a line is written whole or not at all; a failing seed's line
+// is written before the test's failure is reported; lines of one process
+// are in the order its seeds ran.
 
 import (
 	"fmt"

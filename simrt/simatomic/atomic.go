@@ -2,6 +2,10 @@ package simatomic
 
 // This file holds the functions of sync/atomic, each simrt.Yield then the
 // function of the same name.
+//
+// Invariant: every function is one scheduling point followed by the real
+// atomic operation, so it is correct outside a simulation too, and a spin
+// loop on it lets other goroutines run.
 
 import (
 	"sync/atomic"

@@ -3,6 +3,9 @@ package simatomic
 // This file holds the atomic types. Each wraps its sync/atomic twin in an
 // unexported field, so the layout (and 64-bit alignment) rules are the twin's
 // and no method of the twin is reachable without a scheduling point.
+//
+// Invariant: each method is one scheduling point followed by the twin's
+// method of the same name.
 
 import (
 	"sync/atomic"

@@ -3,6 +3,9 @@ package simatomic
 // This file holds Value. It wraps sync/atomic.Value, whose panics ("store
 // of nil value into Value", "store of inconsistently typed value into
 // Value", ...) therefore carry exactly Go's text and value.
+//
+// Invariant: each method is one scheduling point followed by the wrapped
+// Value's method of the same name.
 
 import (
 	"sync/atomic"
