@@ -312,8 +312,15 @@ func drain(c *Chan[time.Time]) bool {
 // it: as in Go 1.23+, a fired timer whose value was not yet received counts
 // as stopped, and the value is discarded.
 func (t *Timer) Stop() bool {
+	_, pending := t.unschedule("Stop")
+	return pending
+}
+
+// unschedule takes the timer off the clock and drains its channel, after a
+// scheduling point, and reports whether it was pending (Stop's meaning).
+func (t *Timer) unschedule(method string) (*world, bool) {
 	if t.t.w == nil {
-		panic("time: Stop called on uninitialized Timer")
+		panic("time: " + method + " called on uninitialized Timer")
 	}
 	w := t.t.w
 	if cw == w {
@@ -323,23 +330,13 @@ func (t *Timer) Stop() bool {
 	if drain(t.C) {
 		pending = true
 	}
-	return pending
+	return w, pending
 }
 
 // Reset changes the timer to fire after d. It reports whether the timer had
 // been active (with Stop's meaning of active).
 func (t *Timer) Reset(d time.Duration) bool {
-	if t.t.w == nil {
-		panic("time: Reset called on uninitialized Timer")
-	}
-	w := t.t.w
-	if cw == w {
-		w.point()
-	}
-	pending := w.delTimer(&t.t)
-	if drain(t.C) {
-		pending = true
-	}
+	w, pending := t.unschedule("Reset")
 	t.t.when = w.now + int64(max(d, 0))
 	w.addTimer(&t.t)
 	return pending
