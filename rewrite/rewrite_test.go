@@ -52,9 +52,6 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("no cases: %v", err)
 	}
 	for _, c := range cases {
-		if strings.Contains(c, "/stub/") {
-			continue // the runtime stand-in of TestCompile, not a case
-		}
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "../testdata/rewrite/"), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
