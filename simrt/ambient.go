@@ -33,6 +33,7 @@ import (
 var theWorld *world
 
 // ambientW is theWorld once ambient mode has been entered, for Now.
+// Ambient mode is entered per operation (enterAmbient, leaveAmbient).
 var ambientW *world
 
 // processWorld returns theWorld, making it (in ambient mode) if needed.
@@ -60,6 +61,16 @@ func enterAmbient() *world {
 	ambientW = w
 	cw, cur = w, w.root
 	return w
+}
+
+// leaveAmbient ends an operation the running goroutine started as the
+// ambient root: outside a run, cw stays nil between operations, so a
+// goroutine that is not simulated (a test's own native side, a real
+// goroutine of the standard library) never finds a world to act in.
+func leaveAmbient() {
+	if w := cw; w != nil && w.ambient && cur == w.root {
+		cw, cur = nil, nil
+	}
 }
 
 // ambientFailure ends the process after a failure outside every test.

@@ -133,6 +133,7 @@ func Send[T any](c *Chan[T], v T) {
 			return
 		}
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	w.point()
 	if c == nil {
@@ -248,6 +249,7 @@ func Recv2[T any](c *Chan[T]) (T, bool) {
 			return recvOutside(c)
 		}
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	w.point()
 	if c == nil {

@@ -54,6 +54,7 @@ func (c *Cond) Wait() {
 	w := cw
 	if w == nil {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	w.point()
 	me := cur
@@ -106,14 +107,14 @@ func (c *Cond) Broadcast() {
 // down while it was inside c.L.Unlock) is dropped without effect.
 func (c *Cond) notify(w *world, cwt *condWaiter) bool {
 	x := cwt.g
-	if x.w != w || x.status == gDone {
+	if x.status == gDone {
 		return false
 	}
 	cwt.notified = true
 	if cwt.parked {
 		c.parked.remove(x)
 		x.waitq = nil
-		w.wakeUp(x)
+		x.w.wakeUp(x)
 	}
 	return true
 }

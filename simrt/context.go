@@ -255,6 +255,7 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 	w := cw
 	if w == nil {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	if !d.After(Now()) {
 		c.cancel(context.DeadlineExceeded, cause)

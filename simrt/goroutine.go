@@ -20,6 +20,7 @@ func Go(fn func()) {
 	w := cw
 	if w == nil {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	if w.failure != nil || w.tearing {
 		return // the world is stopping; nothing new starts

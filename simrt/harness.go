@@ -287,9 +287,6 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		unwatch()
 		w.disarm(saved)
 		cw, cur = nil, nil
-		if ambientW != nil {
-			cw, cur = w, w.root
-		}
 		worldMu.Unlock()
 	}()
 	body()

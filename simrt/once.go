@@ -38,6 +38,7 @@ func (o *Once) Do(f func()) {
 		// the same Once, it deadlocks, which the simulation reports.
 		if w == nil {
 			w = enterAmbient()
+			defer leaveAmbient()
 		}
 		me := cur
 		o.waiters.push(me)

@@ -37,6 +37,7 @@ func (rw *RWMutex) RLock() {
 	w := cw
 	if w == nil && rw.writing {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	if w == nil {
 		rw.readers++
@@ -93,6 +94,7 @@ func (rw *RWMutex) Lock() {
 	w := cw
 	if w == nil && (rw.writing || rw.readers > 0) {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	if w == nil {
 		rw.writing = true

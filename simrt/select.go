@@ -149,6 +149,7 @@ func Select(hasDefault bool, cases ...Case) int {
 	w := cw
 	if w == nil {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	w.point()
 	return w.selectAfterPoint(hasDefault, cases)

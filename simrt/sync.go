@@ -51,6 +51,7 @@ func (m *Mutex) Lock() {
 	w := cw
 	if w == nil && m.locked {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	if w == nil {
 		m.locked = true
@@ -87,14 +88,15 @@ func (m *Mutex) Unlock() {
 		fatal("sync: unlock of unlocked mutex")
 	}
 	m.locked = false
-	if w == nil {
-		return
-	}
 	if x := m.waiters.pop(); x != nil {
+		// A daemon may wait on a package-level mutex that code outside
+		// every run unlocks.
 		x.waitq = nil
-		w.wakeUp(x)
+		x.w.wakeUp(x)
 	}
-	w.point()
+	if w != nil {
+		w.point()
+	}
 }
 
 // WaitGroup is sync.WaitGroup on the simulated scheduler.
@@ -141,6 +143,7 @@ func (wg *WaitGroup) Wait() {
 			return
 		}
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	w.point()
 	if wg.n == 0 {

@@ -240,6 +240,7 @@ func Sleep(d time.Duration) {
 	w := cw
 	if w == nil {
 		w = enterAmbient()
+		defer leaveAmbient()
 	}
 	if d <= 0 {
 		w.point()
@@ -262,16 +263,13 @@ type Timer struct {
 	t timer
 }
 
-func mustWorld(string) *world {
-	if w := cw; w != nil {
-		return w
-	}
-	return enterAmbient()
-}
-
 // NewTimer is time.NewTimer.
 func NewTimer(d time.Duration) *Timer {
-	w := mustWorld("time.NewTimer")
+	w := cw
+	if w == nil {
+		w = enterAmbient()
+		defer leaveAmbient()
+	}
 	w.point()
 	c := MakeChan[time.Time](1)
 	c.timer = true
@@ -286,7 +284,11 @@ func After(d time.Duration) *Chan[time.Time] { return NewTimer(d).C }
 
 // AfterFunc is time.AfterFunc: f runs in its own simulated goroutine.
 func AfterFunc(d time.Duration, f func()) *Timer {
-	w := mustWorld("time.AfterFunc")
+	w := cw
+	if w == nil {
+		w = enterAmbient()
+		defer leaveAmbient()
+	}
 	var pc [1]uintptr
 	runtime.Callers(2, pc[:])
 	w.point()
@@ -354,7 +356,11 @@ func NewTicker(d time.Duration) *Ticker {
 	if d <= 0 {
 		panic("non-positive interval for NewTicker")
 	}
-	w := mustWorld("time.NewTicker")
+	w := cw
+	if w == nil {
+		w = enterAmbient()
+		defer leaveAmbient()
+	}
 	w.point()
 	c := MakeChan[time.Time](1)
 	c.timer = true
