@@ -134,6 +134,10 @@ var mapping = map[[2]string]target{
 	// runs on simulated goroutines (see testingCall).
 	{"testing", "PB"}: {simrtPath, "PB"},
 
+	// testing/synctest: a world is a bubble already (simrt/synctest.go).
+	{"testing/synctest", "Test"}: {simrtPath, "SyncTest"},
+	{"testing/synctest", "Wait"}: {simrtPath, "SyncWait"},
+
 	// runtime: only what touches goroutines.
 	{"runtime", "Gosched"}:        {simrtPath, "Gosched"},
 	{"runtime", "NumGoroutine"}:   {simrtPath, "NumGoroutine"},

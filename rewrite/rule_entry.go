@@ -16,6 +16,8 @@ package rewrite
 //	t.Parallel()     ->  simrt.Parallel(t)
 //	b.RunParallel(func(pb *testing.PB) { body })
 //	                 ->  simrt.RunParallel(b, func(pb *simrt.PB) { body })
+//	synctest.Test(t, f) ->  simrt.SyncTest(t, f)   (testing/synctest: a world
+//	synctest.Wait()     ->  simrt.SyncWait()        is a bubble already)
 //
 // The wrapped body keeps its lines; an Example's "// Output:" comment stays
 // the last comment of the function, where go test looks for it. TestMain is
@@ -51,7 +53,7 @@ func (r *fileRewriter) ruleEntry(n ast.Node) (string, bool) {
 	case *ast.CallExpr:
 		return r.testingCall(n)
 	case *ast.SelectorExpr, *ast.Ident:
-		return r.mappedRef(n, "testing")
+		return r.mappedRef(n, "testing", "testing/synctest")
 	}
 	return "", false
 }

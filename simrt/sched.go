@@ -111,6 +111,8 @@ type world struct {
 	dead     []*worker     // workers whose g ended by Goexit
 	watchers []func() bool // checks of native state (foreign contexts); true when done
 	twins    map[any]any   // native channel -> its simulated twin (contexts)
+	idleq    gqueue        // goroutines in synctest.Wait (synctest.go)
+	exitq    gqueue        // goroutines in synctest.Test waiting for exits
 	settling bool          // the root's body ended: run the rest without moving the clock
 	spin     int           // scheduling points since a goroutine last blocked
 	limit    int64         // virtual time limit, Unix nanoseconds (SIM_TIMELIMIT)
@@ -294,6 +296,11 @@ func (w *world) pickNext() *g {
 			w.unready(next)
 			return next
 		}
+		if len(w.idleq.q) > 0 {
+			// synctest.Wait: every other goroutine is blocked.
+			w.wakeAll(&w.idleq)
+			continue
+		}
 		if w.settling {
 			return w.root
 		}
@@ -343,6 +350,19 @@ func (w *world) exit(x *g) {
 	x.status = gDone
 	delete(w.all, x.id)
 	w.dec.event(evExit, x.id)
+	if len(w.exitq.q) > 0 && !w.tearing {
+		w.wakeAll(&w.exitq)
+	}
+}
+
+// wakeAll makes every goroutine of q runnable and empties q.
+func (w *world) wakeAll(q *gqueue) {
+	for _, x := range q.q {
+		x.waitq = nil
+		w.wakeUp(x)
+	}
+	clear(q.q)
+	q.q = q.q[:0]
 }
 
 // pickAfterExit chooses who runs after a goroutine finished.

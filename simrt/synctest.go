@@ -1,0 +1,87 @@
+//go:build go1.25
+
+package simrt
+
+// This file holds testing/synctest inside a simulation.
+//
+// A world is a synctest bubble already: one goroutine runs at a time, and
+// the virtual clock, which starts at the same instant as a bubble's, moves
+// only when every goroutine is blocked. So synctest.Test runs its function
+// on the calling goroutine, in the test's world, and synctest.Wait waits for
+// the moment the clock would move.
+//
+// Invariants:
+//   - A goroutine blocked in SyncWait is in w.idleq (its waitq); pickNext
+//     wakes every one of them when nothing else is runnable, before it moves
+//     the clock or reports a deadlock.
+//   - A goroutine blocked in SyncTest, waiting for the bubble's goroutines,
+//     is in w.exitq (its waitq); exit wakes them all.
+
+import (
+	"testing"
+	"testing/synctest"
+)
+
+// SyncTest is synctest.Test. f runs on the calling goroutine; the cleanups
+// it registers run when it returns, and SyncTest then waits for every
+// goroutine started since it was called to exit. Goroutines that block
+// forever instead are a deadlock, which fails the test as synctest does.
+func SyncTest(t *testing.T, f func(*testing.T)) {
+	w := cw
+	if w == nil || cur == nil || cur.w != w {
+		synctest.Test(t, f)
+		return
+	}
+	me := cur
+	first := w.nextID + 1
+	// t.Cleanup inside f (simrt.Cleanup) registers on t: keep the test's
+	// own cleanups aside, so that only f's run when f returns.
+	if w.cleanups == nil {
+		w.cleanups = make(map[any][]func())
+	}
+	outer := w.cleanups[t]
+	w.cleanups[t] = nil
+	done := false
+	defer func() {
+		if !done {
+			// f failed (FailNow, a panic): its cleanups run with the test's.
+			w.cleanups[t] = append(outer, w.cleanups[t]...)
+		}
+	}()
+	f(t)
+	w.runCleanups(t)
+	w.cleanups[t] = outer
+	done = true
+	for w.bubbleAlive(first, me) {
+		me.waitq = &w.exitq
+		w.exitq.push(me)
+		w.block("synctest.Test (waiting for the goroutines it started to exit)")
+		me.waitq = nil
+	}
+}
+
+// bubbleAlive reports whether a goroutine started at or after id first,
+// other than me and the daemons, is alive.
+func (w *world) bubbleAlive(first int, me *g) bool {
+	for id, x := range w.all {
+		if id >= first && x != me && !x.daemon {
+			return true
+		}
+	}
+	return false
+}
+
+// SyncWait is synctest.Wait: it returns when every other goroutine of the
+// world is blocked, before the clock moves.
+func SyncWait() {
+	w := cw
+	if w == nil || cur == nil || cur.w != w {
+		synctest.Wait()
+		return
+	}
+	me := cur
+	me.waitq = &w.idleq
+	w.idleq.push(me)
+	w.block("synctest.Wait")
+	me.waitq = nil
+}
