@@ -144,6 +144,8 @@ var mapping = map[[2]string]target{
 	{"runtime", "Goexit"}:         {simrtPath, "Goexit"},
 	{"runtime", "LockOSThread"}:   {simrtPath, "LockOSThread"},
 	{"runtime", "UnlockOSThread"}: {simrtPath, "UnlockOSThread"},
+	// Stack of every goroutine, without the simulation's own (leak checkers).
+	{"runtime", "Stack"}: {simrtPath, "Stack"},
 }
 
 // lookup returns the runtime object that replaces pkgPath.name.

@@ -6,6 +6,7 @@ package simrt_test
 import (
 	"flag"
 	"runtime"
+	"strings"
 	"testing"
 
 	"simgen.dev/simgen/simrt"
@@ -78,4 +79,49 @@ func shortBench(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { flag.Set("test.benchtime", old) })
+}
+
+// runtime.Stack(buf, true) (go.uber.org/goleak, in smallnest/chanx's
+// tests) leaves out the simulation's own goroutines: idle workers and the
+// watchdog were reported as leaks. Simulated goroutines, blocked or not,
+// stay.
+func TestCompatStackAll(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		// Goroutines that end leave idle workers behind.
+		var wg simrt.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			simrt.Go(func() { wg.Done() })
+		}
+		wg.Wait()
+		c, started := simrt.MakeChan[int](0), simrt.MakeChan[int](0)
+		simrt.Go(func() { blockedInStackTest(started, c) })
+		simrt.Recv(started)
+		buf := make([]byte, 1<<20)
+		dump := string(buf[:simrt.Stack(buf, true)])
+		if !strings.Contains(dump, "TestCompatStackAll") {
+			t.Errorf("the caller's own goroutine is missing:\n%s", dump)
+		}
+		if !strings.Contains(dump, "blockedInStackTest") {
+			t.Errorf("the blocked simulated goroutine is missing:\n%s", dump)
+		}
+		for _, internal := range []string{"(*worker).loop", "simrt.watchdog"} {
+			for _, block := range strings.Split(dump, "\n\n") {
+				if strings.Contains(block, internal) && !strings.Contains(block, "simrt_test.") {
+					t.Errorf("the dump holds a goroutine of the simulation's own:\n%s", block)
+				}
+			}
+		}
+		// A buffer too small is filled, as runtime.Stack fills it.
+		small := make([]byte, 10)
+		if n := simrt.Stack(small, true); n != len(small) {
+			t.Errorf("Stack into 10 bytes = %d", n)
+		}
+		simrt.Send(c, 1)
+	})
+}
+
+func blockedInStackTest(started, c *simrt.Chan[int]) {
+	simrt.Send(started, 1)
+	simrt.Recv(c)
 }
