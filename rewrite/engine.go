@@ -247,6 +247,7 @@ func (r *fileRewriter) apply(n ast.Node) (string, bool) {
 		r.ruleContext,
 		r.ruleRand,
 		r.rulePipe,
+		r.ruleSignal,
 	} {
 		if s, ok := rule(n); ok {
 			return s, true

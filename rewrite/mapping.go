@@ -130,6 +130,10 @@ var mapping = map[[2]string]target{
 	{"io", "PipeWriter"}: {simrtPath, "PipeWriter"},
 	{"net", "Pipe"}:      {simnetPath, "Pipe"},
 
+	// os/signal: the functions that take a channel (rule_signal.go).
+	{"os/signal", "Notify"}: {simrtPath, "SignalNotify"},
+	{"os/signal", "Stop"}:   {simrtPath, "SignalStop"},
+
 	// testing: the iteration counter of a parallel benchmark, whose body
 	// runs on simulated goroutines (see testingCall).
 	{"testing", "PB"}: {simrtPath, "PB"},
