@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"time"
 )
 
 // theWorld is the process's world, nil until first needed.
@@ -151,7 +152,13 @@ func (w *world) retime(now int64) {
 	shift := now - w.now
 	w.now = now
 	for _, t := range ts {
-		t.when += shift
+		switch {
+		case t.when == maxWhen: // never fires, wherever the clock is
+		case shift > 0:
+			t.when = deadline(t.when, time.Duration(shift))
+		default:
+			t.when += shift
+		}
 		if t.kind == tkSleep {
 			t.g.wakeTime = t.when
 		}

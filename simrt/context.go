@@ -261,7 +261,7 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 		c.cancel(context.DeadlineExceeded, cause)
 		return c, func() { c.cancel(context.Canceled, nil) }
 	}
-	t := &timer{when: d.UnixNano(), kind: tkCall, idx: -1}
+	t := &timer{when: unixNanos(d), kind: tkCall, idx: -1}
 	t.f = func() { c.cancel(context.DeadlineExceeded, cause) }
 	c.mu.Lock()
 	c.timer = t

@@ -15,6 +15,7 @@ package simrt
 
 import (
 	"container/heap"
+	"math"
 	"runtime"
 	"sort"
 	"time"
@@ -148,6 +149,32 @@ func (w *world) delTimer(t *timer) bool {
 	return true
 }
 
+// maxWhen is the instant of a timer too far away for the clock: it never
+// fires (Go's runtime saturates a timer's when the same way).
+const maxWhen = math.MaxInt64
+
+// deadline is the instant d after now. It saturates at maxWhen: a duration
+// too long for the clock (time.Duration(math.MaxInt64), a common "never")
+// must not wrap around into the past and fire at once.
+func deadline(now int64, d time.Duration) int64 {
+	if d <= 0 {
+		return now
+	}
+	if when := now + int64(d); when >= now {
+		return when
+	}
+	return maxWhen
+}
+
+// unixNanos is t as an instant of the clock, saturated at maxWhen (t.UnixNano
+// is undefined past the year 2262).
+func unixNanos(t time.Time) int64 {
+	if t.After(time.Unix(0, maxWhen)) {
+		return maxWhen
+	}
+	return t.UnixNano()
+}
+
 // advance moves the clock to the earliest timer and fires every timer due
 // then, in seeded order.
 func (w *world) advance() {
@@ -201,7 +228,7 @@ func (w *world) fire(t *timer) {
 		}
 	case tkChan:
 		if t.period > 0 {
-			t.when += t.period
+			t.when = deadline(t.when, time.Duration(t.period))
 			w.addTimer(t)
 		}
 		c := t.c
@@ -250,7 +277,7 @@ func Sleep(d time.Duration) {
 	// decision.
 	me := cur
 	t := &me.sleep
-	*t = timer{when: w.now + int64(d), kind: tkSleep, g: me}
+	*t = timer{when: deadline(w.now, d), kind: tkSleep, g: me}
 	me.wakeTime = t.when
 	w.addTimer(t)
 	w.block("sleep")
@@ -274,7 +301,7 @@ func NewTimer(d time.Duration) *Timer {
 	c := MakeChan[time.Time](1)
 	c.timer = true
 	tm := &Timer{C: c}
-	tm.t = timer{when: w.now + int64(max(d, 0)), kind: tkChan, c: c, idx: -1}
+	tm.t = timer{when: deadline(w.now, d), kind: tkChan, c: c, idx: -1}
 	w.addTimer(&tm.t)
 	return tm
 }
@@ -293,7 +320,7 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 	runtime.Callers(2, pc[:])
 	w.point()
 	tm := &Timer{}
-	tm.t = timer{when: w.now + int64(max(d, 0)), kind: tkFunc, f: f, pc: pc[0], idx: -1}
+	tm.t = timer{when: deadline(w.now, d), kind: tkFunc, f: f, pc: pc[0], idx: -1}
 	w.addTimer(&tm.t)
 	return tm
 }
@@ -339,7 +366,7 @@ func (t *Timer) unschedule(method string) (*world, bool) {
 // been active (with Stop's meaning of active).
 func (t *Timer) Reset(d time.Duration) bool {
 	w, pending := t.unschedule("Reset")
-	t.t.when = w.now + int64(max(d, 0))
+	t.t.when = deadline(w.now, d)
 	w.addTimer(&t.t)
 	return pending
 }
@@ -365,7 +392,7 @@ func NewTicker(d time.Duration) *Ticker {
 	c := MakeChan[time.Time](1)
 	c.timer = true
 	tk := &Ticker{C: c}
-	tk.t = timer{when: w.now + int64(d), period: int64(d), kind: tkChan, c: c, idx: -1}
+	tk.t = timer{when: deadline(w.now, d), period: int64(d), kind: tkChan, c: c, idx: -1}
 	w.addTimer(&tk.t)
 	return tk
 }
@@ -408,6 +435,6 @@ func (t *Ticker) Reset(d time.Duration) {
 	w.delTimer(&t.t)
 	drain(t.C)
 	t.t.period = int64(d)
-	t.t.when = w.now + int64(d)
+	t.t.when = deadline(w.now, d)
 	w.addTimer(&t.t)
 }

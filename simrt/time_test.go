@@ -1,7 +1,9 @@
 package simrt_test
 
 import (
+	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -415,5 +417,33 @@ func TestTimeSameInstantSleepersAllWake(t *testing.T) {
 				t.Errorf("sleeper woke at +%v", d)
 			}
 		}
+	})
+}
+
+// A duration too long for the clock never fires (reugn/go-quartz resets
+// its timer to time.Duration(1<<63-1) when its queue is empty): the
+// instant saturates, as in Go's runtime, rather than wrapping into the
+// past, which made the timer fire at once, forever, at the same instant.
+func TestTimerMaxDurationNeverFires(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		const never = time.Duration(math.MaxInt64)
+		tm := simrt.NewTimer(never)
+		tm2 := simrt.NewTimer(time.Second)
+		tm2.Reset(never)
+		af := simrt.AfterFunc(never, func() { t.Error("AfterFunc(max) fired") })
+		ctx, cancel := simrt.WithTimeout(context.Background(), never)
+		defer cancel()
+		simrt.Sleep(time.Hour)
+		for _, c := range []*simrt.Chan[time.Time]{tm.C, tm2.C} {
+			if simrt.Select(true, simrt.OnRecv(c)) == 0 {
+				t.Error("a timer of the maximum duration fired")
+			}
+		}
+		if ctx.Err() != nil {
+			t.Error("a context with the maximum timeout expired:", ctx.Err())
+		}
+		tm.Stop()
+		tm2.Stop()
+		af.Stop()
 	})
 }
