@@ -30,6 +30,39 @@ func TestSpinWaitsForASleeper(t *testing.T) {
 	})
 }
 
+// TestSpinFeedingAConsumer: the spinner polls a stop channel and feeds a
+// consumer that blocks again after each value (dgraph-io/ristretto's
+// TestCacheMetricsClear, which hung: the consumer's blocks kept resetting
+// a count of points that was the world's, not the spinner's).
+func TestSpinFeedingAConsumer(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		items, stop := simrt.MakeChan[int](0), simrt.MakeChan[struct{}](0)
+		simrt.Go(func() {
+			for {
+				if _, ok := simrt.Recv2(items); !ok {
+					return
+				}
+			}
+		})
+		simrt.Go(func() {
+			for {
+				switch simrt.Select(true, simrt.OnRecv(stop)) {
+				case 0:
+					simrt.Close(items)
+					return
+				default:
+					simrt.Select(true, simrt.OnSend(items, 1))
+				}
+			}
+		})
+		simrt.Sleep(10 * time.Millisecond)
+		simrt.Send(stop, struct{}{})
+		if d := since(); d != 10*time.Millisecond {
+			t.Errorf("the sleeper woke at +%v, want +10ms", d)
+		}
+	})
+}
+
 // TestHelperTickerKeepsDeadlockAlive: the root waits for a value nobody
 // sends, while a ticker goroutine keeps the clock moving.
 func TestHelperTickerKeepsDeadlockAlive(t *testing.T) {

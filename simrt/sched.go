@@ -52,6 +52,8 @@ type g struct {
 	daemon   bool    // started by the ambient world; moves between worlds
 	sleep    timer   // reused by Sleep
 	wakeTime int64   // when a sleeping g wakes, for reports
+	spin     int     // scheduling points since it last blocked, at instant spinAt
+	spinAt   int64
 	// What a blocked g is queued on, so teardown can withdraw it.
 	sel   *selWait // a select
 	wchan dequeuer // a plain channel operation
@@ -114,7 +116,6 @@ type world struct {
 	idleq    gqueue        // goroutines in synctest.Wait (synctest.go)
 	exitq    gqueue        // goroutines in synctest.Test waiting for exits
 	settling bool          // the root's body ended: run the rest without moving the clock
-	spin     int           // scheduling points since a goroutine last blocked
 	limit    int64         // virtual time limit, Unix nanoseconds (SIM_TIMELIMIT)
 	ambient  bool          // the ambient world (ambient.go)
 	serials  uint64        // timers made, for a deterministic order when timers move
@@ -213,7 +214,10 @@ func (w *world) point() {
 		w.run(me, w.root)
 		return
 	}
-	if w.spin++; w.spin > spinLimit && w.timers.Len() > 0 && !w.settling {
+	if me.spinAt != w.now {
+		me.spinAt, me.spin = w.now, 0
+	}
+	if me.spin++; me.spin > spinLimit && w.timers.Len() > 0 && !w.settling {
 		w.spinAdvance(me)
 	}
 	next := w.strat.pickPoint(w, me)
@@ -226,18 +230,20 @@ func (w *world) point() {
 	w.run(me, next)
 }
 
-// spinLimit is how many scheduling points in a row, with no goroutine
-// blocking, the world takes for spinning (goroutines polling an atomic or
+// spinLimit is how many scheduling points in a row, at one instant, with
+// no block of its own, a goroutine takes for spinning (goroutines polling an atomic or
 // calling runtime.Gosched while they wait for time to pass). Natively a spin
 // costs wall time, and a sleeper elsewhere wakes up; here computation costs
 // no virtual time, so after this many points the clock moves to the next
 // timer anyway, or the spinners would wait forever. Real work blocks far
-// more often than this.
+// more often than this. The count is the goroutine's own: a spinner that
+// keeps feeding a consumer, which blocks again each time, spins all the
+// same (dgraph-io/ristretto's TestCacheMetricsClear).
 const spinLimit = 1 << 20
 
 // spinAdvance moves the clock to the next timer while goroutines spin.
 func (w *world) spinAdvance(me *g) {
-	w.spin = 0
+	me.spin = 0
 	w.advance()
 	if w.failure != nil {
 		w.ready(me)
@@ -254,7 +260,7 @@ func (w *world) block(reason string) {
 	}
 	me.status = gBlocked
 	me.reason = reason
-	w.spin = 0
+	me.spin = 0
 	if w.trace != nil {
 		w.trace.block(me, reason)
 	}
