@@ -144,6 +144,8 @@ var mapping = map[[2]string]target{
 
 	// runtime: only what touches goroutines.
 	{"runtime", "Gosched"}:        {simrtPath, "Gosched"},
+	{"runtime", "SetFinalizer"}:   {simrtPath, "SetFinalizer"},
+	{"runtime", "AddCleanup"}:     {simrtPath, "AddCleanup"},
 	{"runtime", "NumGoroutine"}:   {simrtPath, "NumGoroutine"},
 	{"runtime", "Goexit"}:         {simrtPath, "Goexit"},
 	{"runtime", "LockOSThread"}:   {simrtPath, "LockOSThread"},
