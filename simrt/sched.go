@@ -46,6 +46,7 @@ type g struct {
 	createPC uintptr // where the go statement was
 	parent   int     // id of the goroutine that spawned it
 	runqIdx  int     // index in w.runq while runnable
+	prioIdx  int     // index in w.prioq while runnable under PCT
 	prio     int     // PCT priority
 	started  bool    // the worker has begun running fn
 	abort    bool    // teardown: unwind at the next resume
@@ -54,6 +55,7 @@ type g struct {
 	wakeTime int64   // when a sleeping g wakes, for reports
 	spin     int     // scheduling points since it last blocked, at instant spinAt
 	spinAt   int64
+	goid     int64 // its id in stack dumps, once it had one (stack.go)
 	// What a blocked g is queued on, so teardown can withdraw it.
 	sel   *selWait // a select
 	wchan dequeuer // a plain channel operation
@@ -103,6 +105,7 @@ type world struct {
 	urand    *rand.Rand // the program's own randomness (rand.go)
 	strat    strategy
 	runq     []*g
+	prioq    *prioHeap  // the run queue by priority, kept only under PCT (strategy.go)
 	all      map[int]*g // live goroutines by id
 	nextID   int
 	root     *g
@@ -172,6 +175,9 @@ func (w *world) ready(x *g) {
 	x.status = gRunnable
 	x.runqIdx = len(w.runq)
 	w.runq = append(w.runq, x)
+	if w.prioq != nil {
+		w.prioq.push(x)
+	}
 }
 
 func (w *world) unready(x *g) {
@@ -184,6 +190,9 @@ func (w *world) unready(x *g) {
 	}
 	w.runq[last] = nil
 	w.runq = w.runq[:last]
+	if w.prioq != nil {
+		w.prioq.remove(x)
+	}
 }
 
 // tick counts progress: a transfer or a scheduling point. The watchdog

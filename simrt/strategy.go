@@ -97,6 +97,10 @@ func (p *pctStrategy) name() string { return fmt.Sprintf("pct:%d:%d", p.depth, p
 
 func (p *pctStrategy) init(w *world) {
 	p.ran = make(map[*g]int64)
+	w.prioq = &prioHeap{}
+	for _, x := range w.runq {
+		w.prioq.push(x)
+	}
 	for i := 0; i < p.depth-1; i++ {
 		p.change = append(p.change, int64(w.rng.IntN(p.steps))+1)
 	}
@@ -109,6 +113,10 @@ func (p *pctStrategy) spawned(w *world, x *g) {
 		p.top = x.prio
 	}
 	p.ran[x] = p.step
+	// A daemon renumbered when a run is armed is already in the heap.
+	if h := w.prioq; h != nil && x.prioIdx < len(h.gs) && h.gs[x.prioIdx] == x {
+		h.fix(x)
+	}
 }
 
 func (p *pctStrategy) tick(me *g) {
@@ -120,15 +128,7 @@ func (p *pctStrategy) tick(me *g) {
 	}
 }
 
-func (p *pctStrategy) best(w *world) *g {
-	var b *g
-	for _, x := range w.runq {
-		if b == nil || x.prio > b.prio || (x.prio == b.prio && x.id < b.id) {
-			b = x
-		}
-	}
-	return b
-}
+func (p *pctStrategy) best(w *world) *g { return w.prioq.top() }
 
 // starved returns the runnable goroutine that has waited longest, when that
 // is over starveLimit steps, raised to the top priority.
@@ -147,6 +147,7 @@ func (p *pctStrategy) starved(w *world) *g {
 	}
 	p.top++
 	old.prio = p.top
+	w.prioq.fix(old)
 	return old
 }
 
@@ -204,4 +205,83 @@ func (p *portfolio) init(w *world) {
 		p.strategy = &pctStrategy{depth: 3, steps: k}
 	}
 	p.strategy.init(w)
+}
+
+// prioHeap is the run queue ordered by PCT priority (highest first, then
+// lowest id), so picking the best runnable goroutine costs O(log n), not a
+// scan: programs with many thousands of runnable goroutines stay fast.
+// world.ready and unready keep it in step with w.runq.
+type prioHeap struct{ gs []*g }
+
+func (h *prioHeap) less(i, j int) bool {
+	a, b := h.gs[i], h.gs[j]
+	return a.prio > b.prio || (a.prio == b.prio && a.id < b.id)
+}
+
+func (h *prioHeap) swap(i, j int) {
+	h.gs[i], h.gs[j] = h.gs[j], h.gs[i]
+	h.gs[i].prioIdx = i
+	h.gs[j].prioIdx = j
+}
+
+func (h *prioHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			return
+		}
+		h.swap(i, p)
+		i = p
+	}
+}
+
+func (h *prioHeap) down(i int) {
+	n := len(h.gs)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		c := l
+		if r := l + 1; r < n && h.less(r, l) {
+			c = r
+		}
+		if !h.less(c, i) {
+			return
+		}
+		h.swap(i, c)
+		i = c
+	}
+}
+
+func (h *prioHeap) push(x *g) {
+	x.prioIdx = len(h.gs)
+	h.gs = append(h.gs, x)
+	h.up(x.prioIdx)
+}
+
+func (h *prioHeap) remove(x *g) {
+	i := x.prioIdx
+	last := len(h.gs) - 1
+	if i != last {
+		h.swap(i, last)
+	}
+	h.gs[last] = nil
+	h.gs = h.gs[:last]
+	if i != last {
+		h.down(i)
+		h.up(i)
+	}
+}
+
+func (h *prioHeap) fix(x *g) {
+	h.down(x.prioIdx)
+	h.up(x.prioIdx)
+}
+
+func (h *prioHeap) top() *g {
+	if len(h.gs) == 0 {
+		return nil
+	}
+	return h.gs[0]
 }
