@@ -14,7 +14,7 @@ func TestFinalizerNeverRuns(t *testing.T) {
 	ran := simrt.MakeChan[bool](1)
 	simrt.Test(t, func(t *testing.T) {
 		type owner struct{ n [64]byte }
-		o := &owner{}
+		o := &owner{n: [64]byte{1}}
 		simrt.SetFinalizer(o, func(*owner) { simrt.Send(ran, true) })
 		c := simrt.AddCleanup(o, func(int) { simrt.Send(ran, true) }, 1)
 		c.Stop()
