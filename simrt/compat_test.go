@@ -112,6 +112,21 @@ func TestCompatStackAll(t *testing.T) {
 				}
 			}
 		}
+		// The blocked goroutine reads as natively: its state, its own
+		// function on top, the go statement as its creator.
+		for _, block := range strings.Split(dump, "\n\n") {
+			if !strings.Contains(block, "blockedInStackTest") {
+				continue
+			}
+			lines := strings.Split(block, "\n")
+			if len(lines) < 5 || !(strings.HasSuffix(lines[0], " [chan receive]:") || strings.HasSuffix(lines[0], " [runnable]:")) ||
+				!strings.HasPrefix(lines[1], "simgen.dev/simgen/simrt_test.blockedInStackTest(") ||
+				!strings.HasPrefix(lines[len(lines)-2], "created by simgen.dev/simgen/simrt_test.TestCompatStackAll.func1 in goroutine ") ||
+				!strings.Contains(lines[len(lines)-1], "compat_test.go:") ||
+				strings.Contains(block, "simrt.") {
+				t.Errorf("the blocked goroutine does not read as it would natively:\n%s", block)
+			}
+		}
 		// A buffer too small is filled, as runtime.Stack fills it.
 		small := make([]byte, 10)
 		if n := simrt.Stack(small, true); n != len(small) {
@@ -124,4 +139,30 @@ func TestCompatStackAll(t *testing.T) {
 func blockedInStackTest(started, c *simrt.Chan[int]) {
 	simrt.Send(started, 1)
 	simrt.Recv(c)
+}
+
+// runtime.Stack(buf, false) in a simulated goroutine (goleak's Current,
+// IgnoreCurrent) names the caller on top and an id of the goroutine's own:
+// the worker that carries it carries others after it, and natively no two
+// goroutines share an id.
+func TestCompatStackCurrent(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		var headers []string
+		for i := 0; i < 3; i++ {
+			done := simrt.MakeChan[int](0)
+			simrt.Go(func() {
+				buf := make([]byte, 1<<16)
+				lines := strings.Split(string(buf[:simrt.Stack(buf, false)]), "\n")
+				if len(lines) < 2 || !strings.HasPrefix(lines[1], "simgen.dev/simgen/simrt_test.TestCompatStackCurrent.func1.1()") {
+					t.Errorf("the top frame is not the caller's:\n%s", strings.Join(lines, "\n"))
+				}
+				headers = append(headers, lines[0])
+				simrt.Close(done)
+			})
+			simrt.Recv(done)
+		}
+		if headers[0] == headers[1] || headers[1] == headers[2] || headers[0] == headers[2] {
+			t.Errorf("goroutines share an id: %q", headers)
+		}
+	})
 }
