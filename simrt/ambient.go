@@ -94,6 +94,7 @@ func (w *world) arm(seed uint64, strat strategy) ambientRoot {
 	w.ambient = false
 	w.seed = seed
 	w.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	w.fast = seed ^ 0x6a09e667f3bcc909
 	w.urand = nil
 	w.strat = strat
 	w.dec = decisions{}

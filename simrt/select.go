@@ -207,7 +207,7 @@ func (w *world) selectReady(cases []Case) (int, bool) {
 		}
 		k := 0
 		if nready > 1 {
-			k = w.rng.IntN(nready)
+			k = w.intn(nready)
 		}
 		for i, c := range cases {
 			if c.isNil() || !c.ready() {

@@ -63,13 +63,13 @@ type randomStrategy struct{}
 func (*randomStrategy) name() string            { return "random" }
 func (*randomStrategy) init(*world)             {}
 func (*randomStrategy) spawned(*world, *g)      {}
-func (*randomStrategy) pickBlocked(w *world) *g { return w.runq[w.rng.IntN(len(w.runq))] }
+func (*randomStrategy) pickBlocked(w *world) *g { return w.runq[w.intn(len(w.runq))] }
 func (*randomStrategy) pickPoint(w *world, me *g) *g {
 	n := len(w.runq)
 	if n == 0 {
 		return me
 	}
-	i := w.rng.IntN(n + 1)
+	i := w.intn(n + 1)
 	if i == n {
 		return me
 	}
