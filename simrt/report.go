@@ -48,18 +48,22 @@ type frame struct {
 	fn, pos string
 }
 
-// goroutineStacks returns the stacks of every real goroutine by id, with the
-// machinery's frames removed.
-func goroutineStacks() map[int64][]frame {
-	buf := make([]byte, 1<<16)
+// realStack returns runtime.Stack's dump, in a buffer grown until it fits.
+func realStack(all bool) []byte {
+	buf := make([]byte, 64<<10)
 	for {
-		n := runtime.Stack(buf, true)
+		n := runtime.Stack(buf, all)
 		if n < len(buf) {
-			buf = buf[:n]
-			break
+			return buf[:n]
 		}
 		buf = make([]byte, 2*len(buf))
 	}
+}
+
+// goroutineStacks returns the stacks of every real goroutine by id, with the
+// machinery's frames removed.
+func goroutineStacks() map[int64][]frame {
+	buf := realStack(true)
 	out := make(map[int64][]frame)
 	for _, block := range bytes.Split(buf, []byte("\n\n")) {
 		lines := strings.Split(strings.TrimSpace(string(block)), "\n")

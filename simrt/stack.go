@@ -27,15 +27,7 @@ import (
 // reads it sees the program's goroutines, as it does natively; simulated
 // goroutines read as native ones in either form.
 func Stack(buf []byte, all bool) int {
-	dump := make([]byte, 64<<10)
-	for {
-		n := runtime.Stack(dump, all)
-		if n < len(dump) {
-			dump = dump[:n]
-			break
-		}
-		dump = make([]byte, 2*len(dump))
-	}
+	dump := realStack(all)
 	var sim map[int64]*g // real goroutine id -> the simulated goroutine it carries
 	if w := cw; w != nil && cur != nil && cur.w == w {
 		sim = make(map[int64]*g, len(w.all))

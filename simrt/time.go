@@ -290,6 +290,15 @@ type Timer struct {
 	t timer
 }
 
+// timerChan passes a scheduling point and makes a timer's channel: a
+// hidden buffer of one, len and cap 0.
+func (w *world) timerChan() *Chan[time.Time] {
+	w.point()
+	c := MakeChan[time.Time](1)
+	c.timer = true
+	return c
+}
+
 // NewTimer is time.NewTimer.
 func NewTimer(d time.Duration) *Timer {
 	w := cw
@@ -297,9 +306,7 @@ func NewTimer(d time.Duration) *Timer {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
-	w.point()
-	c := MakeChan[time.Time](1)
-	c.timer = true
+	c := w.timerChan()
 	tm := &Timer{C: c}
 	tm.t = timer{when: deadline(w.now, d), kind: tkChan, c: c, idx: -1}
 	w.addTimer(&tm.t)
@@ -388,9 +395,7 @@ func NewTicker(d time.Duration) *Ticker {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
-	w.point()
-	c := MakeChan[time.Time](1)
-	c.timer = true
+	c := w.timerChan()
 	tk := &Ticker{C: c}
 	tk.t = timer{when: deadline(w.now, d), period: int64(d), kind: tkChan, c: c, idx: -1}
 	w.addTimer(&tk.t)
