@@ -20,57 +20,47 @@ func TestCompile(t *testing.T) {
 		t.Skip("runs go vet per case")
 	}
 	stubDir := runtimeModule(t)
-	cases, _ := filepath.Glob("../testdata/rewrite/*/*.txtar")
-	for _, c := range cases {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "../testdata/rewrite/"), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ar, err := txtar.ParseFile(c)
-			if err != nil {
+	forEachCase(t, func(t *testing.T, _ string, _ *txtar.Archive, dir string) {
+		res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: testEnv()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range res.Diags {
+			if d.Severity == Error {
+				t.Skipf("case has error diagnostics: %v", d)
+			}
+		}
+		out := t.TempDir()
+		replace := map[string]string{}
+		for i, f := range res.Files {
+			p := filepath.Join(out, filepath.Base(filepath.Dir(f.Orig))+"_"+strings.Repeat("x", i)+filepath.Base(f.Orig))
+			if err := os.WriteFile(p, f.Content, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			dir := materialize(t, ar)
-			res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: testEnv()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range res.Diags {
-				if d.Severity == Error {
-					t.Skipf("case has error diagnostics: %v", d)
-				}
-			}
-			out := t.TempDir()
-			replace := map[string]string{}
-			for i, f := range res.Files {
-				p := filepath.Join(out, filepath.Base(filepath.Dir(f.Orig))+"_"+strings.Repeat("x", i)+filepath.Base(f.Orig))
-				if err := os.WriteFile(p, f.Content, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				replace[f.Orig] = p
-			}
-			mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			mod = append(mod, []byte("\nrequire simgen.dev/simgen v0.0.0\nreplace simgen.dev/simgen => "+stubDir+"\n")...)
-			modPath := filepath.Join(out, "go.mod")
-			if err := os.WriteFile(modPath, mod, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			replace[filepath.Join(dir, "go.mod")] = modPath
-			js, _ := json.Marshal(map[string]any{"Replace": replace})
-			overlay := filepath.Join(out, "overlay.json")
-			if err := os.WriteFile(overlay, js, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			cmd := exec.Command("go", "vet", "-tags", "sim", "-overlay", overlay, "./...")
-			cmd.Dir = dir
-			cmd.Env = append(testEnv(), "GOSUMDB=off")
-			if b, err := cmd.CombinedOutput(); err != nil {
-				t.Errorf("go vet -tags sim: %v\n%s", err, strings.ReplaceAll(string(b), dir, "$WORK"))
-			}
-		})
-	}
+			replace[f.Orig] = p
+		}
+		mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mod = append(mod, []byte("\nrequire simgen.dev/simgen v0.0.0\nreplace simgen.dev/simgen => "+stubDir+"\n")...)
+		modPath := filepath.Join(out, "go.mod")
+		if err := os.WriteFile(modPath, mod, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[filepath.Join(dir, "go.mod")] = modPath
+		js, _ := json.Marshal(map[string]any{"Replace": replace})
+		overlay := filepath.Join(out, "overlay.json")
+		if err := os.WriteFile(overlay, js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("go", "vet", "-tags", "sim", "-overlay", overlay, "./...")
+		cmd.Dir = dir
+		cmd.Env = append(testEnv(), "GOSUMDB=off")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("go vet -tags sim: %v\n%s", err, strings.ReplaceAll(string(b), dir, "$WORK"))
+		}
+	})
 }
 
 // runtimeModule writes simrt's sources (no tests) into a module

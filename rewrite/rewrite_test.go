@@ -47,92 +47,79 @@ func materialize(t *testing.T, ar *txtar.Archive) string {
 // module, and under want/ the rewritten files, the diagnostics and the
 // counts. Paths in the output are written as $WORK.
 func TestGolden(t *testing.T) {
-	cases, err := filepath.Glob("../testdata/rewrite/*/*.txtar")
-	if err != nil || len(cases) == 0 {
-		t.Fatalf("no cases: %v", err)
-	}
-	for _, c := range cases {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "../testdata/rewrite/"), ".txtar")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ar, err := txtar.ParseFile(c)
+	forEachCase(t, func(t *testing.T, c string, ar *txtar.Archive, dir string) {
+		res, touched, err := run(Config{Dir: dir, Patterns: []string{"./..."}, Env: testEnv()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]byte{}
+		for _, f := range res.Files {
+			rel, err := filepath.Rel(dir, f.Orig)
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := materialize(t, ar)
-			res, touched, err := run(Config{Dir: dir, Patterns: []string{"./..."}, Env: testEnv()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string][]byte{}
-			for _, f := range res.Files {
-				rel, err := filepath.Rel(dir, f.Orig)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got["want/"+filepath.ToSlash(rel)] = bytes.ReplaceAll(f.Content, []byte(dir), []byte("$WORK"))
-				checkLines(t, f, touched[f.Orig])
-			}
-			var diags bytes.Buffer
-			for _, d := range res.Diags {
-				fmt.Fprintln(&diags, strings.ReplaceAll(d.String(), dir, "$WORK"))
-			}
-			if diags.Len() > 0 {
-				got["want/diags"] = diags.Bytes()
-			}
-			var counts []string
-			for k, v := range res.Counts {
-				counts = append(counts, fmt.Sprintf("%s %d\n", k, v))
-			}
-			slices.Sort(counts)
-			if len(counts) > 0 {
-				got["want/counts"] = []byte(strings.Join(counts, ""))
-			}
+			got["want/"+filepath.ToSlash(rel)] = bytes.ReplaceAll(f.Content, []byte(dir), []byte("$WORK"))
+			checkLines(t, f, touched[f.Orig])
+		}
+		var diags bytes.Buffer
+		for _, d := range res.Diags {
+			fmt.Fprintln(&diags, strings.ReplaceAll(d.String(), dir, "$WORK"))
+		}
+		if diags.Len() > 0 {
+			got["want/diags"] = diags.Bytes()
+		}
+		var counts []string
+		for k, v := range res.Counts {
+			counts = append(counts, fmt.Sprintf("%s %d\n", k, v))
+		}
+		slices.Sort(counts)
+		if len(counts) > 0 {
+			got["want/counts"] = []byte(strings.Join(counts, ""))
+		}
 
-			if *update {
-				var files []txtar.File
-				for _, f := range ar.Files {
-					if !strings.HasPrefix(f.Name, "want/") {
-						files = append(files, f)
-					}
-				}
-				var names []string
-				for n := range got {
-					names = append(names, n)
-				}
-				slices.Sort(names)
-				for _, n := range names {
-					files = append(files, txtar.File{Name: n, Data: got[n]})
-				}
-				ar.Files = files
-				if err := os.WriteFile(c, txtar.Format(ar), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := map[string][]byte{}
+		if *update {
+			var files []txtar.File
 			for _, f := range ar.Files {
-				if strings.HasPrefix(f.Name, "want/") {
-					want[f.Name] = f.Data
+				if !strings.HasPrefix(f.Name, "want/") {
+					files = append(files, f)
 				}
 			}
-			for n, w := range want {
-				g, ok := got[n]
-				if !ok {
-					t.Errorf("%s: not produced", n)
-					continue
-				}
-				if !bytes.Equal(g, w) {
-					t.Errorf("%s differs:\n%s", n, diffLines(string(w), string(g)))
-				}
+			var names []string
+			for n := range got {
+				names = append(names, n)
 			}
-			for n, g := range got {
-				if _, ok := want[n]; !ok {
-					t.Errorf("%s: produced but not expected:\n%s", n, g)
-				}
+			slices.Sort(names)
+			for _, n := range names {
+				files = append(files, txtar.File{Name: n, Data: got[n]})
 			}
-		})
-	}
+			ar.Files = files
+			if err := os.WriteFile(c, txtar.Format(ar), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		want := map[string][]byte{}
+		for _, f := range ar.Files {
+			if strings.HasPrefix(f.Name, "want/") {
+				want[f.Name] = f.Data
+			}
+		}
+		for n, w := range want {
+			g, ok := got[n]
+			if !ok {
+				t.Errorf("%s: not produced", n)
+				continue
+			}
+			if !bytes.Equal(g, w) {
+				t.Errorf("%s differs:\n%s", n, diffLines(string(w), string(g)))
+			}
+		}
+		for n, g := range got {
+			if _, ok := want[n]; !ok {
+				t.Errorf("%s: produced but not expected:\n%s", n, g)
+			}
+		}
+	})
 }
 
 // checkLines checks the line invariant of an output file: four header
@@ -235,5 +222,25 @@ func G( {
 		if !seen {
 			t.Errorf("no error with a column at %s; got %v", k, res.Diags)
 		}
+	}
+}
+
+// forEachCase runs f, in a parallel subtest, for each golden case under
+// testdata/rewrite, with the case's archive written out in dir.
+func forEachCase(t *testing.T, f func(t *testing.T, c string, ar *txtar.Archive, dir string)) {
+	cases, err := filepath.Glob("../testdata/rewrite/*/*.txtar")
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	for _, c := range cases {
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "../testdata/rewrite/"), ".txtar")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ar, err := txtar.ParseFile(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f(t, c, ar, materialize(t, ar))
+		})
 	}
 }
