@@ -375,43 +375,27 @@ func blockForever(w *world, reason string) {
 }
 
 // sendOutside and recvOutside serve channel operations made outside any
-// simulation, such as from package initialization: they succeed when they
-// need not block, and otherwise panic with an explanation, since nothing
-// could ever wake them.
+// run that need not wait (Send and Recv2 check; one that must wait runs in
+// ambient mode instead). A native channel is used as it is: outside a run
+// nothing is simulated that it could block.
 func sendOutside[T any](c *Chan[T], v T) {
 	switch {
-	case c == nil:
-		panic(outsideError("send on a nil channel blocks forever"))
 	case c.native != nil:
-		c.native.ch <- v
+		c.native.s <- v
 	case c.closed:
 		panic(plainError("send on closed channel"))
-	case c.count < len(c.buf) || c.recvq.first != nil:
-		c.trySend(nil, v)
 	default:
-		panic(outsideError("a channel send that must wait"))
+		c.trySend(nil, v)
 	}
 }
 
 func recvOutside[T any](c *Chan[T]) (T, bool) {
-	switch {
-	case c == nil:
-		panic(outsideError("receive from a nil channel blocks forever"))
-	case c.native != nil:
-		v, ok := <-c.native.ch
-		return v, ok
-	case c.count > 0 || c.closed || c.sendq.first != nil:
-		v, ok, _ := c.tryRecv(nil)
+	if c.native != nil {
+		v, ok := <-c.native.r
 		return v, ok
 	}
-	panic(outsideError("a channel receive that must wait"))
-}
-
-// outsideError explains a blocking operation made outside any simulation.
-type outsideError string
-
-func (e outsideError) Error() string {
-	return "simrt: " + string(e) + " outside a simulation (package init, TestMain, or a goroutine simgen did not start); run it from a test, benchmark, example or main"
+	v, ok, _ := c.tryRecv(nil)
+	return v, ok
 }
 
 // RangeChan starts `for v := range ch` in a file before Go 1.22, whose one v
