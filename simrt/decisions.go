@@ -31,6 +31,7 @@ const (
 	evSpawn
 	evNativeWait
 	evRand
+	evCrash
 )
 
 func (k evKind) String() string {
@@ -51,6 +52,8 @@ func (k evKind) String() string {
 		return "native wait"
 	case evRand:
 		return "random"
+	case evCrash:
+		return "crash node"
 	}
 	return "?"
 }

@@ -241,7 +241,11 @@ func (s *session) exitFailure() {
 	if f == nil && s.last != nil {
 		f = s.last.failure
 	}
-	fmt.Fprintf(os.Stderr, "%s\n%s\n", f.report, s.replay())
+	faults := ""
+	if s.last != nil {
+		faults = s.last.faults
+	}
+	fmt.Fprintf(os.Stderr, "%s\n%s%s\n", f.report, faults, s.replay())
 	os.Exit(2)
 }
 
@@ -250,6 +254,7 @@ type runResult struct {
 	seed    uint64
 	failure *failure
 	dec     decisions
+	faults  string // the injected faults (machine.go), "" when none
 }
 
 // runOnce runs body as the root goroutine of the world, armed for seed.
@@ -280,7 +285,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 				w.panicked(root, r)
 			}
 		}
-		res = &runResult{seed: seed, failure: w.failure, dec: w.dec}
+		res = &runResult{seed: seed, failure: w.failure, dec: w.dec, faults: w.m.faultText()}
 		s.last = res
 		w.endTrace(s)
 		w.teardown()
@@ -364,6 +369,9 @@ func (s *session) done() {
 		logPlain(s.t, f.report)
 	}
 	if s.t.Failed() {
+		if s.last != nil && s.last.faults != "" {
+			logPlain(s.t, strings.TrimRight(s.last.faults, "\n"))
+		}
 		logPlain(s.t, s.replay())
 	}
 }
@@ -574,6 +582,22 @@ func (w *world) teardown() {
 		cur = x
 		stopWorker(x.wk)
 		delete(w.all, x.id)
+	}
+	if w.m != nil {
+		for _, x := range w.m.crashed {
+			if !x.started {
+				x.wk.g = nil
+				if len(idle) < maxIdle {
+					idle = append(idle, x.wk)
+				}
+				continue
+			}
+			x.abort = true
+			x.status = gRunning
+			cur = x
+			stopWorker(x.wk)
+		}
+		w.m.crashed = nil
 	}
 	for _, wk := range w.dead {
 		stopWorker(wk)

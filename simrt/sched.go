@@ -55,7 +55,8 @@ type g struct {
 	wakeTime int64   // when a sleeping g wakes, for reports
 	spin     int     // scheduling points since it last blocked, at instant spinAt
 	spinAt   int64
-	goid     int64 // its id in stack dumps, once it had one (stack.go)
+	goid     int64  // its id in stack dumps, once it had one (stack.go)
+	node     NodeID // the simulated machine it runs on (machine.go)
 	// What a blocked g is queued on, so teardown can withdraw it.
 	sel   *selWait // a select
 	wchan dequeuer // a plain channel operation
@@ -133,7 +134,8 @@ type world struct {
 	tb       tbLike
 	session  *session
 	cleanups map[any][]func()
-	trace    *tracer // SIM_TRACE (trace.go); nil when off
+	trace    *tracer   // SIM_TRACE (trace.go); nil when off
+	m        *machines // nodes, world-local state and faults of the run (machine.go); nil until used
 }
 
 // tbLike is what the world needs of a testing.TB; nil for Main.
@@ -167,6 +169,7 @@ func (w *world) newG(fn func(), pc uintptr) *g {
 	ng := &g{id: w.nextID, w: w, fn: fn, createPC: pc, status: gRunnable, daemon: w.ambient}
 	if cur != nil && cur.w == w {
 		ng.parent = cur.id
+		ng.node = cur.node
 	}
 	w.all[ng.id] = ng
 	w.strat.spawned(w, ng)

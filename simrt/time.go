@@ -48,6 +48,7 @@ type timer struct {
 	w      *world
 	serial uint64 // creation order in its world
 	daemon bool   // made by a daemon or the ambient world: moves with them
+	node   NodeID // the machine whose goroutine made it (machine.go)
 }
 
 // timers holds a world's pending timers in buckets, one per instant, with
@@ -98,6 +99,9 @@ func (w *world) addTimer(t *timer) {
 		w.serials++
 		t.serial = w.serials
 		t.daemon = w.ambient || (cur != nil && cur.w == w && cur.daemon)
+		if cur != nil && cur.w == w {
+			t.node = cur.node
+		}
 	}
 	t.w = w
 	ts := &w.timers
@@ -238,6 +242,7 @@ func (w *world) fire(t *timer) {
 		// A full buffer means an unreceived tick: Go drops the new one.
 	case tkFunc:
 		x := w.spawn(t.f, t.pc)
+		x.node = t.node
 		w.dec.event(evSpawn, x.id)
 	case tkCall:
 		t.f()

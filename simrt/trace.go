@@ -311,6 +311,12 @@ func (t *tracer) wake(x *g) {
 	t.emit(e)
 }
 
+// fault is the hook where a fault is injected (machine.go).
+func (t *tracer) fault(what string) {
+	t.flush()
+	t.emit(traceEvent{Op: "fault", Wait: what})
+}
+
 // timerFire is the hook where the clock fires tm.
 func (t *tracer) timerFire(tm *timer) {
 	t.flush()
