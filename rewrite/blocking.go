@@ -3,7 +3,7 @@ package rewrite
 // The inventory of standard-library calls that block on, or start,
 // goroutines of their own, and of constructs the simulation cannot carry
 // faithfully. Calls simgen simulates (io.Pipe, net.Pipe, time, sync,
-// context) are in mapping.go; everything listed here stays as it is and is
+// context, net's dials, listens and lookups) are in mapping.go; everything listed here stays as it is and is
 // diagnosed at its position, so the boundary of the simulation is never
 // silent. docs/limitations.md lists the same inventory.
 
@@ -39,25 +39,17 @@ var blocking = map[string]boundary{
 	"(*os/exec.Cmd).Output":         bExec,
 	"(*os/exec.Cmd).CombinedOutput": bExec,
 
-	"net.Listen":                       bNet,
-	"net.ListenPacket":                 bNet,
-	"net.ListenTCP":                    bNet,
-	"net.ListenUDP":                    bNet,
-	"net.ListenUnix":                   bNet,
-	"net.Dial":                         bNet,
-	"net.DialTimeout":                  bNet,
-	"net.DialTCP":                      bNet,
-	"net.DialUDP":                      bNet,
-	"net.DialUnix":                     bNet,
-	"(*net.Dialer).Dial":               bNet,
-	"(*net.Dialer).DialContext":        bNet,
-	"(*net.ListenConfig).Listen":       bNet,
-	"(*net.ListenConfig).ListenPacket": bNet,
-	"(net.Conn).SetDeadline":           bNet,
-	"(net.Conn).SetReadDeadline":       bNet,
-	"(net.Conn).SetWriteDeadline":      bNet,
-	"net.LookupHost":                   bNet,
-	"net.LookupIP":                     bNet,
+	// net: Dial, Listen, their TCP and UDP forms, Dialer, ListenConfig and
+	// the lookups are simulated (mapping.go, rule_net.go). What stays real:
+	// Unix sockets, IP sockets and connections made from files.
+	"net.ListenUnix":     bNet,
+	"net.ListenUnixgram": bNet,
+	"net.DialUnix":       bNet,
+	"net.ListenIP":       bNet,
+	"net.DialIP":         bNet,
+	"net.FileConn":       bNet,
+	"net.FileListener":   bNet,
+	"net.FilePacketConn": bNet,
 
 	"net/http.ListenAndServe":              bHTTP,
 	"net/http.ListenAndServeTLS":           bHTTP,

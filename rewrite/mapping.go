@@ -130,6 +130,33 @@ var mapping = map[[2]string]target{
 	{"io", "PipeWriter"}: {simrtPath, "PipeWriter"},
 	{"net", "Pipe"}:      {simnetPath, "Pipe"},
 
+	// net: everything that opens, accepts or resolves (rule_net.go). The
+	// interfaces (Conn, Listener, Addr, PacketConn), the address types (IP,
+	// TCPAddr, UDPAddr, ...) and the errors stay: they are plain values the
+	// simulated network hands out as they are.
+	{"net", "Dial"}:            {simnetPath, "Dial"},
+	{"net", "DialTimeout"}:     {simnetPath, "DialTimeout"},
+	{"net", "Listen"}:          {simnetPath, "Listen"},
+	{"net", "ListenPacket"}:    {simnetPath, "ListenPacket"},
+	{"net", "DialTCP"}:         {simnetPath, "DialTCP"},
+	{"net", "ListenTCP"}:       {simnetPath, "ListenTCP"},
+	{"net", "DialUDP"}:         {simnetPath, "DialUDP"},
+	{"net", "ListenUDP"}:       {simnetPath, "ListenUDP"},
+	{"net", "ResolveTCPAddr"}:  {simnetPath, "ResolveTCPAddr"},
+	{"net", "ResolveUDPAddr"}:  {simnetPath, "ResolveUDPAddr"},
+	{"net", "ResolveIPAddr"}:   {simnetPath, "ResolveIPAddr"},
+	{"net", "LookupHost"}:      {simnetPath, "LookupHost"},
+	{"net", "LookupIP"}:        {simnetPath, "LookupIP"},
+	{"net", "LookupAddr"}:      {simnetPath, "LookupAddr"},
+	{"net", "LookupPort"}:      {simnetPath, "LookupPort"},
+	{"net", "Dialer"}:          {simnetPath, "Dialer"},
+	{"net", "ListenConfig"}:    {simnetPath, "ListenConfig"},
+	{"net", "TCPConn"}:         {simnetPath, "TCPConn"},
+	{"net", "TCPListener"}:     {simnetPath, "TCPListener"},
+	{"net", "UDPConn"}:         {simnetPath, "UDPConn"},
+	{"net", "Resolver"}:        {simnetPath, "Resolver"},
+	{"net", "DefaultResolver"}: {simnetPath, "DefaultResolver"},
+
 	// os/signal: the functions that take a channel (rule_signal.go).
 	{"os/signal", "Notify"}: {simrtPath, "SignalNotify"},
 	{"os/signal", "Stop"}:   {simrtPath, "SignalStop"},
