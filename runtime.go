@@ -9,8 +9,9 @@ import (
 	"runtime/debug"
 )
 
-// Runtime holds the sources of package simrt and its subpackages, at their
-// paths in this module (simrt/sched.go, simrt/simatomic/atomic.go, ...).
+// Runtime holds the sources of package simrt and its subpackages, and of
+// package sim (the API simulation tests import), at their paths in this
+// module (simrt/sched.go, simrt/simatomic/atomic.go, sim/sim.go, ...).
 // Embedding them is what lets a user `go install` simgen and run it on a
 // module that never requires simgen.dev/simgen: the shadow tree gets this
 // copy and the overlaid go.mod points there.
@@ -19,7 +20,7 @@ import (
 // subpackage is carried without touching this file. It includes test files
 // and testdata, which the shadow writer leaves out.
 //
-//go:embed simrt
+//go:embed simrt sim
 var Runtime embed.FS
 
 // Version is the version of the simgen module this binary was built from,
