@@ -7,6 +7,12 @@ package rewrite
 // second run (of this module, or of another that shares the dependency)
 // neither loads nor rewrites them again.
 //
+// The standard-library packages rewritten in place (std.go) are cached the
+// same way, under a key that adds GOROOT and the name, size and
+// modification time of each of the package's files, since a toolchain
+// directory, unlike a module version, can change in place (a source tree
+// of Go itself).
+//
 // SIMGEN_CACHE=off turns the cache off; SIMGEN_CACHE=DIR puts it in DIR.
 
 import (
@@ -27,18 +33,38 @@ import (
 
 // cacheEntry is one rewritten package.
 type cacheEntry struct {
-	Files  map[string][]byte // path relative to the module dir -> rewritten file
+	// Files maps a path relative to the module dir (for a standard-library
+	// package, to the package dir) to its rewritten file.
+	Files  map[string][]byte
 	Counts map[string]int
 }
 
 type depCache struct {
 	dir string // "" when off
 	env string // toolchain, platform and tags, part of every key
+
+	// goVersion and goroot are the go command's GOVERSION and GOROOT, or
+	// "" when it could not say; they are known with the cache off too.
+	goVersion, goroot string
 }
 
 // openCache sets up the cache for a run, or an inactive one.
 func openCache(cfg Config, tags []string) *depCache {
 	c := &depCache{}
+	cmd := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH", "GOROOT")
+	cmd.Dir = cfg.Dir
+	if cfg.Env != nil {
+		cmd.Env = cfg.Env
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return c
+	}
+	env := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(env) != 4 {
+		return c
+	}
+	c.goVersion, c.goroot = env[0], env[3]
 	dir := os.Getenv("SIMGEN_CACHE")
 	for _, kv := range cfg.Env {
 		if v, ok := strings.CutPrefix(kv, "SIMGEN_CACHE="); ok {
@@ -55,29 +81,38 @@ func openCache(cfg Config, tags []string) *depCache {
 		}
 		dir = filepath.Join(base, "simgen", "rewrite")
 	}
-	cmd := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH")
-	cmd.Dir = cfg.Dir
-	if cfg.Env != nil {
-		cmd.Env = cfg.Env
-	}
-	out, err := cmd.Output()
-	if err != nil {
-		return c
-	}
 	c.dir = dir
-	c.env = strings.Join(strings.Fields(string(out)), " ") + " tags=" + strings.Join(tags, ",") + " simgen=" + selfID()
+	c.env = strings.Join(env[:3], " ") + " tags=" + strings.Join(tags, ",") + " simgen=" + selfID()
 	return c
 }
 
 // cacheable reports whether p's rewrite can be cached: a package of a
-// module version from the module cache.
+// module version from the module cache, or of the standard library.
 func cacheable(p *packages.Package) bool {
+	if isStd(p) {
+		return true
+	}
 	m := p.Module
 	return m != nil && !m.Main && m.Version != "" && m.Replace == nil
 }
 
+// key is the cache key of p, or "" when p cannot be cached now.
 func (c *depCache) key(p *packages.Package) string {
 	h := sha256.New()
+	if isStd(p) {
+		if c.goroot == "" {
+			return ""
+		}
+		fmt.Fprintf(h, "%s\nstd %s\n%s\n", c.env, c.goroot, p.PkgPath)
+		for _, f := range p.GoFiles {
+			fi, err := os.Stat(f)
+			if err != nil {
+				return ""
+			}
+			fmt.Fprintf(h, "%s %d %d\n", filepath.Base(f), fi.Size(), fi.ModTime().UnixNano())
+		}
+		return hex.EncodeToString(h.Sum(nil))
+	}
 	fmt.Fprintf(h, "%s\n%s@%s\n%s\n", c.env, p.Module.Path, p.Module.Version, p.PkgPath)
 	for _, f := range p.GoFiles {
 		fmt.Fprintf(h, "%s\n", filepath.Base(f))
@@ -89,7 +124,11 @@ func (c *depCache) get(p *packages.Package) (*cacheEntry, bool) {
 	if c.dir == "" || !cacheable(p) {
 		return nil, false
 	}
-	data, err := os.ReadFile(filepath.Join(c.dir, c.key(p)[:2], c.key(p)))
+	k := c.key(p)
+	if k == "" {
+		return nil, false
+	}
+	data, err := os.ReadFile(filepath.Join(c.dir, k[:2], k))
 	if err != nil {
 		return nil, false
 	}
@@ -106,6 +145,9 @@ func (c *depCache) put(p *packages.Package, e *cacheEntry) {
 		return
 	}
 	k := c.key(p)
+	if k == "" {
+		return
+	}
 	dir := filepath.Join(c.dir, k[:2])
 	if os.MkdirAll(dir, 0o777) != nil {
 		return

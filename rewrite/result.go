@@ -34,6 +34,10 @@ type Result struct {
 	// files in the module cache, so the shadow tree holds a copy of each
 	// such module, wired in with a replace directive.
 	Deps []DepModule
+	// Std are the packages of StdPackages in the build graph, with their
+	// rewritten files, sorted by Path. The go command lets an overlay
+	// replace files under GOROOT, so these are overlaid in place.
+	Std []StdPackage
 	// Counts counts rewritten constructs by name ("go", "chan send",
 	// "select", "time.Sleep", ...).
 	Counts map[string]int
@@ -55,6 +59,16 @@ type DepModule struct {
 	GoMod     string // absolute path of its go.mod, "" when it has none
 	GoVersion string // its go line, such as "1.20"
 	Files     []File // rewritten files, Orig under Dir, sorted
+}
+
+// StdPackage is a standard-library package rewritten in place (StdPackages).
+type StdPackage struct {
+	Path  string // import path, such as "net/http"
+	Dir   string // absolute directory of its files, GOROOT/src/<Path>
+	Files []File // rewritten files, Orig in Dir, sorted
+	// Counts counts rewritten constructs as Result.Counts does, which
+	// leaves the standard library's out.
+	Counts map[string]int
 }
 
 // File is one rewritten source file.

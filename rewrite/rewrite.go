@@ -99,9 +99,16 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	// syntax and type information are at hand; all are marked rewritten
 	// before any file is, since a rule asks whether a channel comes from
 	// rewritten code.
+	// So are the standard-library packages of StdPackages, in place (std.go).
 	var more []string
 	graph := map[string]*packages.Package{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if isStd(p) && !r.rewritten[p.PkgPath] {
+			r.rewritten[p.PkgPath] = true
+			graph[p.PkgPath] = p
+			more = append(more, p.PkgPath)
+			return
+		}
 		if p.Module == nil || r.rewritten[p.PkgPath] || strings.HasSuffix(p.PkgPath, ".test") || p.PkgPath == "C" {
 			return
 		}
@@ -143,7 +150,7 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			return res, nil, nil
 		}
 		for _, p := range deps {
-			if p.Module != nil && r.rewritten[p.PkgPath] {
+			if (p.Module != nil || isStd(p)) && r.rewritten[p.PkgPath] {
 				mine = append(mine, p)
 			}
 		}
@@ -171,7 +178,33 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		}
 		return dep
 	}
+	stds := map[string]*StdPackage{}
+	stdOf := func(p *packages.Package) (*StdPackage, error) {
+		std := stds[p.PkgPath]
+		if std == nil {
+			dir := stdDir(p)
+			if dir == "" {
+				return nil, fmt.Errorf("%s: the files of the standard-library package are not in GOROOT/src/%s", p.PkgPath, p.PkgPath)
+			}
+			std = &StdPackage{Path: p.PkgPath, Dir: dir, Counts: map[string]int{}}
+			stds[p.PkgPath] = std
+		}
+		return std, nil
+	}
 	for path, e := range cached {
+		if p := graph[path]; isStd(p) {
+			std, err := stdOf(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			for rel, content := range e.Files {
+				std.Files = append(std.Files, File{Orig: filepath.Join(std.Dir, filepath.FromSlash(rel)), Content: content})
+			}
+			for k, v := range e.Counts {
+				std.Counts[k] += v
+			}
+			continue
+		}
 		dep := depOf(graph[path].Module)
 		for rel, content := range e.Files {
 			dep.Files = append(dep.Files, File{Orig: filepath.Join(dep.Dir, filepath.FromSlash(rel)), Content: content})
@@ -183,14 +216,22 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	toCache := map[*packages.Package]*cacheEntry{}
 	for _, p := range mine {
 		var dep *DepModule
-		if !p.Module.Main && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], modDir) {
+		var std *StdPackage
+		if isStd(p) {
+			var err error
+			if std, err = stdOf(p); err != nil {
+				return nil, nil, err
+			}
+		} else if !p.Module.Main && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], modDir) {
 			// Vendor mode: the go command reads vendor/modules.txt without
 			// the overlay, so the runtime cannot be wired in.
 			return nil, nil, fmt.Errorf("%s is vendored (vendor/modules.txt): vendor mode is not supported yet; run simgen and go test with GOFLAGS=-mod=mod, which takes dependencies from the module cache", p.PkgPath)
 		}
 		var entry *cacheEntry
-		if !p.Module.Main {
-			dep = depOf(p.Module)
+		if std != nil || !p.Module.Main {
+			if std == nil {
+				dep = depOf(p.Module)
+			}
 			entry = &cacheEntry{Files: map[string][]byte{}, Counts: map[string]int{}}
 			toCache[p] = entry
 		}
@@ -199,10 +240,14 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 			if done[path] {
 				continue
 			}
-			if dep == nil && !strings.HasPrefix(path, modDir) {
+			switch {
+			case std != nil:
+				if filepath.Dir(path) != std.Dir {
+					continue
+				}
+			case dep == nil && !strings.HasPrefix(path, modDir):
 				continue
-			}
-			if dep != nil && !strings.HasPrefix(path, dep.Dir+string(filepath.Separator)) {
+			case dep != nil && !strings.HasPrefix(path, dep.Dir+string(filepath.Separator)):
 				continue // a cgo-generated or cached file
 			}
 			done[path] = true
@@ -211,12 +256,16 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 				return nil, nil, err
 			}
 			fr := newFileRewriter(r, p, f, src)
+			if std != nil && p.TypesInfo.FileVersions[f] == "" {
+				fr.goVersion = stdLangVersion(cache.goVersion)
+			}
 			out := fr.rewriteFile()
 			for _, d := range fr.diags {
 				// A dependency's boundary warnings are its own business
 				// (and would drown the module's); its errors still stop
-				// the run, since its output would be wrong.
-				if dep != nil && d.Severity == Warning {
+				// the run, since its output would be wrong. So for the
+				// standard library.
+				if (dep != nil || std != nil) && d.Severity == Warning {
 					continue
 				}
 				res.Diags = append(res.Diags, d)
@@ -225,10 +274,21 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 				continue
 			}
 			logf(cfg, "rewrote %s", path)
-			for k, v := range fr.counts {
-				res.Counts[k] += v
+			counts := res.Counts
+			if std != nil {
+				counts = std.Counts
 			}
-			if dep != nil {
+			for k, v := range fr.counts {
+				counts[k] += v
+			}
+			switch {
+			case std != nil:
+				std.Files = append(std.Files, File{Orig: path, Content: out})
+				entry.Files[filepath.Base(path)] = out
+				for k, v := range fr.counts {
+					entry.Counts[k] += v
+				}
+			case dep != nil:
 				dep.Files = append(dep.Files, File{Orig: path, Content: out})
 				if rel, err := filepath.Rel(dep.Dir, path); err == nil {
 					entry.Files[filepath.ToSlash(rel)] = out
@@ -236,7 +296,7 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 				for k, v := range fr.counts {
 					entry.Counts[k] += v
 				}
-			} else {
+			default:
 				res.Files = append(res.Files, File{Orig: path, Content: out})
 			}
 			touched[path] = fr.touched
@@ -253,6 +313,11 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		res.Deps = append(res.Deps, *d)
 	}
 	slices.SortFunc(res.Deps, func(a, b DepModule) int { return strings.Compare(a.Path, b.Path) })
+	for _, std := range stds {
+		slices.SortFunc(std.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
+		res.Std = append(res.Std, *std)
+	}
+	slices.SortFunc(res.Std, func(a, b StdPackage) int { return strings.Compare(a.Path, b.Path) })
 	sortDiags(res.Diags)
 	return res, touched, nil
 }

@@ -12,6 +12,9 @@
 //	DIR/simgen/go.mod     module simgen.dev/simgen, go 1.21
 //	DIR/simgen/simrt/...  the runtime sources, without tests
 //	DIR/src/<rel path>    each rewritten file, at its path in the module
+//	DIR/deps/<mod>@<v>/   a copy of each dependency module, rewritten
+//	DIR/std/<pkg>/<file>  each rewritten file of a standard-library package
+//	                      simulated in place, overlaid at its GOROOT path
 //
 // Write is built to be run again and again (go:generate, simgen test): it
 // writes only files whose bytes changed, so the go build cache stays warm,
@@ -205,6 +208,12 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 		overlay[f.Orig] = filepath.Join(out, "src", rel)
 	}
 
+	for _, s := range res.Std {
+		if err := t.addStd(s, out, overlay); err != nil {
+			return nil, err
+		}
+	}
+
 	ov, err := json.MarshalIndent(struct{ Replace map[string]string }{overlay}, "", "\t")
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %v", err)
@@ -332,7 +341,7 @@ func (t *tree) apply(logf func(string, ...any)) (*Summary, error) {
 			sum.Unchanged = append(sum.Unchanged, name)
 		}
 	}
-	for _, sub := range []string{"src", "simgen", "deps"} {
+	for _, sub := range []string{"src", "simgen", "deps", "std"} {
 		removed, err := t.prune(sub)
 		if err != nil {
 			return nil, fmt.Errorf("shadow: %v", err)

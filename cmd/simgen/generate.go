@@ -87,6 +87,13 @@ func printSummary(w io.Writer, o options, res *rewrite.Result, sum *shadow.Summa
 	})
 	var b strings.Builder
 	fmt.Fprintf(&b, "simgen: rewrote %s in %s", plural(len(res.Files), "file"), plural(len(pkgs), "package"))
+	if len(res.Std) > 0 {
+		std := make([]string, len(res.Std))
+		for i, s := range res.Std {
+			std[i] = s.Path
+		}
+		fmt.Fprintf(&b, ", and %s in place", strings.Join(std, ", "))
+	}
 	if len(counts) > 0 && !o.verbose {
 		parts := make([]string, len(counts))
 		for i, c := range counts {
