@@ -1,0 +1,200 @@
+package rewrite
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/txtar"
+)
+
+// TestRuntimeImportsNoStdPackage: a package of StdPackages imports simrt
+// once rewritten, so simrt, its subpackages and package sim must never
+// import one, or the build cycles.
+func TestRuntimeImportsNoStdPackage(t *testing.T) {
+	t.Parallel()
+	for _, tags := range []string{"", "sim"} {
+		cmd := exec.Command("go", "list", "-deps", "-tags", tags, "simgen.dev/simgen/simrt/...", "simgen.dev/simgen/sim")
+		cmd.Env = testEnv()
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("go list -deps: %v", err)
+		}
+		for _, p := range strings.Fields(string(out)) {
+			if isStdRewritten(p) {
+				t.Errorf("the runtime imports %s (tags %q), which is rewritten in place: the build would cycle", p, tags)
+			}
+		}
+	}
+}
+
+// TestStdRewritten: a module that imports net/http/httptest gets net/http
+// and net/http/httptest rewritten in place, and nothing else of the
+// standard library; a second run takes them from the cache, byte for byte.
+func TestStdRewritten(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads and rewrites net/http")
+	}
+	t.Parallel()
+	dir := materialize(t, txtar.Parse([]byte(`
+-- go.mod --
+module example.com/web
+
+go 1.22
+-- web.go --
+package web
+
+import (
+	"net/http"
+	"net/http/httptest"
+)
+
+func Hello(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-r.Cancel:
+	default:
+	}
+	w.Write([]byte("hello"))
+}
+
+func Record() *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	Hello(rec, httptest.NewRequest("GET", "/", nil))
+	return rec
+}
+`)))
+	env := append(testEnv(), "SIMGEN_CACHE="+t.TempDir())
+	cold, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range cold.Diags {
+		t.Errorf("diagnostic: %v", d)
+	}
+	var paths []string
+	for _, s := range cold.Std {
+		paths = append(paths, s.Path)
+		if !strings.HasSuffix(filepath.ToSlash(s.Dir), "/src/"+s.Path) {
+			t.Errorf("%s: Dir %s is not GOROOT/src/%s", s.Path, s.Dir, s.Path)
+		}
+		if len(s.Files) == 0 {
+			t.Errorf("%s: no file rewritten", s.Path)
+		}
+		for _, f := range s.Files {
+			if filepath.Dir(f.Orig) != s.Dir {
+				t.Errorf("%s: file %s is not in %s", s.Path, f.Orig, s.Dir)
+			}
+			if !bytes.HasPrefix(f.Content, []byte("//go:build sim")) || !bytes.Contains(f.Content, []byte("//line "+f.Orig+":1:1\n")) {
+				t.Errorf("%s: no build line or //line directive:\n%.300s", f.Orig, f.Content)
+			}
+		}
+	}
+	if want := []string{"net/http", "net/http/httptest"}; !slices.Equal(paths, want) {
+		t.Fatalf("Std = %v, want %v", paths, want)
+	}
+	if cold.Std[0].Counts["go"] == 0 {
+		t.Errorf("net/http: no go statement rewritten; counts %v", cold.Std[0].Counts)
+	}
+	if cold.Counts["go"] != 0 {
+		t.Errorf("the standard library's counts leak into the module's: %v", cold.Counts)
+	}
+	// r.Cancel is a simulated channel now: received from as one.
+	if len(cold.Files) != 1 || !bytes.Contains(cold.Files[0].Content, []byte("simrt.OnRecv(r.Cancel)")) {
+		t.Errorf("Request.Cancel is not a simulated channel in the module:\n%s", cold.Files[0].Content)
+	}
+
+	warm, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(warm.Std, cold.Std) {
+		t.Errorf("the cached run's Std differs from the first's")
+	}
+}
+
+// TestNoStdWithoutNetHTTP: a module that does not import net/http rewrites
+// nothing of the standard library.
+func TestNoStdWithoutNetHTTP(t *testing.T) {
+	t.Parallel()
+	dir := materialize(t, txtar.Parse([]byte(`
+-- go.mod --
+module example.com/plain
+
+go 1.22
+-- p.go --
+package p
+
+import "net/url"
+
+func Parse(s string) (*url.URL, error) { go func() {}(); return url.Parse(s) }
+`)))
+	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: append(testEnv(), "SIMGEN_CACHE=off")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Std) != 0 {
+		t.Errorf("Std = %+v, want none", res.Std)
+	}
+}
+
+// TestStdCacheKey: a standard-library package's entry is keyed by GOROOT
+// and the stats of its files as well as the toolchain, platform and tags.
+func TestStdCacheKey(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	src := filepath.Join(root, "src", "net", "http")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(src, "server.go")
+	if err := os.WriteFile(file, []byte("package http\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &packages.Package{PkgPath: "net/http", GoFiles: []string{file}}
+	dir := t.TempDir()
+	c := &depCache{dir: dir, env: "go1.26.1 linux amd64 tags=sim simgen=x", goVersion: "go1.26.1", goroot: root}
+	e := &cacheEntry{Files: map[string][]byte{"server.go": []byte("//go:build sim\npackage http\n")}, Counts: map[string]int{"go": 1}}
+	c.put(p, e)
+	if got, ok := c.get(p); !ok || !reflect.DeepEqual(got, e) {
+		t.Fatalf("get after put = %+v, %v", got, ok)
+	}
+	other := *c
+	other.goroot = t.TempDir()
+	if _, ok := other.get(p); ok {
+		t.Error("hit under another GOROOT")
+	}
+	unknown := *c
+	unknown.goroot = ""
+	if _, ok := unknown.get(p); ok {
+		t.Error("hit with GOROOT unknown")
+	}
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(file, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.get(p); ok {
+		t.Error("hit after the file changed")
+	}
+	// A package of the standard library that is not rewritten in place is
+	// never cached.
+	fmtPkg := &packages.Package{PkgPath: "fmt", GoFiles: []string{file}}
+	c.put(fmtPkg, e)
+	if _, ok := c.get(fmtPkg); ok {
+		t.Error("a package outside StdPackages was cached")
+	}
+}
+
+func TestStdLangVersion(t *testing.T) {
+	for in, want := range map[string]string{"go1.26.8": "go1.26", "go1.26.0": "go1.26", "go1.27rc1": "go1.27", "devel +abc": "go1.22", "": "go1.22"} {
+		if got := stdLangVersion(in); got != want {
+			t.Errorf("stdLangVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
