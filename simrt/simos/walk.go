@@ -1,0 +1,261 @@
+package simos
+
+// This file is the rest of the surface that reaches files: os.DirFS,
+// io/ioutil's ReadDir, TempFile and TempDir, path/filepath's Walk and
+// WalkDir, and NodeDirFS, the control API's view of a node's disk.
+//
+// Invariants: Walk and WalkDir are filepath's algorithms over this
+// package's Lstat, ReadDir and Open, so they visit in lexical order and
+// see whatever disk the calling goroutine sees.
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"simgen.dev/simgen/simrt"
+)
+
+// IoutilReadDir is ioutil.ReadDir: the named directory's entries as
+// FileInfos, sorted by name.
+func IoutilReadDir(dirname string) ([]fs.FileInfo, error) {
+	f, err := Open(dirname)
+	if err != nil {
+		return nil, err
+	}
+	list, err := f.Readdir(-1)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Name() < list[j].Name() })
+	return list, nil
+}
+
+// TempFile is ioutil.TempFile, which is CreateTemp.
+func TempFile(dir, pattern string) (*File, error) { return CreateTemp(dir, pattern) }
+
+// TempDir is ioutil.TempDir, which is MkdirTemp.
+func TempDir(dir, pattern string) (string, error) { return MkdirTemp(dir, pattern) }
+
+// WalkDir is filepath.WalkDir: it walks the tree rooted at root in
+// lexical order, calling fn for each file and directory, root included,
+// without following symbolic links.
+func WalkDir(root string, fn fs.WalkDirFunc) error {
+	info, err := Lstat(root)
+	if err != nil {
+		err = fn(root, nil, err)
+	} else {
+		err = walkDir(root, fs.FileInfoToDirEntry(info), fn)
+	}
+	if err == filepath.SkipDir || err == filepath.SkipAll {
+		return nil
+	}
+	return err
+}
+
+func walkDir(path string, d fs.DirEntry, fn fs.WalkDirFunc) error {
+	if err := fn(path, d, nil); err != nil || !d.IsDir() {
+		if err == filepath.SkipDir && d.IsDir() {
+			err = nil
+		}
+		return err
+	}
+	dirs, err := ReadDir(path)
+	if err != nil {
+		err = fn(path, d, err)
+		if err != nil {
+			if err == filepath.SkipDir && d.IsDir() {
+				err = nil
+			}
+			return err
+		}
+	}
+	for _, d1 := range dirs {
+		if err := walkDir(filepath.Join(path, d1.Name()), d1, fn); err != nil {
+			if err == filepath.SkipDir {
+				break
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// Walk is filepath.Walk: it walks the tree rooted at root in lexical
+// order, calling fn with each file's FileInfo, root included, without
+// following symbolic links.
+func Walk(root string, fn filepath.WalkFunc) error {
+	info, err := Lstat(root)
+	if err != nil {
+		err = fn(root, nil, err)
+	} else {
+		err = walk(root, info, fn)
+	}
+	if err == filepath.SkipDir || err == filepath.SkipAll {
+		return nil
+	}
+	return err
+}
+
+func walk(path string, info fs.FileInfo, fn filepath.WalkFunc) error {
+	if !info.IsDir() {
+		return fn(path, info, nil)
+	}
+	names, err := readDirNames(path)
+	err1 := fn(path, info, err)
+	if err != nil || err1 != nil {
+		return err1
+	}
+	for _, name := range names {
+		filename := filepath.Join(path, name)
+		fileInfo, err := Lstat(filename)
+		if err != nil {
+			if err := fn(filename, fileInfo, err); err != nil && err != filepath.SkipDir {
+				return err
+			}
+		} else {
+			err = walk(filename, fileInfo, fn)
+			if err != nil {
+				if !fileInfo.IsDir() || err != filepath.SkipDir {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func readDirNames(dirname string) ([]string, error) {
+	f, err := Open(dirname)
+	if err != nil {
+		return nil, err
+	}
+	names, err := f.Readdirnames(-1)
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// DirFS is os.DirFS: the tree of files rooted at dir, as an fs.FS (also
+// fs.StatFS, fs.ReadFileFS and fs.ReadDirFS, with Lstat and ReadLink).
+// Each call goes where the calling goroutine's calls go: the host's real
+// files, or its node's disk.
+func DirFS(dir string) fs.FS { return dirFS{dir: dir} }
+
+// NodeDirFS is DirFS on node's disk, whoever calls it: the control API's
+// way to look at a node's files from the test, while the node runs or
+// while it is down. Its calls are scheduling points as the node's own
+// are. It panics outside a run and for the host.
+func NodeDirFS(node simrt.NodeID, dir string) fs.FS {
+	return dirFS{dir: dir, t: &target{nodeDisk(node, "NodeDirFS")}}
+}
+
+type dirFS struct {
+	dir string
+	t   *target // nil: the caller's
+}
+
+func (dir dirFS) target() target {
+	if dir.t != nil {
+		return *dir.t
+	}
+	return here()
+}
+
+// join is os's dirFS.join.
+func (dir dirFS) join(name string) (string, error) {
+	if dir.dir == "" {
+		return "", errors.New("os: DirFS with empty root")
+	}
+	if !fs.ValidPath(name) || strings.IndexByte(name, 0) >= 0 {
+		return "", os.ErrInvalid
+	}
+	name = filepath.FromSlash(name)
+	if os.IsPathSeparator(dir.dir[len(dir.dir)-1]) {
+		return dir.dir + name, nil
+	}
+	return dir.dir + string(os.PathSeparator) + name, nil
+}
+
+// rename puts the fs name back in an error made with the full path.
+func rename(err error, name string) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		pe.Path = name
+	}
+	return err
+}
+
+func (dir dirFS) Open(name string) (fs.File, error) {
+	full, err := dir.join(name)
+	if err != nil {
+		return nil, pathErr("open", name, err)
+	}
+	f, err := dir.target().openFile(full, os.O_RDONLY, 0)
+	if err != nil {
+		return nil, rename(err, name)
+	}
+	return f, nil
+}
+
+func (dir dirFS) ReadFile(name string) ([]byte, error) {
+	full, err := dir.join(name)
+	if err != nil {
+		return nil, pathErr("readfile", name, err)
+	}
+	b, err := dir.target().readFile(full)
+	if err != nil {
+		return nil, rename(err, name)
+	}
+	return b, nil
+}
+
+func (dir dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	full, err := dir.join(name)
+	if err != nil {
+		return nil, pathErr("readdir", name, err)
+	}
+	ents, err := dir.target().readDir(full)
+	if err != nil {
+		return nil, rename(err, name)
+	}
+	return ents, nil
+}
+
+func (dir dirFS) Stat(name string) (fs.FileInfo, error) {
+	full, err := dir.join(name)
+	if err != nil {
+		return nil, pathErr("stat", name, err)
+	}
+	fi, err := dir.target().stat(full, true)
+	if err != nil {
+		return nil, rename(err, name)
+	}
+	return fi, nil
+}
+
+func (dir dirFS) Lstat(name string) (fs.FileInfo, error) {
+	full, err := dir.join(name)
+	if err != nil {
+		return nil, pathErr("lstat", name, err)
+	}
+	fi, err := dir.target().stat(full, false)
+	if err != nil {
+		return nil, rename(err, name)
+	}
+	return fi, nil
+}
+
+func (dir dirFS) ReadLink(name string) (string, error) {
+	full, err := dir.join(name)
+	if err != nil {
+		return "", pathErr("readlink", name, err)
+	}
+	return dir.target().readlink(full)
+}
