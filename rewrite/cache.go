@@ -43,15 +43,19 @@ type depCache struct {
 	dir string // "" when off
 	env string // toolchain, platform and tags, part of every key
 
-	// goVersion and goroot are the go command's GOVERSION and GOROOT, or
-	// "" when it could not say; they are known with the cache off too.
-	goVersion, goroot string
+	// goVersion, goroot and gomodcache are the go command's GOVERSION,
+	// GOROOT and GOMODCACHE, or "" when it could not say; they are known
+	// with the cache off too.
+	goVersion, goroot, gomodcache string
+	// stdInPlace says whether StdPackages can be rewritten in place
+	// (std.go): a rewritten dependency differs when they are not.
+	stdInPlace bool
 }
 
 // openCache sets up the cache for a run, or an inactive one.
 func openCache(cfg Config, tags []string) *depCache {
 	c := &depCache{}
-	cmd := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH", "GOROOT")
+	cmd := exec.Command("go", "env", "GOVERSION", "GOOS", "GOARCH", "GOROOT", "GOMODCACHE")
 	cmd.Dir = cfg.Dir
 	if cfg.Env != nil {
 		cmd.Env = cfg.Env
@@ -61,10 +65,11 @@ func openCache(cfg Config, tags []string) *depCache {
 		return c
 	}
 	env := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(env) != 4 {
+	if len(env) != 5 {
 		return c
 	}
-	c.goVersion, c.goroot = env[0], env[3]
+	c.goVersion, c.goroot, c.gomodcache = env[0], env[3], env[4]
+	c.stdInPlace = canOverlayGOROOT(c.goroot, c.gomodcache)
 	dir := os.Getenv("SIMGEN_CACHE")
 	for _, kv := range cfg.Env {
 		if v, ok := strings.CutPrefix(kv, "SIMGEN_CACHE="); ok {
@@ -83,6 +88,9 @@ func openCache(cfg Config, tags []string) *depCache {
 	}
 	c.dir = dir
 	c.env = strings.Join(env[:3], " ") + " tags=" + strings.Join(tags, ",") + " simgen=" + selfID()
+	if !c.stdInPlace {
+		c.env += " std=native"
+	}
 	return c
 }
 

@@ -99,10 +99,16 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 	// syntax and type information are at hand; all are marked rewritten
 	// before any file is, since a rule asks whether a channel comes from
 	// rewritten code.
-	// So are the standard-library packages of StdPackages, in place (std.go).
-	var more []string
+	// So are the standard-library packages of StdPackages, in place, when
+	// the go command lets them be overlaid (std.go).
+	cache := openCache(cfg, tags)
+	var more, native []string
 	graph := map[string]*packages.Package{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		if isStd(p) && !cache.stdInPlace {
+			native = append(native, p.PkgPath)
+			return
+		}
 		if isStd(p) && !r.rewritten[p.PkgPath] {
 			r.rewritten[p.PkgPath] = true
 			graph[p.PkgPath] = p
@@ -119,9 +125,11 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		graph[p.PkgPath] = p
 		more = append(more, p.PkgPath)
 	})
+	if len(native) > 0 {
+		res.Diags = append(res.Diags, stdNativeDiag(r.module, cache, native))
+	}
 	// Dependencies rewritten by an earlier run come from the cache, and are
 	// not loaded again.
-	cache := openCache(cfg, tags)
 	cached := map[string]*cacheEntry{}
 	var load []string
 	for _, path := range more {

@@ -25,11 +25,18 @@ package rewrite
 //     net/http/pprof, net/rpc, ...) can be listed: net/http's only
 //     exported channel that changes type is Request.Cancel, which none of
 //     those touches; CloseNotify keeps its real channel (rule_nativemethod.go).
+//   - The go command refuses an overlay of a file beneath GOMODCACHE, and a
+//     toolchain it downloads (GOTOOLCHAIN=go1.N.M, a toolchain line) lives
+//     there. Under such a toolchain StdPackages stay native, as they were
+//     before this file, and a warning at go.mod says why and what to do.
 //   - crypto/tls stays native: https under simulation is a limitation
 //     (docs/limitations.md).
 
 import (
+	"fmt"
+	"go/token"
 	"go/version"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -83,4 +90,44 @@ func stdLangVersion(goVersion string) string {
 		return v
 	}
 	return "go1.22"
+}
+
+// canOverlayGOROOT reports whether the go command accepts overlays of
+// files in goroot: it refuses any beneath gomodcache.
+func canOverlayGOROOT(goroot, gomodcache string) bool {
+	if goroot == "" || !filepath.IsAbs(goroot) {
+		return false
+	}
+	if gomodcache == "" {
+		return true
+	}
+	rel, err := filepath.Rel(filepath.Clean(gomodcache), filepath.Clean(goroot))
+	return err != nil || !filepath.IsLocal(rel)
+}
+
+// stdNativeDiag is the warning for packages of StdPackages left native
+// because GOROOT cannot be overlaid. It stands at the toolchain (or go)
+// line of go.mod, which chose the toolchain.
+func stdNativeDiag(m Module, c *depCache, pkgs []string) Diagnostic {
+	slices.Sort(pkgs)
+	pos := token.Position{Filename: m.GoMod, Line: 1, Column: 1}
+	if data, err := os.ReadFile(m.GoMod); err == nil {
+		for i, line := range strings.Split(string(data), "\n") {
+			f := strings.Fields(line)
+			if len(f) > 0 && (f[0] == "toolchain" || f[0] == "go" && pos.Line == 1) {
+				pos.Line = i + 1
+			}
+		}
+	}
+	why := fmt.Sprintf("the toolchain's GOROOT %s is in the module cache (a toolchain the go command downloaded), where the go command refuses overlays", c.goroot)
+	if c.goroot == "" {
+		why = "go env did not say where GOROOT is"
+	}
+	verb := "stays"
+	if len(pkgs) > 1 {
+		verb = "stay"
+	}
+	return Diagnostic{Pos: pos, Severity: Warning, Msg: fmt.Sprintf(
+		"%s %s outside the simulation: %s; a toolchain installed outside GOMODCACHE (go on PATH with GOTOOLCHAIN=local, or golang.org/dl) lifts this",
+		strings.Join(pkgs, ", "), verb, why)}
 }

@@ -198,3 +198,45 @@ func TestStdLangVersion(t *testing.T) {
 		}
 	}
 }
+
+func TestCanOverlayGOROOT(t *testing.T) {
+	for _, c := range []struct {
+		goroot, modcache string
+		want             bool
+	}{
+		{"/usr/local/go", "/root/go/pkg/mod", true},
+		{"/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.26.0.linux-amd64", "/root/go/pkg/mod", false},
+		{"/root/go/pkg/mod", "/root/go/pkg/mod", false},
+		{"/root/go/pkg/modx/go", "/root/go/pkg/mod", true},
+		{"/usr/local/go", "", true},
+		{"", "/root/go/pkg/mod", false},
+		{"go", "/root/go/pkg/mod", false},
+	} {
+		if got := canOverlayGOROOT(c.goroot, c.modcache); got != c.want {
+			t.Errorf("canOverlayGOROOT(%q, %q) = %v, want %v", c.goroot, c.modcache, got, c.want)
+		}
+	}
+}
+
+// TestStdNativeDiag: the warning for a toolchain in the module cache
+// stands at go.mod's toolchain line, or else its go line.
+func TestStdNativeDiag(t *testing.T) {
+	dir := t.TempDir()
+	c := &depCache{goroot: "/m/golang.org/toolchain@v0.0.1-go1.26.0.linux-amd64"}
+	for gomod, line := range map[string]int{
+		"module m\n\ngo 1.26\n\ntoolchain go1.26.0\n": 5,
+		"// c\nmodule m\n\ngo 1.26\n":                    4,
+	} {
+		p := filepath.Join(dir, "go.mod")
+		if err := os.WriteFile(p, []byte(gomod), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d := stdNativeDiag(Module{GoMod: p}, c, []string{"net/http/httptest", "net/http"})
+		if d.Pos.Filename != p || d.Pos.Line != line || d.Pos.Column != 1 || d.Severity != Warning {
+			t.Errorf("%q: diagnostic at %v (severity %v), want line %d", gomod, d.Pos, d.Severity, line)
+		}
+		if !strings.HasPrefix(d.Msg, "net/http, net/http/httptest stay outside the simulation: the toolchain's GOROOT "+c.goroot+" is in the module cache") {
+			t.Errorf("message %q", d.Msg)
+		}
+	}
+}
