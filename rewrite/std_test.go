@@ -225,7 +225,7 @@ func TestStdNativeDiag(t *testing.T) {
 	c := &depCache{goroot: "/m/golang.org/toolchain@v0.0.1-go1.26.0.linux-amd64"}
 	for gomod, line := range map[string]int{
 		"module m\n\ngo 1.26\n\ntoolchain go1.26.0\n": 5,
-		"// c\nmodule m\n\ngo 1.26\n":                    4,
+		"// c\nmodule m\n\ngo 1.26\n":                 4,
 	} {
 		p := filepath.Join(dir, "go.mod")
 		if err := os.WriteFile(p, []byte(gomod), 0o644); err != nil {
