@@ -306,8 +306,7 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 
 // Seek sets the offset for the next Read or Write: relative to the start
 // (io.SeekStart), the current offset (io.SeekCurrent) or the end
-// (io.SeekEnd). On a directory it restarts the listing, and only offset 0
-// is allowed.
+// (io.SeekEnd). On a directory it restarts the listing.
 func (f *File) Seek(offset int64, whence int) (int64, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -333,10 +332,7 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 		return 0, f.pathErr("seek", syscall.EINVAL)
 	}
 	if f.ino.isDir() {
-		f.dir = nil
-		if r != 0 {
-			return 0, f.pathErr("seek", syscall.EISDIR)
-		}
+		f.dir = nil // as os does: the listing starts again
 	}
 	f.off = r
 	return r, nil
