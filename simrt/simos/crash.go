@@ -120,7 +120,11 @@ func (d *disk) durableWrites() bool { return d.ds.faults[d.node].NoCrashLoss }
 // file with unsynced changes keeps all, none or a torn prefix of them.
 func (d *disk) crash() {
 	for f := range d.open {
-		f.closed, f.crashed = true, true
+		f.closed = true
+		if f.osf != nil {
+			forget(f.osf)
+			f.osf.Close() // a device: the real file is closed
+		}
 	}
 	d.open = map[*File]struct{}{}
 	d.cwd = d.home

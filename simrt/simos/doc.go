@@ -34,7 +34,7 @@
 //     host's files are a read-only lower layer; a removal hides the host's
 //     entry from the node only).
 //   - Devices, named pipes and sockets of the host (/dev/null, ...) are not
-//     copied: a node that opens one opens the real one.
+//     copied: a node that opens one opens the real one (closed by a crash).
 //   - Relative paths resolve against the host's working directory as it
 //     was when the node first touched its disk; Chdir and File.Chdir on a
 //     node change the node's own, which a crash resets.
@@ -84,14 +84,24 @@
 // # Scheduling
 //
 // Every call that reads or changes a node's disk (opening, reading,
-// writing, seeking past the data, syncing, stating, listing, creating,
-// renaming, removing) is a scheduling point, taken before the call acts,
-// and the call then acts atomically. Natively each of them is a system
-// call, where the goroutine can lose its processor; here, a point before
-// every write and every Sync is what lets a crash land between two writes,
-// or between a write and its Sync, and lets two goroutines' reads and
-// writes of one file interleave in every order. Calls on the host's real
-// files are left as os makes them, with no point of their own.
+// writing, truncating, syncing, stating, listing, creating, renaming,
+// removing) is a scheduling point, taken before the call acts, and the
+// call then acts atomically; Close, Seek, Name, Fd and the deadline
+// methods are not points. Natively each of these calls is a system call,
+// where the goroutine can lose its processor. Here the point before every
+// write and every Sync is what lets a crash land between two writes, or
+// between a write and its Sync, and lets two goroutines' reads and writes
+// of one file interleave in every order. No call takes virtual time: the
+// disk is infinitely fast (a test that wants slow fsyncs sleeps around
+// them). Calls on the host's real files are os's, with no point of their
+// own.
+//
+// # Not modelled
+//
+// Hard links (Link), file locks, permission checks, owners and access
+// times; Windows paths (paths are resolved the Unix way). A node's File
+// has no descriptor (Fd returns ^uintptr(0)) and SyscallConn fails with
+// errors.ErrUnsupported.
 //
 // Invariants: one simulated goroutine runs at a time, and that is what
 // guards every disk (no locks); the FromOS table, which real goroutines may

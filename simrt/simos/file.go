@@ -7,11 +7,12 @@ package simos
 //
 // Invariants:
 //   - Exactly one of osf and disk is set (or neither, for a nil *File).
+//     owner is set only with osf, for a host device a node opened.
 //   - FromOS returns one *File per *os.File for as long as the *File is
 //     not closed through simos, so == keeps its meaning across the
 //     boundary with code that is not rewritten.
-//   - A node's file is in its disk's open set until it is closed; a crash
-//     closes every file in the set (closed and crashed set).
+//   - A node's file, and a device it opened, is in its disk's open set
+//     until it is closed; a crash closes every file in the set.
 //   - Every method on a node's file that touches the disk takes its
 //     scheduling point first, then checks that the file is still open
 //     (a crash may have come during the point).
@@ -33,16 +34,16 @@ import (
 // disk. The zero value is not usable; a nil *File behaves as a nil
 // *os.File (methods fail with os.ErrInvalid).
 type File struct {
-	osf *os.File // the real file, or nil for a node's file
+	osf   *os.File // the real file, or nil for a node's file
+	owner *disk    // for a real file a node opened (a device): the disk whose crash closes it
 
-	name    string
-	disk    *disk
-	ino     *inode
-	flag    int
-	off     int64
-	closed  bool
-	crashed bool       // closed by the node's crash, not by Close
-	dir     *dirCursor // a directory's listing in progress
+	name   string
+	disk   *disk
+	ino    *inode
+	flag   int
+	off    int64
+	closed bool       // by Close, or by the node's crash
+	dir    *dirCursor // a directory's listing in progress
 }
 
 // dirCursor is a directory listing taken at the first read of it.
@@ -345,6 +346,9 @@ func (f *File) Close() error {
 	}
 	if f.osf != nil {
 		forget(f.osf)
+		if f.owner != nil {
+			delete(f.owner.open, f)
+		}
 		return f.osf.Close()
 	}
 	if f.closed {

@@ -88,11 +88,17 @@ func (d *disk) openFile(name string, flag int, perm fs.FileMode) (*File, error) 
 			return nil, pathErr("open", name, syscall.EISDIR)
 		}
 	case n.special():
-		f, err := os.OpenFile(n.lower, flag, perm)
-		if pe, ok := err.(*fs.PathError); ok {
-			pe.Path = name
+		osf, err := os.OpenFile(n.lower, flag, perm)
+		if err != nil {
+			if pe, ok := err.(*fs.PathError); ok {
+				pe.Path = name
+			}
+			return nil, err
 		}
-		return FromOS(f), err
+		f := FromOS(osf)
+		f.owner = d
+		d.open[f] = struct{}{}
+		return f, nil
 	default:
 		if err := d.load(n); err != nil {
 			return nil, pathErr("open", name, err)

@@ -85,17 +85,23 @@ func TestOverlayDevices(t *testing.T) {
 		t.Skip(err)
 	}
 	simrt.Test(t, func(t *testing.T) {
-		runOn(simrt.NewNode("dev"), func() {
-			f, err := simos.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		n := simrt.NewNode("dev")
+		var f *simos.File
+		runOn(n, func() {
+			var err error
+			f, err = simos.OpenFile(os.DevNull, os.O_WRONLY, 0)
 			must(t, err)
-			if f.OS() == nil {
+			if f.OS() == nil || simos.FromOS(f.OS()) != f {
 				t.Errorf("%s on a node is not the real device", os.DevNull)
 			}
 			if _, err := f.WriteString("discarded"); err != nil {
 				t.Error(err)
 			}
-			f.Close()
 		})
+		simrt.Crash(n)
+		if _, err := f.WriteString("x"); !errors.Is(err, os.ErrClosed) {
+			t.Errorf("a device stays open after its node crashed: %v", err)
+		}
 	})
 }
 
