@@ -1,7 +1,3 @@
-// Package simnet holds the parts of package net that simulated code uses,
-// on the simulated scheduler: for now net.Pipe. It is apart from simrt so
-// that simrt itself never imports net.
-//
 // pipe.go is net.Pipe (net/pipe.go is the model, translated to simulated
 // channels, locks and timers): a synchronous, in-memory, full-duplex
 // connection whose deadlines run on the virtual clock and fail with
@@ -9,6 +5,7 @@
 //
 // Invariants: as in net/pipe.go, a successful receive on rdRx is always
 // followed by a send on rdTx; wrMu serializes writes.
+
 package simnet
 
 import (
