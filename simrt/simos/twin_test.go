@@ -66,6 +66,7 @@ type sys struct {
 	Symlink       func(string, string) error
 	Readlink      func(string) (string, error)
 	DirFS         func(string) fs.FS
+	CopyFS        func(string, fs.FS) error
 	Walk          func(string, filepath.WalkFunc) error
 	WalkDir       func(string, fs.WalkDirFunc) error
 	IoutilReadDir func(string) ([]fs.FileInfo, error)
@@ -93,7 +94,7 @@ var osSys = sys{
 	ReadFile:   os.ReadFile, WriteFile: os.WriteFile, Rename: os.Rename, Remove: os.Remove,
 	RemoveAll: os.RemoveAll, Mkdir: os.Mkdir, MkdirAll: os.MkdirAll, MkdirTemp: os.MkdirTemp,
 	ReadDir: os.ReadDir, Stat: os.Stat, Lstat: os.Lstat, Truncate: os.Truncate, Chmod: os.Chmod,
-	Symlink: os.Symlink, Readlink: os.Readlink, DirFS: os.DirFS, Walk: filepath.Walk,
+	Symlink: os.Symlink, Readlink: os.Readlink, DirFS: os.DirFS, CopyFS: os.CopyFS, Walk: filepath.Walk,
 	WalkDir: filepath.WalkDir,
 	IoutilReadDir: func(d string) ([]fs.FileInfo, error) {
 		f, err := os.Open(d)
@@ -118,7 +119,7 @@ var simSys = sys{
 	ReadFile:   simos.ReadFile, WriteFile: simos.WriteFile, Rename: simos.Rename, Remove: simos.Remove,
 	RemoveAll: simos.RemoveAll, Mkdir: simos.Mkdir, MkdirAll: simos.MkdirAll, MkdirTemp: simos.MkdirTemp,
 	ReadDir: simos.ReadDir, Stat: simos.Stat, Lstat: simos.Lstat, Truncate: simos.Truncate, Chmod: simos.Chmod,
-	Symlink: simos.Symlink, Readlink: simos.Readlink, DirFS: simos.DirFS, Walk: simos.Walk,
+	Symlink: simos.Symlink, Readlink: simos.Readlink, DirFS: simos.DirFS, CopyFS: simos.CopyFS, Walk: simos.Walk,
 	WalkDir: simos.WalkDir, IoutilReadDir: simos.IoutilReadDir,
 }
 
@@ -541,6 +542,16 @@ func script(s sys, dir string) []string {
 	fi, err = fs.Stat(fsys, "b/c")
 	info("dirfs stat", fi, err)
 	ok("fstest", fstest.TestFS(fsys, "a", "b/z", "b/c/y"))
+
+	// CopyFS, from the package's testdata (read through on a node).
+	ok("copyfs", s.CopyFS(p("copy"), s.DirFS("testdata/tree")))
+	ok("copyfs again", s.CopyFS(p("copy"), s.DirFS("testdata/tree")))
+	err = s.WalkDir(p("copy"), func(path string, d fs.DirEntry, err error) error {
+		fi, _ := s.Lstat(path)
+		r.add("copied %s %s", path, infoText(fi))
+		return err
+	})
+	ok("walk copy", err)
 	return r.log
 }
 

@@ -1,6 +1,7 @@
 package simos
 
 // This file is the rest of the surface that reaches files: os.DirFS,
+// os.CopyFS,
 // io/ioutil's ReadDir, TempFile and TempDir, path/filepath's Walk and
 // WalkDir, and NodeDirFS, the control API's view of a node's disk.
 //
@@ -10,6 +11,7 @@ package simos
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -141,6 +143,55 @@ func readDirNames(dirname string) ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// CopyFS is os.CopyFS: it copies the file system fsys into the
+// directory dir, creating dir if necessary, never overwriting a file.
+func CopyFS(dir string, fsys fs.FS) error {
+	return fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !fs.ValidPath(path) || strings.IndexByte(path, 0) >= 0 {
+			return os.ErrInvalid
+		}
+		newPath := joinPath(dir, filepath.FromSlash(path))
+		switch d.Type() {
+		case fs.ModeDir:
+			return MkdirAll(newPath, 0o777)
+		case fs.ModeSymlink:
+			rl, ok := fsys.(interface{ ReadLink(string) (string, error) })
+			if !ok {
+				return &fs.PathError{Op: "readlink", Path: path, Err: errors.ErrUnsupported}
+			}
+			target, err := rl.ReadLink(path)
+			if err != nil {
+				return err
+			}
+			return Symlink(target, newPath)
+		case 0:
+			r, err := fsys.Open(path)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			info, err := r.Stat()
+			if err != nil {
+				return err
+			}
+			w, err := OpenFile(newPath, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666|info.Mode()&0o777)
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(w, r); err != nil {
+				w.Close()
+				return &fs.PathError{Op: "Copy", Path: newPath, Err: err}
+			}
+			return w.Close()
+		default:
+			return &fs.PathError{Op: "CopyFS", Path: path, Err: os.ErrInvalid}
+		}
+	})
 }
 
 // DirFS is os.DirFS: the tree of files rooted at dir, as an fs.FS (also
