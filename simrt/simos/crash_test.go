@@ -22,14 +22,21 @@ import (
 )
 
 // runChild runs the test binary's test named test in a child process,
-// with env added to the environment (SIMOS_CHILD=1 unless env sets it),
+// with env added to the environment (SIMOS_CHILD=1 unless env sets it;
+// no SIM_ variable of the parent's),
 // for what needs a seed, a strategy or a failing run of its own.
 func runChild(t *testing.T, test string, env ...string) (string, error) {
 	if testing.Short() {
 		t.Skip("runs a child process")
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(append(os.Environ(), "SIMOS_CHILD=1"), env...)
+	cmd.Env = []string{"SIMOS_CHILD=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SIM_") { // the parent's settings are not the child's
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	if !strings.Contains(string(out), "=== RUN   "+test) || strings.Contains(string(out), "--- SKIP") {
 		t.Fatalf("the child did not run %s:\n%s", test, out)
