@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -273,4 +274,22 @@ func TestWritesInterleaveChild(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestMethodSet: *File has every method of *os.File, with the same
+// signature (*File for *os.File).
+func TestMethodSet(t *testing.T) {
+	osT, simT := reflect.TypeOf((*os.File)(nil)), reflect.TypeOf((*simos.File)(nil))
+	sig := func(m reflect.Method) string {
+		return strings.ReplaceAll(m.Type.String(), "*simos.File", "*os.File")
+	}
+	for i := 0; i < osT.NumMethod(); i++ {
+		m := osT.Method(i)
+		sm, ok := simT.MethodByName(m.Name)
+		if !ok {
+			t.Errorf("*File has no method %s", m.Name)
+		} else if sig(sm) != sig(m) {
+			t.Errorf("%s: %s, want %s", m.Name, sig(sm), sig(m))
+		}
+	}
 }
