@@ -41,6 +41,8 @@
 //   - Permission bits are kept and reported but not enforced: a node runs
 //     as root. New files and directories get the process's umask.
 //   - FileInfo.Sys of a node's file is nil; SameFile compares them.
+//   - CreateTemp and MkdirTemp on a node take their names from a counter
+//     of the disk's, not from a random stream: the same names every run.
 //
 // # Crashes
 //
@@ -68,9 +70,10 @@
 //     comes up again it sees its disk as the crash left it.
 //
 // Each file's fate is recorded with simrt.RecordFault, so a failing run's
-// report says what the crash did ("disk b: /d/wal.log kept 1 of 3 unsynced
-// writes, torn at byte 37 (80 bytes lost)"). Faults.NoCrashLoss turns the
-// loss off for a node.
+// report says what the crash did ("disk b: crash: /d/wal.log kept 1 of 3
+// unsynced writes, torn at byte 37 (80 bytes lost)"). Faults.NoCrashLoss
+// turns the loss off for a node. Until a file's next Sync its disk keeps,
+// for each unsynced write, the bytes it overwrote (appends cost nothing).
 //
 // # Injected errors
 //
