@@ -80,6 +80,7 @@ func (d *Dialer) native() *net.Dialer {
 		n.Resolver = d.Resolver.native()
 	}
 	if d.Cancel != nil {
+		//lint:ignore SA1019 Cancel is net.Dialer's field this type mirrors.
 		n.Cancel = simrt.ToNative(d.Cancel)
 	}
 	if d.mptcp != 0 {

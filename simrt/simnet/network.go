@@ -92,7 +92,7 @@ type network struct {
 	pairs  map[pair]bool             // Cut (false) and Connect (true), over the partition
 	stacks []*stack                  // by node id, grown on demand
 	held   []*flow                   // flows that may hold segments for a link that is down
-	dgLast map[[2]simrt.NodeID]int64 // arrival of the last in-order datagram per direction
+	paths  map[[2]simrt.NodeID]*path // datagrams on their way, per direction
 	alias  map[string]netip.Addr
 }
 
@@ -118,11 +118,11 @@ func mustCurrent(fn string) *network {
 
 func newNetwork() any {
 	nw := &network{
-		def:    Link{MinLatency: DefaultMinLatency, MaxLatency: DefaultMaxLatency},
-		links:  map[[2]simrt.NodeID]Link{},
-		pairs:  map[pair]bool{},
-		dgLast: map[[2]simrt.NodeID]int64{},
-		alias:  map[string]netip.Addr{},
+		def:   Link{MinLatency: DefaultMinLatency, MaxLatency: DefaultMaxLatency},
+		links: map[[2]simrt.NodeID]Link{},
+		pairs: map[pair]bool{},
+		paths: map[[2]simrt.NodeID]*path{},
+		alias: map[string]netip.Addr{},
 	}
 	simrt.OnCrash(nw.crash)
 	return nw

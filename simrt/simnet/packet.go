@@ -7,8 +7,8 @@ package simnet
 //
 // Invariants:
 //   - Datagrams on one direction of a link arrive in the order sent,
-//     except those the link's Reorder picked, which arrive late. Their
-//     arrival instants come from network.dgLast.
+//     except those the link's Reorder picked, which arrive late: one
+//     path per direction queues them with a single pending callback.
 //   - A socket's queue holds at most its receive buffer's bytes; a
 //     datagram that does not fit is dropped, as the kernel drops it.
 //   - A datagram's arrival finds its socket again by address, so a socket
@@ -185,28 +185,80 @@ func (nw *network) sendDatagram(u *udpSock, dst simrt.NodeID, from, to netip.Add
 		copies = 2
 	}
 	now := nowNanos()
-	key := [2]simrt.NodeID{src, dst}
 	for i := 0; i < copies; i++ {
 		at := now + int64(l.latency())
+		data := append([]byte(nil), b...)
+		arrive := func() { nw.arriveDatagram(u, src, dst, from, to, data) }
 		if l.Reorder > 0 && simrt.FaultFloat64() < l.Reorder {
 			m := max(l.MaxLatency, time.Millisecond)
 			extra := m + time.Duration(simrt.FaultUint64N(uint64(m)+1))
 			simrt.RecordFault("net: udp %v->%v reordered (%v late)", from, to, extra)
-			at += int64(extra)
-		} else {
-			if last := nw.dgLast[key]; at < last {
-				at = last
-			}
-			nw.dgLast[key] = at
+			simrt.CallAt(time.Unix(0, at+int64(extra)), arrive)
+			continue
 		}
-		data := append([]byte(nil), b...)
-		arrive := func() { nw.arriveDatagram(u, src, dst, from, to, data) }
-		if at <= now {
-			arrive()
-		} else {
-			simrt.CallAt(time.Unix(0, at), arrive)
-		}
+		nw.path(src, dst).send(at, now, arrive)
 	}
+}
+
+// path is one direction of a link as datagrams see it: those not
+// reordered arrive in the order sent, through one pending callback
+// (callbacks due at one instant run in an order drawn from the seed).
+type path struct {
+	q       []pending // in order of arrival
+	last    int64     // arrival instant of the last datagram queued
+	stop    func() bool
+	timerAt int64
+}
+
+type pending struct {
+	at     int64
+	arrive func()
+}
+
+func (nw *network) path(src, dst simrt.NodeID) *path {
+	k := [2]simrt.NodeID{src, dst}
+	p := nw.paths[k]
+	if p == nil {
+		p = &path{}
+		nw.paths[k] = p
+	}
+	return p
+}
+
+func (p *path) send(at, now int64, arrive func()) {
+	if at < p.last {
+		at = p.last
+	}
+	p.last = at
+	if len(p.q) == 0 && at <= now {
+		arrive()
+		return
+	}
+	p.q = append(p.q, pending{at: at, arrive: arrive})
+	p.arm()
+}
+
+func (p *path) arm() {
+	if len(p.q) == 0 || (p.stop != nil && p.timerAt == p.q[0].at) {
+		return
+	}
+	if p.stop != nil {
+		p.stop()
+	}
+	p.timerAt = p.q[0].at
+	p.stop = simrt.CallAt(time.Unix(0, p.timerAt), p.fire)
+}
+
+func (p *path) fire() {
+	p.stop = nil
+	now := nowNanos()
+	for len(p.q) > 0 && p.q[0].at <= now {
+		d := p.q[0]
+		p.q[0] = pending{}
+		p.q = p.q[1:]
+		d.arrive()
+	}
+	p.arm()
 }
 
 // arriveDatagram is a datagram's arrival at node dst.
