@@ -2,10 +2,11 @@ package rewrite
 
 // The inventory of standard-library calls that block on, or start,
 // goroutines of their own, and of constructs the simulation cannot carry
-// faithfully. Calls simgen simulates (io.Pipe, net.Pipe, time, sync,
-// context, net's dials, listens and lookups) are in mapping.go; everything listed here stays as it is and is
-// diagnosed at its position, so the boundary of the simulation is never
-// silent. docs/limitations.md lists the same inventory.
+// faithfully. Calls simgen simulates (io.Pipe, time, sync, context, net's
+// dials, listens and lookups, os's files) are in mapping.go; everything
+// listed here stays as it is and is diagnosed at its position, so the
+// boundary of the simulation is never silent. docs/limitations.md lists the
+// same inventory.
 
 import (
 	"go/ast"
@@ -26,12 +27,22 @@ var (
 	bNet  = boundary{Warning, "does real network I/O outside the simulation: the simulated world pauses while it blocks, and its timeouts and deadlines follow the wall clock, not the virtual one"}
 	bHTTP = boundary{Warning, "runs connections and handlers on goroutines outside the simulation: simulated code they call is not scheduled by the seed, and may race with the simulation"}
 	bSig  = boundary{Warning, "waits for operating-system signals, which are never delivered in a simulation"}
+	bPipe = boundary{Warning, "makes a real pipe: reading it (or writing it when full) blocks outside the simulation, and the simulated world pauses until another process or a real goroutine moves data through it"}
+	bDisk = boundary{Warning, "works on the host's real file system, never on a node's simulated disk (simos): on a node's goroutine it neither sees the node's files nor leaves its changes on the node's disk, and a crash does not touch them"}
 )
 
 // blocking is keyed by types.Func.FullName.
 var blocking = map[string]boundary{
 	"os/signal.Notify":        bSig,
 	"os/signal.NotifyContext": bSig,
+
+	// os: the file system is simulated (mapping.go, rule_os.go) but for
+	// these.
+	"os.Pipe":       bPipe,
+	"os.Link":       bDisk,
+	"os.CopyFS":     bDisk,
+	"os.OpenRoot":   bDisk,
+	"os.OpenInRoot": bDisk,
 
 	"(*os/exec.Cmd).Run":            bExec,
 	"(*os/exec.Cmd).Start":          bExec,

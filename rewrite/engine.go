@@ -48,6 +48,8 @@ type fileRewriter struct {
 	// passthrough marks native channel values handed straight back to code
 	// that is not rewritten: they stay native.
 	passthrough map[ast.Expr]bool
+	// osf marks where *os.File values cross (rule_osfile.go).
+	osf osFileState
 
 	dropped    map[*ast.Ident]bool // package qualifiers removed by a rule
 	droppedDot map[string]int      // per package path, dot-imported references removed
@@ -166,6 +168,11 @@ func (r *fileRewriter) text(n ast.Node) string {
 		s = r.rt(kind) + "(" + s + ")"
 		r.touched = append(r.touched, [2]int{r.line(n.Pos()), r.line(n.End())})
 	}
+	if pre, post := r.osFileWrap(n); pre != "" || post != "" {
+		r.changed = true
+		s = pre + s + post
+		r.touched = append(r.touched, [2]int{r.line(n.Pos()), r.line(n.End())})
+	}
 	r.memo[n] = s
 	return s
 }
@@ -247,6 +254,9 @@ func (r *fileRewriter) apply(n ast.Node) (string, bool) {
 		r.ruleContext,
 		r.ruleRand,
 		r.rulePipe,
+		r.ruleNet,
+		r.ruleOS,
+		r.ruleOSFile,
 		r.ruleSignal,
 	} {
 		if s, ok := rule(n); ok {

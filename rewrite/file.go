@@ -201,6 +201,7 @@ func (r *fileRewriter) prepare() {
 		}
 		return true
 	})
+	r.prepareOSFile()
 }
 
 func startsWithChan(e ast.Expr) bool {

@@ -17,6 +17,7 @@ const (
 	simrandPath   = "simgen.dev/simgen/simrt/simrand"
 	simrandv2Path = "simgen.dev/simgen/simrt/simrandv2"
 	simnetPath    = "simgen.dev/simgen/simrt/simnet"
+	simosPath     = "simgen.dev/simgen/simrt/simos"
 )
 
 // target is where a mapped object lives in the runtime.
@@ -130,7 +131,8 @@ var mapping = map[[2]string]target{
 	{"io", "PipeWriter"}: {simrtPath, "PipeWriter"},
 	{"net", "Pipe"}:      {simnetPath, "Pipe"},
 
-	// net: everything that opens, accepts or resolves (rule_net.go). The
+	// net: everything that opens, accepts or resolves (rule_net.go; Pipe
+	// above is there too). The
 	// interfaces (Conn, Listener, Addr, PacketConn), the address types (IP,
 	// TCPAddr, UDPAddr, ...) and the errors stay: they are plain values the
 	// simulated network hands out as they are.
@@ -156,6 +158,51 @@ var mapping = map[[2]string]target{
 	{"net", "UDPConn"}:         {simnetPath, "UDPConn"},
 	{"net", "Resolver"}:        {simnetPath, "Resolver"},
 	{"net", "DefaultResolver"}: {simnetPath, "DefaultResolver"},
+
+	// os, io/ioutil, path/filepath: files and the file system, onto the
+	// simulated disk (rule_os.go). *os.File values that cross to or from
+	// code that is not rewritten are converted (rule_osfile.go). Everything
+	// else in os stays: the errors, FileMode, FileInfo, DirEntry, and the
+	// calls simos does not cover (blocking.go lists those that touch the
+	// real file system).
+	{"os", "File"}:       {simosPath, "File"},
+	{"os", "Create"}:     {simosPath, "Create"},
+	{"os", "Open"}:       {simosPath, "Open"},
+	{"os", "OpenFile"}:   {simosPath, "OpenFile"},
+	{"os", "ReadFile"}:   {simosPath, "ReadFile"},
+	{"os", "WriteFile"}:  {simosPath, "WriteFile"},
+	{"os", "Rename"}:     {simosPath, "Rename"},
+	{"os", "Remove"}:     {simosPath, "Remove"},
+	{"os", "RemoveAll"}:  {simosPath, "RemoveAll"},
+	{"os", "Mkdir"}:      {simosPath, "Mkdir"},
+	{"os", "MkdirAll"}:   {simosPath, "MkdirAll"},
+	{"os", "MkdirTemp"}:  {simosPath, "MkdirTemp"},
+	{"os", "CreateTemp"}: {simosPath, "CreateTemp"},
+	{"os", "ReadDir"}:    {simosPath, "ReadDir"},
+	{"os", "Stat"}:       {simosPath, "Stat"},
+	{"os", "Lstat"}:      {simosPath, "Lstat"},
+	{"os", "Truncate"}:   {simosPath, "Truncate"},
+	{"os", "Chmod"}:      {simosPath, "Chmod"},
+	{"os", "DirFS"}:      {simosPath, "DirFS"},
+	// simos has these too: a node must not change the host's files, and
+	// os.SameFile cannot compare the FileInfo of a node's file.
+	{"os", "Chown"}:    {simosPath, "Chown"},
+	{"os", "Lchown"}:   {simosPath, "Lchown"},
+	{"os", "Chtimes"}:  {simosPath, "Chtimes"},
+	{"os", "Symlink"}:  {simosPath, "Symlink"},
+	{"os", "Readlink"}: {simosPath, "Readlink"},
+	{"os", "Chdir"}:    {simosPath, "Chdir"},
+	{"os", "Getwd"}:    {simosPath, "Getwd"},
+	{"os", "SameFile"}: {simosPath, "SameFile"},
+
+	{"io/ioutil", "ReadFile"}:  {simosPath, "ReadFile"},
+	{"io/ioutil", "WriteFile"}: {simosPath, "WriteFile"},
+	{"io/ioutil", "ReadDir"}:   {simosPath, "IoutilReadDir"},
+	{"io/ioutil", "TempFile"}:  {simosPath, "TempFile"},
+	{"io/ioutil", "TempDir"}:   {simosPath, "TempDir"},
+
+	{"path/filepath", "Walk"}:    {simosPath, "Walk"},
+	{"path/filepath", "WalkDir"}: {simosPath, "WalkDir"},
 
 	// os/signal: the functions that take a channel (rule_signal.go).
 	{"os/signal", "Notify"}: {simrtPath, "SignalNotify"},

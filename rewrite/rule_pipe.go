@@ -5,14 +5,14 @@ package rewrite
 //
 //	r, w := io.Pipe()          r, w := simrt.Pipe()
 //	var pr *io.PipeReader  ->  var pr *simrt.PipeReader
-//	a, b := net.Pipe()         a, b := simnet.Pipe()
 //
-// The twins have the same methods and errors; net.Pipe's deadlines run on
-// the virtual clock. Other blocking calls of the standard library are
-// diagnosed instead (blocking.go).
+// The twins have the same methods and errors. net.Pipe, whose deadlines run
+// on the virtual clock, moves with the rest of net (rule_net.go). Other
+// blocking calls of the standard library are diagnosed instead
+// (blocking.go).
 
 import "go/ast"
 
 func (r *fileRewriter) rulePipe(n ast.Node) (string, bool) {
-	return r.mappedRef(n, "io", "net")
+	return r.mappedRef(n, "io")
 }
