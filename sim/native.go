@@ -94,3 +94,6 @@ func Swarm(c SwarmConfig) Weather { return Weather{} }
 
 // Nemesis does nothing without the sim tag; stop does nothing either.
 func Nemesis(w Weather, nodes ...*Node) (stop func()) { return func() {} }
+
+// NemesisOf does nothing without the sim tag; stop does nothing either.
+func NemesisOf(w Weather, crash, partition []*Node) (stop func()) { return func() {} }

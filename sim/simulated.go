@@ -232,15 +232,23 @@ func around(d time.Duration) time.Duration {
 // crashed and returns when the nemesis has ended; call it before checking
 // the system's final state (defer stop() is the usual form).
 func Nemesis(w Weather, nodes ...*Node) (stop func()) {
+	return NemesisOf(w, nodes, nodes)
+}
+
+// NemesisOf is Nemesis with separate targets: it crashes (and sets the
+// disks of) only the nodes in crash, and partitions the nodes in
+// partition. Clients that must see partitions but must not crash (a test
+// waits for them) go in partition only.
+func NemesisOf(w Weather, crash, partition []*Node) (stop func()) {
 	if w.Link != (Link{}) {
 		SetLinks(w.Link)
 	}
-	for _, n := range nodes {
+	for _, n := range crash {
 		n.SetDiskFaults(w.Disk)
 	}
 	done := simrt.MakeChan[struct{}](0)
 	ended := simrt.MakeChan[struct{}](0)
-	nem := &nemesis{w: w, nodes: nodes, down: map[*Node]time.Time{}}
+	nem := &nemesis{w: w, nodes: crash, parts: partition, down: map[*Node]time.Time{}}
 	simrt.Go(func() {
 		defer simrt.Close(ended)
 		nem.run(done)
@@ -258,7 +266,8 @@ func Nemesis(w Weather, nodes ...*Node) (stop func()) {
 
 type nemesis struct {
 	w           Weather
-	nodes       []*Node
+	nodes       []*Node // the nodes it crashes
+	parts       []*Node // the nodes it partitions
 	down        map[*Node]time.Time // crashed nodes and when they restart
 	parted      bool
 	nextPart    time.Time // the next partition (zero: never)
@@ -269,7 +278,7 @@ type nemesis struct {
 
 func (m *nemesis) run(done *simrt.Chan[struct{}]) {
 	now := simrt.Now()
-	if m.w.PartitionEvery > 0 && len(m.nodes) > 0 {
+	if m.w.PartitionEvery > 0 && len(m.parts) > 0 {
 		m.nextPart = now.Add(around(m.w.PartitionEvery))
 	}
 	if m.w.CrashEvery > 0 && len(m.nodes) > 0 {
@@ -353,11 +362,11 @@ func (m *nemesis) act(now time.Time) {
 // partition splits the nodes in two groups drawn from the fault stream;
 // one node alone is isolated.
 func (m *nemesis) partition() {
-	if len(m.nodes) == 1 {
-		Isolate(m.nodes[0])
+	if len(m.parts) == 1 {
+		Isolate(m.parts[0])
 		return
 	}
-	ns := append([]*Node(nil), m.nodes...)
+	ns := append([]*Node(nil), m.parts...)
 	for i := len(ns) - 1; i > 0; i-- {
 		j := int(simrt.FaultUint64N(uint64(i + 1)))
 		ns[i], ns[j] = ns[j], ns[i]
