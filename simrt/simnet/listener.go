@@ -138,7 +138,7 @@ func (ln *TCPListener) dead() bool {
 
 // AcceptTCP waits for the next connection and returns it.
 func (ln *TCPListener) AcceptTCP() (*TCPConn, error) {
-	if ln == nil {
+	if !ln.ok() {
 		return nil, syscall.EINVAL
 	}
 	if ln.r != nil {
@@ -180,7 +180,7 @@ func (ln *TCPListener) Accept() (net.Conn, error) {
 
 // Close stops listening; connections not accepted yet are reset.
 func (ln *TCPListener) Close() error {
-	if ln == nil {
+	if !ln.ok() {
 		return syscall.EINVAL
 	}
 	if ln.r != nil {
@@ -213,7 +213,7 @@ func (ln *TCPListener) Close() error {
 // Addr returns the listener's address, a *net.TCPAddr ([::]:port or
 // 0.0.0.0:port when it listens on all of the node's addresses).
 func (ln *TCPListener) Addr() net.Addr {
-	if ln == nil {
+	if !ln.ok() {
 		return nil
 	}
 	if ln.r != nil {
@@ -224,7 +224,7 @@ func (ln *TCPListener) Addr() net.Addr {
 
 // SetDeadline sets the deadline of Accept, on the virtual clock.
 func (ln *TCPListener) SetDeadline(t time.Time) error {
-	if ln == nil {
+	if !ln.ok() {
 		return syscall.EINVAL
 	}
 	if ln.r != nil {
@@ -239,7 +239,7 @@ func (ln *TCPListener) SetDeadline(t time.Time) error {
 
 // File fails inside a run: a simulated listener has no file descriptor.
 func (ln *TCPListener) File() (*os.File, error) {
-	if ln == nil {
+	if !ln.ok() {
 		return nil, syscall.EINVAL
 	}
 	if ln.r != nil {
@@ -251,7 +251,7 @@ func (ln *TCPListener) File() (*os.File, error) {
 // SyscallConn fails inside a run: a simulated listener has no file
 // descriptor.
 func (ln *TCPListener) SyscallConn() (syscall.RawConn, error) {
-	if ln == nil {
+	if !ln.ok() {
 		return nil, syscall.EINVAL
 	}
 	if ln.r != nil {
@@ -411,3 +411,6 @@ func ListenPacket(network, address string) (net.PacketConn, error) {
 	var lc ListenConfig
 	return lc.ListenPacket(context.Background(), network, address)
 }
+
+// ok reports whether ln is a listener (net's zero TCPListener is not one).
+func (ln *TCPListener) ok() bool { return ln != nil && (ln.l != nil || ln.r != nil) }

@@ -292,7 +292,6 @@ func NodeAddr(id simrt.NodeID) netip.Addr {
 // stack is one node's sockets.
 type stack struct {
 	id        simrt.NodeID
-	boot      int            // crashes seen: sockets of an earlier life are gone
 	listeners []*listener    // open TCP listeners, in the order made
 	eps       []*endpoint    // open TCP endpoints (dialing, established, queued)
 	udps      []*udpSock     // open UDP sockets
@@ -370,7 +369,6 @@ func (nw *network) crash(id simrt.NodeID) {
 		return
 	}
 	s := nw.stacks[id]
-	s.boot++
 	ls, eps, udps := s.listeners, s.eps, s.udps
 	s.listeners, s.eps, s.udps = nil, nil, nil
 	s.tcpPorts = map[uint16]int{}

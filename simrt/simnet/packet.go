@@ -399,7 +399,7 @@ func (c *UDPConn) opErr(op string, addr net.Addr, err error) error {
 // Read reads the next datagram of a socket (from its peer, when
 // connected).
 func (c *UDPConn) Read(b []byte) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -415,7 +415,7 @@ func (c *UDPConn) Read(b []byte) (int, error) {
 // ReadFromUDPAddrPort reads the next datagram and its source address. A
 // datagram longer than b is truncated.
 func (c *UDPConn) ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, netip.AddrPort{}, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -430,7 +430,7 @@ func (c *UDPConn) ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error) {
 
 // ReadFromUDP reads the next datagram and its source address.
 func (c *UDPConn) ReadFromUDP(b []byte) (int, *net.UDPAddr, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, nil, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -455,7 +455,7 @@ func (c *UDPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 // ReadMsgUDPAddrPort reads a datagram; no out-of-band data or flags are
 // simulated.
 func (c *UDPConn) ReadMsgUDPAddrPort(b, oob []byte) (n, oobn, flags int, addr netip.AddrPort, err error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, 0, 0, netip.AddrPort{}, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -468,7 +468,7 @@ func (c *UDPConn) ReadMsgUDPAddrPort(b, oob []byte) (n, oobn, flags int, addr ne
 // ReadMsgUDP reads a datagram; no out-of-band data or flags are
 // simulated.
 func (c *UDPConn) ReadMsgUDP(b, oob []byte) (n, oobn, flags int, addr *net.UDPAddr, err error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, 0, 0, nil, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -484,7 +484,7 @@ func (c *UDPConn) ReadMsgUDP(b, oob []byte) (n, oobn, flags int, addr *net.UDPAd
 
 // Write sends b as one datagram to the peer of a connected socket.
 func (c *UDPConn) Write(b []byte) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -499,7 +499,7 @@ func (c *UDPConn) Write(b []byte) (int, error) {
 
 // WriteToUDPAddrPort sends b as one datagram to addr.
 func (c *UDPConn) WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -528,7 +528,7 @@ func (c *UDPConn) writeTo(b []byte, addr netip.AddrPort) (int, error) {
 
 // WriteToUDP sends b as one datagram to addr.
 func (c *UDPConn) WriteToUDP(b []byte, addr *net.UDPAddr) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -548,7 +548,7 @@ func (c *UDPConn) WriteToUDP(b []byte, addr *net.UDPAddr) (int, error) {
 // WriteTo implements net.PacketConn's WriteTo; addr must be a
 // *net.UDPAddr.
 func (c *UDPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -564,7 +564,7 @@ func (c *UDPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 // WriteMsgUDP sends b to addr, or to the peer of a connected socket when
 // addr is nil; oob is ignored.
 func (c *UDPConn) WriteMsgUDP(b, oob []byte, addr *net.UDPAddr) (n, oobn int, err error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -581,7 +581,7 @@ func (c *UDPConn) WriteMsgUDP(b, oob []byte, addr *net.UDPAddr) (n, oobn int, er
 // WriteMsgUDPAddrPort is WriteMsgUDP with a netip.AddrPort (invalid for
 // the peer of a connected socket).
 func (c *UDPConn) WriteMsgUDPAddrPort(b, oob []byte, addr netip.AddrPort) (n, oobn int, err error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -598,7 +598,7 @@ func (c *UDPConn) WriteMsgUDPAddrPort(b, oob []byte, addr netip.AddrPort) (n, oo
 // Close closes the socket; datagrams queued or on their way to it are
 // lost.
 func (c *UDPConn) Close() error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -613,7 +613,7 @@ func (c *UDPConn) Close() error {
 
 // LocalAddr returns the local address, a *net.UDPAddr.
 func (c *UDPConn) LocalAddr() net.Addr {
-	if c == nil {
+	if !c.ok() {
 		return nil
 	}
 	if c.r != nil {
@@ -624,7 +624,7 @@ func (c *UDPConn) LocalAddr() net.Addr {
 
 // RemoteAddr returns the peer of a connected socket, else nil.
 func (c *UDPConn) RemoteAddr() net.Addr {
-	if c == nil {
+	if !c.ok() {
 		return nil
 	}
 	if c.r != nil {
@@ -639,7 +639,7 @@ func (c *UDPConn) setErr() error {
 
 // SetDeadline sets the read and write deadlines, on the virtual clock.
 func (c *UDPConn) SetDeadline(t time.Time) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -655,7 +655,7 @@ func (c *UDPConn) SetDeadline(t time.Time) error {
 
 // SetReadDeadline sets the read deadline, on the virtual clock.
 func (c *UDPConn) SetReadDeadline(t time.Time) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -671,7 +671,7 @@ func (c *UDPConn) SetReadDeadline(t time.Time) error {
 // SetWriteDeadline sets the write deadline, on the virtual clock (writes
 // never block; one past the deadline fails).
 func (c *UDPConn) SetWriteDeadline(t time.Time) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -687,7 +687,7 @@ func (c *UDPConn) SetWriteDeadline(t time.Time) error {
 // SetReadBuffer sets the receive buffer: datagrams that do not fit are
 // dropped.
 func (c *UDPConn) SetReadBuffer(bytes int) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -702,7 +702,7 @@ func (c *UDPConn) SetReadBuffer(bytes int) error {
 
 // SetWriteBuffer is accepted and ignored: sends never wait.
 func (c *UDPConn) SetWriteBuffer(bytes int) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -716,7 +716,7 @@ func (c *UDPConn) SetWriteBuffer(bytes int) error {
 
 // File fails inside a run: a simulated socket has no file descriptor.
 func (c *UDPConn) File() (*os.File, error) {
-	if c == nil {
+	if !c.ok() {
 		return nil, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -728,7 +728,7 @@ func (c *UDPConn) File() (*os.File, error) {
 // SyscallConn fails inside a run: a simulated socket has no file
 // descriptor.
 func (c *UDPConn) SyscallConn() (syscall.RawConn, error) {
-	if c == nil {
+	if !c.ok() {
 		return nil, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -793,3 +793,6 @@ func DialUDP(network string, laddr, raddr *net.UDPAddr) (*UDPConn, error) {
 	}
 	return nw.dialUDP(network, la, ra, opAddrUDP(laddr))
 }
+
+// ok reports whether c is a socket (net's zero UDPConn is not one).
+func (c *UDPConn) ok() bool { return c != nil && (c.u != nil || c.r != nil) }

@@ -555,7 +555,7 @@ var (
 // Read implements net.Conn's Read: it waits for data, the peer's FIN
 // (io.EOF), a reset, or the read deadline.
 func (c *TCPConn) Read(b []byte) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -571,7 +571,7 @@ func (c *TCPConn) Read(b []byte) (int, error) {
 // Write implements net.Conn's Write: it returns once all of b is in the
 // connection's buffers, waiting for the reader to make room.
 func (c *TCPConn) Write(b []byte) (int, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -586,7 +586,7 @@ func (c *TCPConn) Write(b []byte) (int, error) {
 
 // Close implements net.Conn's Close.
 func (c *TCPConn) Close() error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -602,7 +602,7 @@ func (c *TCPConn) Close() error {
 
 // CloseRead shuts down the reading side: reads return io.EOF.
 func (c *TCPConn) CloseRead() error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -614,7 +614,7 @@ func (c *TCPConn) CloseRead() error {
 // CloseWrite shuts down the writing side: the peer reads io.EOF after the
 // data sent.
 func (c *TCPConn) CloseWrite() error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -625,7 +625,7 @@ func (c *TCPConn) CloseWrite() error {
 
 // LocalAddr returns the local address, a *net.TCPAddr.
 func (c *TCPConn) LocalAddr() net.Addr {
-	if c == nil {
+	if !c.ok() {
 		return nil
 	}
 	if c.r != nil {
@@ -636,7 +636,7 @@ func (c *TCPConn) LocalAddr() net.Addr {
 
 // RemoteAddr returns the peer's address, a *net.TCPAddr.
 func (c *TCPConn) RemoteAddr() net.Addr {
-	if c == nil {
+	if !c.ok() {
 		return nil
 	}
 	if c.r != nil {
@@ -647,7 +647,7 @@ func (c *TCPConn) RemoteAddr() net.Addr {
 
 // SetDeadline sets the read and write deadlines, on the virtual clock.
 func (c *TCPConn) SetDeadline(t time.Time) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -663,7 +663,7 @@ func (c *TCPConn) SetDeadline(t time.Time) error {
 
 // SetReadDeadline sets the read deadline, on the virtual clock.
 func (c *TCPConn) SetReadDeadline(t time.Time) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -678,7 +678,7 @@ func (c *TCPConn) SetReadDeadline(t time.Time) error {
 
 // SetWriteDeadline sets the write deadline, on the virtual clock.
 func (c *TCPConn) SetWriteDeadline(t time.Time) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -702,7 +702,7 @@ func (c *TCPConn) setOpt() error {
 // SetKeepAlive is accepted and ignored: no keep-alive probes are
 // simulated.
 func (c *TCPConn) SetKeepAlive(keepalive bool) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -713,7 +713,7 @@ func (c *TCPConn) SetKeepAlive(keepalive bool) error {
 
 // SetKeepAlivePeriod is accepted and ignored.
 func (c *TCPConn) SetKeepAlivePeriod(d time.Duration) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -724,7 +724,7 @@ func (c *TCPConn) SetKeepAlivePeriod(d time.Duration) error {
 
 // SetKeepAliveConfig is accepted and ignored.
 func (c *TCPConn) SetKeepAliveConfig(config net.KeepAliveConfig) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -736,7 +736,7 @@ func (c *TCPConn) SetKeepAliveConfig(config net.KeepAliveConfig) error {
 // SetNoDelay is accepted and ignored: segments are never delayed to
 // coalesce.
 func (c *TCPConn) SetNoDelay(noDelay bool) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -748,7 +748,7 @@ func (c *TCPConn) SetNoDelay(noDelay bool) error {
 // SetLinger sets what Close does with data not yet sent: sec == 0 makes
 // Close reset the connection at once; other values close gracefully.
 func (c *TCPConn) SetLinger(sec int) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -763,7 +763,7 @@ func (c *TCPConn) SetLinger(sec int) error {
 
 // SetReadBuffer sets the size of the receive buffer (at least 4 KiB).
 func (c *TCPConn) SetReadBuffer(bytes int) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -779,7 +779,7 @@ func (c *TCPConn) SetReadBuffer(bytes int) error {
 
 // SetWriteBuffer sets the size of the send buffer (at least 4 KiB).
 func (c *TCPConn) SetWriteBuffer(bytes int) error {
-	if c == nil {
+	if !c.ok() {
 		return syscall.EINVAL
 	}
 	if c.r != nil {
@@ -800,7 +800,7 @@ type readerOnly struct{ io.Reader }
 
 // ReadFrom implements io.ReaderFrom: it copies r into the connection.
 func (c *TCPConn) ReadFrom(r io.Reader) (int64, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -816,7 +816,7 @@ func (c *TCPConn) ReadFrom(r io.Reader) (int64, error) {
 // WriteTo implements io.WriterTo: it copies the connection into w until
 // EOF.
 func (c *TCPConn) WriteTo(w io.Writer) (int64, error) {
-	if c == nil {
+	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -831,7 +831,7 @@ func (c *TCPConn) WriteTo(w io.Writer) (int64, error) {
 
 // File fails inside a run: a simulated socket has no file descriptor.
 func (c *TCPConn) File() (*os.File, error) {
-	if c == nil {
+	if !c.ok() {
 		return nil, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -843,7 +843,7 @@ func (c *TCPConn) File() (*os.File, error) {
 // SyscallConn fails inside a run: a simulated socket has no file
 // descriptor.
 func (c *TCPConn) SyscallConn() (syscall.RawConn, error) {
-	if c == nil {
+	if !c.ok() {
 		return nil, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -855,7 +855,7 @@ func (c *TCPConn) SyscallConn() (syscall.RawConn, error) {
 // MultipathTCP reports false inside a run: simulated connections are
 // plain TCP.
 func (c *TCPConn) MultipathTCP() (bool, error) {
-	if c == nil {
+	if !c.ok() {
 		return false, syscall.EINVAL
 	}
 	if c.r != nil {
@@ -863,3 +863,6 @@ func (c *TCPConn) MultipathTCP() (bool, error) {
 	}
 	return false, nil
 }
+
+// ok reports whether c is a connection (net's zero TCPConn is not one).
+func (c *TCPConn) ok() bool { return c != nil && (c.e != nil || c.r != nil) }
