@@ -59,12 +59,12 @@ func (nw *network) lookup(host string) ([]netip.Addr, error) {
 
 // resolve is net's internetAddrList for one address: host and port of
 // address, the host resolved and filtered by network's family. An empty
-// host gives the unspecified address of the family (a listener's "all
-// addresses"; a dial routes it to the loopback). Errors are net's, not yet
-// wrapped in an OpError.
+// host gives no address (IsValid false): a listener binds all addresses
+// (unspecified), a dial goes to the loopback (loopback). Errors are
+// net's, not yet wrapped in an OpError.
 func (nw *network) resolve(network, address string) (netip.AddrPort, error) {
 	if address == "" {
-		return netip.AddrPort{}, errMissingAddress
+		return netip.AddrPort{}, nil // no host, port 0
 	}
 	host, ps, err := net.SplitHostPort(address)
 	if err != nil {
@@ -75,11 +75,7 @@ func (nw *network) resolve(network, address string) (netip.AddrPort, error) {
 		return netip.AddrPort{}, err
 	}
 	if host == "" {
-		ip := netip.IPv6Unspecified()
-		if family(network) == '4' {
-			ip = netip.IPv4Unspecified()
-		}
-		return netip.AddrPortFrom(ip, uint16(port)), nil
+		return netip.AddrPortFrom(netip.Addr{}, uint16(port)), nil
 	}
 	ips, err := nw.lookup(host)
 	if err != nil {
@@ -129,6 +125,15 @@ func (nw *network) route(src simrt.NodeID, ip netip.Addr) (simrt.NodeID, netip.A
 		}
 	}
 	return 0, ip, syscall.ENETUNREACH
+}
+
+// loopback is where a dial with no host goes: the local system, 127.0.0.1
+// (::1 for tcp6 and udp6), as net dials it.
+func loopback(network string) netip.Addr {
+	if family(network) == '6' {
+		return loop6
+	}
+	return loop4
 }
 
 // owns reports whether node id may bind ip: its loopback, its address, or

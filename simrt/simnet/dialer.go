@@ -157,9 +157,15 @@ func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.
 	default:
 		return nil, &net.OpError{Op: "dial", Net: network, Err: net.UnknownNetworkError(network)}
 	}
+	if address == "" {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: errMissingAddress}
+	}
 	raddr, err := nw.resolve(network, address)
 	if err != nil {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: err}
+	}
+	if !raddr.Addr().IsValid() {
+		raddr = netip.AddrPortFrom(loopback(network), raddr.Port())
 	}
 	var laddr netip.AddrPort
 	if network[0] == 't' {
@@ -313,7 +319,7 @@ func DialTCP(network string, laddr, raddr *net.TCPAddr) (*TCPConn, error) {
 	}
 	ra := raddr.AddrPort()
 	if raddr.IP == nil {
-		ra = netip.AddrPortFrom(unspecified(network), ra.Port())
+		ra = netip.AddrPortFrom(loopback(network), ra.Port())
 	}
 	var d Dialer
 	return nw.dialTCP(context.Background(), &d, network, la, ra, opAddrTCP(laddr))

@@ -96,6 +96,9 @@ func (nw *network) listenTCP(network string, laddr netip.AddrPort, errAddr net.A
 	simrt.Gosched()
 	node := simrt.CurrentNode()
 	ip := laddr.Addr().Unmap()
+	if !ip.IsValid() {
+		ip = unspecified(network)
+	}
 	if !owns(node, ip) {
 		return fail(sysErr("bind", syscall.EADDRNOTAVAIL))
 	}
@@ -349,15 +352,12 @@ func (lc *ListenConfig) Listen(ctx context.Context, network, address string) (ne
 	if err != nil {
 		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
 	}
-	return nw.listenTCP(network, ap, listenErrAddr(network, address, ap))
+	return nw.listenTCP(network, ap, listenErrAddr(network, ap))
 }
 
 // listenErrAddr is the address a listen error names: the one asked for,
 // with no IP for an empty host (":8080"), as net resolves it.
-func listenErrAddr(network, address string, ap netip.AddrPort) net.Addr {
-	if host, _, err := net.SplitHostPort(address); err == nil && host == "" {
-		ap = netip.AddrPortFrom(netip.Addr{}, ap.Port())
-	}
+func listenErrAddr(network string, ap netip.AddrPort) net.Addr {
 	if network[0] == 'u' {
 		return &net.UDPAddr{IP: ipOf(ap.Addr()), Port: int(ap.Port())}
 	}
@@ -389,7 +389,7 @@ func (lc *ListenConfig) ListenPacket(ctx context.Context, network, address strin
 	if err != nil {
 		return nil, &net.OpError{Op: "listen", Net: network, Err: err}
 	}
-	return nw.listenUDP(network, ap, listenErrAddr(network, address, ap))
+	return nw.listenUDP(network, ap, listenErrAddr(network, ap))
 }
 
 // MultipathTCP reports whether MPTCP is asked for (never used inside a

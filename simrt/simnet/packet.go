@@ -86,6 +86,9 @@ func (s *stack) udpPortUsed(port uint16) bool {
 // when its port is 0).
 func (nw *network) bindUDP(network string, node simrt.NodeID, laddr netip.AddrPort) (*udpSock, syscall.Errno) {
 	ip := laddr.Addr().Unmap()
+	if !ip.IsValid() {
+		ip = unspecified(network)
+	}
 	if !owns(node, ip) {
 		return nil, syscall.EADDRNOTAVAIL
 	}
@@ -789,7 +792,7 @@ func DialUDP(network string, laddr, raddr *net.UDPAddr) (*UDPConn, error) {
 	}
 	ra := raddr.AddrPort()
 	if raddr.IP == nil {
-		ra = netip.AddrPortFrom(unspecified(network), ra.Port())
+		ra = netip.AddrPortFrom(loopback(network), ra.Port())
 	}
 	return nw.dialUDP(network, la, ra, opAddrUDP(laddr))
 }

@@ -257,27 +257,6 @@ func LookupTXT(name string) ([]string, error) {
 	return DefaultResolver.LookupTXT(context.Background(), name)
 }
 
-// resolveAddr is ResolveTCPAddr and ResolveUDPAddr: an empty host gives
-// no IP, as net's do.
-func (nw *network) resolveAddr(network, address string) (netip.Addr, int, error) {
-	host, ps, err := net.SplitHostPort(address)
-	if err != nil {
-		return netip.Addr{}, 0, err
-	}
-	port, err := net.LookupPort(network, ps)
-	if err != nil {
-		return netip.Addr{}, 0, err
-	}
-	if host == "" {
-		return netip.Addr{}, port, nil
-	}
-	ap, err := nw.resolve(network, address)
-	if err != nil {
-		return netip.Addr{}, 0, err
-	}
-	return ap.Addr(), port, nil
-}
-
 // ResolveTCPAddr is net.ResolveTCPAddr with the run's names.
 func ResolveTCPAddr(network, address string) (*net.TCPAddr, error) {
 	nw := current()
@@ -291,11 +270,11 @@ func ResolveTCPAddr(network, address string) (*net.TCPAddr, error) {
 	default:
 		return nil, net.UnknownNetworkError(network)
 	}
-	ip, port, err := nw.resolveAddr(network, address)
+	ap, err := nw.resolve(network, address)
 	if err != nil {
 		return nil, err
 	}
-	return &net.TCPAddr{IP: ipOf(ip), Port: port, Zone: ip.Zone()}, nil
+	return &net.TCPAddr{IP: ipOf(ap.Addr()), Port: int(ap.Port()), Zone: ap.Addr().Zone()}, nil
 }
 
 // ResolveUDPAddr is net.ResolveUDPAddr with the run's names.
@@ -311,11 +290,11 @@ func ResolveUDPAddr(network, address string) (*net.UDPAddr, error) {
 	default:
 		return nil, net.UnknownNetworkError(network)
 	}
-	ip, port, err := nw.resolveAddr(network, address)
+	ap, err := nw.resolve(network, address)
 	if err != nil {
 		return nil, err
 	}
-	return &net.UDPAddr{IP: ipOf(ip), Port: port, Zone: ip.Zone()}, nil
+	return &net.UDPAddr{IP: ipOf(ap.Addr()), Port: int(ap.Port()), Zone: ap.Addr().Zone()}, nil
 }
 
 // ResolveIPAddr is net.ResolveIPAddr with the run's names (network ip,

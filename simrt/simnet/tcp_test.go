@@ -358,6 +358,7 @@ func TestFreePorts(t *testing.T) {
 					{"tcp", "localhost:0", "127.0.0.1:32770"},
 					{"tcp4", ":0", "0.0.0.0:32771"},
 					{"tcp", node + ":0", simnet.NodeAddr(simrt.CurrentNode()).String() + ":32772"},
+					{"tcp", "", "[::]:32773"},
 				} {
 					l, err := simnet.Listen(c.network, c.addr)
 					if err != nil {
@@ -592,5 +593,59 @@ func TestDialContext(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("Dialer.Cancel: %v", err)
 		}
+	})
+}
+
+// TestLoopbackFamilies: [::1] and the unspecified addresses reach the
+// node's own listener, with the addresses Linux shows.
+func TestLoopbackFamilies(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		_, done := run("n", func() {
+			l := listen(t, ":8000")
+			l4, err := simnet.Listen("tcp4", "127.0.0.1:8001")
+			if err != nil {
+				t.Fatal(err)
+			}
+			accepted := simrt.MakeChan[string](10)
+			simrt.Go(func() {
+				for {
+					c, err := l.Accept()
+					if err != nil {
+						return
+					}
+					simrt.Send(accepted, c.LocalAddr().String()+" "+c.RemoteAddr().String())
+					c.Close()
+				}
+			})
+			for _, c := range []struct{ network, addr, want, server string }{
+				{"tcp", "[::1]:8000", "[::1]:32768 [::1]:8000", "[::1]:8000 [::1]:32768"},
+				{"tcp", "[::]:8000", "[::1]:32769 [::1]:8000", "[::1]:8000 [::1]:32769"},
+				{"tcp", "0.0.0.0:8000", "127.0.0.1:32770 127.0.0.1:8000", "127.0.0.1:8000 127.0.0.1:32770"},
+				{"tcp", ":8000", "127.0.0.1:32771 127.0.0.1:8000", "127.0.0.1:8000 127.0.0.1:32771"},
+				{"tcp", "n:8000", "10.0.0.1:32772 10.0.0.1:8000", "10.0.0.1:8000 10.0.0.1:32772"},
+			} {
+				conn, err := simnet.Dial(c.network, c.addr)
+				if err != nil {
+					t.Errorf("Dial(%s): %v", c.addr, err)
+					continue
+				}
+				if got := conn.LocalAddr().String() + " " + conn.RemoteAddr().String(); got != c.want {
+					t.Errorf("Dial(%s): %s, want %s", c.addr, got, c.want)
+				}
+				if got := simrt.Recv(accepted); got != c.server {
+					t.Errorf("Dial(%s): server sees %s, want %s", c.addr, got, c.server)
+				}
+				conn.Close()
+			}
+			// A listener on 127.0.0.1 takes no IPv6 nor the node's address.
+			for _, addr := range []string{"[::1]:8001", "n:8001"} {
+				if _, err := simnet.Dial("tcp", addr); !errors.Is(err, syscall.ECONNREFUSED) {
+					t.Errorf("Dial(%s) to a 127.0.0.1 listener: %v", addr, err)
+				}
+			}
+			l.Close()
+			l4.Close()
+		})
+		done.Wait()
 	})
 }
