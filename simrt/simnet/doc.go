@@ -44,7 +44,10 @@
 // Datagrams are dropped with probability Loss, sent twice with
 // probability Duplicate, and, with probability Reorder, held back by an
 // extra delay of one to two times max(MaxLatency, 1ms) so that those sent
-// after it overtake it; the others keep their order on the link.
+// after it overtake it; the others keep their order on the link. A
+// socket queues at most its receive buffer (208 KiB by default) and drops
+// what does not fit; a datagram to a port with no socket is dropped, and a
+// connected sender learns it ("read: connection refused"), as from ICMP.
 //
 // Partition, Cut, Connect and Heal decide which nodes reach which. While
 // two nodes cannot reach each other, their datagrams are dropped and
@@ -82,7 +85,9 @@
 //
 // Blocking is on simrt.Event ("net read", "net write", "net accept",
 // "net dial"); messages travel as simrt.CallAt callbacks, so the network
-// runs no goroutine of its own that a crash could leave behind. Faults
+// runs no goroutine of its own that a crash could leave behind (the one
+// exception, a goroutine that watches a Dialer's Cancel channel, belongs
+// to the dialing node and ends with the dial). Faults
 // worth a line in a failure report (datagrams dropped, duplicated or
 // reordered, segments retransmitted, connections reset by a crash,
 // partitions and heals) are recorded with simrt.RecordFault.

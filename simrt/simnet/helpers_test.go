@@ -28,7 +28,7 @@ func run(name string, fn func()) (simrt.NodeID, *simrt.WaitGroup) {
 }
 
 // listen listens on address of the calling node or fails the test.
-func listen(t *testing.T, address string) net.Listener {
+func listen(t testing.TB, address string) net.Listener {
 	t.Helper()
 	l, err := simnet.Listen("tcp", address)
 	if err != nil {
