@@ -16,7 +16,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -266,8 +265,8 @@ func NemesisOf(w Weather, crash, partition []*Node) (stop func()) {
 
 type nemesis struct {
 	w           Weather
-	nodes       []*Node // the nodes it crashes
-	parts       []*Node // the nodes it partitions
+	nodes       []*Node             // the nodes it crashes
+	parts       []*Node             // the nodes it partitions
 	down        map[*Node]time.Time // crashed nodes and when they restart
 	parted      bool
 	nextPart    time.Time // the next partition (zero: never)
@@ -326,8 +325,7 @@ func (m *nemesis) next() time.Time {
 func (m *nemesis) act(now time.Time) {
 	if m.parted && !now.Before(m.healAt) {
 		m.parted = false
-		simrt.RecordFault("nemesis: heal")
-		Heal()
+		Heal() // simnet records it
 		m.nextPart = now.Add(around(m.w.PartitionEvery))
 	} else if !m.parted && !m.nextPart.IsZero() && !now.Before(m.nextPart) {
 		m.partition()
@@ -372,21 +370,7 @@ func (m *nemesis) partition() {
 		ns[i], ns[j] = ns[j], ns[i]
 	}
 	k := 1 + int(simrt.FaultUint64N(uint64(len(ns)-1)))
-	var names [2][]string
-	for i, n := range ns {
-		names[btoi(i >= k)] = append(names[btoi(i >= k)], n.name)
-	}
-	sort.Strings(names[0])
-	sort.Strings(names[1])
-	simrt.RecordFault("nemesis: partition %v | %v", names[0], names[1])
-	Partition(ns[:k], ns[k:])
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	Partition(ns[:k], ns[k:]) // simnet records it
 }
 
 // downSorted returns the crashed nodes in the order they were made.
