@@ -48,10 +48,13 @@ func mapErr(err error) error {
 }
 
 var (
-	errMissingAddress   = errors.New("missing address")
-	errNoSuitableAddress = "no suitable address found"
-	errNoFile           = errors.New("simnet: a simulated socket has no file descriptor")
+	errMissingAddress = errors.New("missing address")
+	errNoFile         = errors.New("simnet: a simulated socket has no file descriptor")
 )
+
+// errNoSuitableAddress is the text of net's AddrError for an address of
+// the wrong family ("dial tcp4: address ::1: no suitable address found").
+const errNoSuitableAddress = "no suitable address found"
 
 // errNotSimulated is the error for networks simnet does not simulate
 // (unix, unixgram, unixpacket, ip): inside a run they would reach the real
