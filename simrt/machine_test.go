@@ -124,10 +124,11 @@ func TestFaultStreamDeterministic(t *testing.T) {
 		})
 		return v
 	}
-	if draw(7) != draw(7) {
+	a, b := draw(7), draw(7)
+	if a != b {
 		t.Errorf("seed 7 drew two fault streams")
 	}
-	if draw(7) == draw(8) {
+	if a == draw(8) {
 		t.Errorf("seeds 7 and 8 drew the same fault stream")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -45,6 +46,7 @@ func TestScripts(t *testing.T) {
 	}
 	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"status": cmdStatus,
+		"replay": cmdReplay,
 	}
 	t.Run("script", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
@@ -56,6 +58,17 @@ func TestScripts(t *testing.T) {
 	})
 	// The scripts in testdata/example run on a copy of the module the
 	// README points at, so the README's promise is tested as written.
+	// examples/kv requires porcupine: fetch it now, with the user's own
+	// settings, since the scripts run with GOPROXY=off.
+	kvDir, err := filepath.Abs("../../examples/kv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	download := exec.Command("go", "mod", "download", "github.com/anishathalye/porcupine")
+	download.Dir = kvDir
+	if out, err := download.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download in examples/kv: %v\n%s", err, out)
+	}
 	t.Run("example", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
 			Dir:                 "testdata/example",
@@ -67,12 +80,58 @@ func TestScripts(t *testing.T) {
 						return err
 					}
 				}
-				return nil
+				return copyKV(kvDir, filepath.Join(e.WorkDir, "kv"))
 			},
 			Cmds: cmds,
 		})
 	})
 }
+
+// copyKV copies examples/kv to dst, pointing its replace of simgen.dev/simgen
+// at this repository.
+func copyKV(src, dst string) error {
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		return err
+	}
+	os.RemoveAll(filepath.Join(dst, ".simbuild"))
+	gomod := filepath.Join(dst, "go.mod")
+	data, err := os.ReadFile(gomod)
+	if err != nil {
+		return err
+	}
+	root := filepath.Dir(filepath.Dir(src))
+	data = bytes.ReplaceAll(data, []byte("=> ../.."), []byte("=> "+root))
+	return os.WriteFile(gomod, data, 0o644)
+}
+
+// cmdReplay is `replay`: run the replay line that the last command's output
+// ends with (simgen: replay with: SIM_SEED=N go test ...), as a user would
+// paste it. Its output is the command's stdout and stderr.
+func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 0 {
+		ts.Fatalf("usage: replay")
+	}
+	out := ts.ReadFile("stdout") + ts.ReadFile("stderr")
+	m := replayLine.FindAllStringSubmatch(out, -1)
+	if m == nil {
+		ts.Fatalf("no replay line in the last command's output")
+	}
+	last := m[len(m)-1]
+	fields := strings.Fields(last[2])
+	for i, f := range fields {
+		fields[i] = strings.Trim(f, "'")
+	}
+	ts.Setenv("SIM_SEED", last[1])
+	err := ts.Exec(fields[0], fields[1:]...)
+	if err != nil && !neg {
+		ts.Fatalf("%v", err)
+	}
+	if err == nil && neg {
+		ts.Fatalf("the replay passed")
+	}
+}
+
+var replayLine = regexp.MustCompile(`(?m)replay with: SIM_SEED=(\d+) (go test .*)$`)
 
 // cmdStatus is `status N prog args...`: run prog and require exit status N,
 // which `! exec` cannot tell apart (usage errors must exit 2, failures 1).
