@@ -383,10 +383,10 @@ func RecordFault(format string, args ...any) {
 	if cur != nil {
 		who = m.nodes[cur.node].name
 	}
-	m.faults = append(m.faults, fmt.Sprintf("step %d, +%v, %s: %s",
-		w.dec.n, time.Duration(w.now-epochNanos), who, fmt.Sprintf(format, args...)))
+	what := who + ": " + fmt.Sprintf(format, args...)
+	m.faults = append(m.faults, fmt.Sprintf("step %d, +%v, %s", w.dec.n, time.Duration(w.now-epochNanos), what))
 	if w.trace != nil {
-		w.trace.fault(m.faults[len(m.faults)-1])
+		w.trace.fault(what)
 	}
 }
 

@@ -2,6 +2,9 @@ package simrt_test
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +133,25 @@ func TestFaultStreamDeterministic(t *testing.T) {
 	}
 	if a == draw(8) {
 		t.Errorf("seeds 7 and 8 drew the same fault stream")
+	}
+}
+
+// TestFaultInTrace: SIM_TRACE shows an injected fault as a line of its own.
+func TestFaultInTrace(t *testing.T) {
+	if os.Getenv("SIM_TRACE") != "" {
+		simrt.Test(t, func(t *testing.T) {
+			simrt.Sleep(time.Second)
+			simrt.RecordFault("a test fault")
+		})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFaultInTrace$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), "SIM_TRACE=1", "SIM_SEED=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !regexp.MustCompile(`\+1s +g1 +fault: host: a test fault`).Match(out) {
+		t.Errorf("no fault line in the trace:\n%s", out)
 	}
 }

@@ -314,7 +314,7 @@ func (t *tracer) wake(x *g) {
 // fault is the hook where a fault is injected (machine.go).
 func (t *tracer) fault(what string) {
 	t.flush()
-	t.emit(traceEvent{Op: "fault", Wait: what})
+	t.emit(traceEvent{G: idOf(cur), Op: "fault", Wait: what})
 }
 
 // timerFire is the hook where the clock fires tm.
@@ -430,6 +430,8 @@ func (e *traceEvent) line(cwd string) string {
 		fmt.Fprintf(&b, "random %d", e.Val)
 	case "failure":
 		b.WriteString("failure: " + e.Kind)
+	case "fault":
+		b.WriteString("fault: " + e.Wait)
 	case "run":
 		if e.Wait != "" {
 			b.WriteString("blocked on " + e.Wait + "  -> ")
@@ -551,4 +553,12 @@ func opName(fn string) string {
 		return name
 	}
 	return rest
+}
+
+// idOf is x's id, or 0 for none.
+func idOf(x *g) int {
+	if x == nil {
+		return 0
+	}
+	return x.id
 }
