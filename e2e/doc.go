@@ -4,7 +4,9 @@
 // with the go command natively and under `-tags sim -overlay`, and checks
 // against the expectations in the archive's file named want.
 //
-// The cases use the standard library only and run offline: the go command
+// The cases use the standard library only, and package sim of this
+// repository (a go.mod line `replace simgen.dev/simgen => $SIMGEN` names
+// the repository's root), and run offline: the go command
 // gets GOFLAGS=-mod=mod, GOWORK=off, GOPROXY=off and GOTOOLCHAIN=local, and
 // the caller's HOME, GOCACHE, GOPATH and GOMODCACHE, so builds are shared
 // with the caller's cache. No SIM_* variable of the caller leaks in.

@@ -144,7 +144,11 @@ func newCase(t *testing.T, ar *txtar.Archive, env []string) *testCase {
 		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, f.Data, 0o666); err != nil {
+		data := f.Data
+		if f.Name == "go.mod" {
+			data = bytes.ReplaceAll(data, []byte("$SIMGEN"), []byte(simgenRoot(t)))
+		}
+		if err := os.WriteFile(p, data, 0o666); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.HasSuffix(f.Name, ".go") {
@@ -164,6 +168,16 @@ func newCase(t *testing.T, ar *txtar.Archive, env []string) *testCase {
 	}
 	c.generate()
 	return c
+}
+
+// simgenRoot is this repository's root, for `replace simgen.dev/simgen =>
+// $SIMGEN` in a case's go.mod (cases that import package sim).
+func simgenRoot(t *testing.T) string {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 // realTempDir is t.TempDir with symlinks resolved, so that the paths the
