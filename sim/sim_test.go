@@ -4,17 +4,20 @@ package sim_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"simgen.dev/simgen/sim"
 	"simgen.dev/simgen/simrt"
 	"simgen.dev/simgen/simrt/simnet"
+	"simgen.dev/simgen/simrt/simos"
 )
 
 // serve answers every line on :7000 with the node's boot count and the line.
@@ -226,5 +229,34 @@ func TestDeterministicFaults(t *testing.T) {
 	}
 	if a == c {
 		t.Errorf("seeds 7 and 8 gave the same transcript")
+	}
+}
+
+func TestDiskFaults(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		n := sim.NewNode("d", nil)
+		n.SetDiskFaults(sim.DiskFaults{WriteErrRate: 1})
+		errc := simrt.MakeChan[error](1)
+		n.Go(func() {
+			f, err := simos.Create("/data.log")
+			if err != nil {
+				simrt.Send(errc, err)
+				return
+			}
+			_, err = f.Write([]byte("x"))
+			simrt.Send(errc, err)
+		})
+		err := simrt.Recv(errc)
+		if !errors.Is(err, syscall.EIO) || err.Error() != "write /data.log: input/output error" {
+			t.Fatalf("a write at rate 1: %v", err)
+		}
+	})
+}
+
+func TestBuggifyOutsideSimIsFalse(t *testing.T) {
+	for i := 0; i < 100; i++ {
+		if sim.Buggify() {
+			t.Fatal("Buggify fired outside a simulated run")
+		}
 	}
 }
