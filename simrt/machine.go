@@ -290,9 +290,6 @@ func (w *world) remove(x *g) {
 		w.unready(x)
 	}
 	x.withdraw()
-	if x.sel != nil || x.wchan != nil {
-		x.sel, x.wchan = nil, nil
-	}
 	delete(w.all, x.id)
 	x.status = gBlocked
 	x.reason = "crashed"
@@ -339,9 +336,8 @@ func WorldLocal(key any, mk func() any) any {
 	return v
 }
 
-// FaultFloat64 returns a number in [0, 1) from the run's fault stream
-// (0.5 outside a run, which no fault rate below it fires on... callers
-// check Simulated first).
+// FaultFloat64 returns a number in [0, 1) from the run's fault stream.
+// Outside a run it returns 0.5; callers inject faults only inside one.
 func FaultFloat64() float64 {
 	w := running()
 	if w == nil {
