@@ -264,8 +264,11 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 				return nil, nil, err
 			}
 			fr := newFileRewriter(r, p, f, src)
-			if std != nil && p.TypesInfo.FileVersions[f] == "" {
-				fr.goVersion = stdLangVersion(cache.goVersion)
+			if std != nil {
+				if p.TypesInfo.FileVersions[f] == "" {
+					fr.goVersion = stdLangVersion(cache.goVersion)
+				}
+				fr.prepareStd()
 			}
 			out := fr.rewriteFile()
 			for _, d := range fr.diags {
@@ -308,6 +311,11 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 				res.Files = append(res.Files, File{Orig: path, Content: out})
 			}
 			touched[path] = fr.touched
+		}
+		if std != nil {
+			if err := addStdExtra(std, entry); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	for p, e := range toCache {
