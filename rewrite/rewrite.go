@@ -3,7 +3,8 @@
 //
 // Run loads the packages (with their tests, under the sim build tag), and
 // rewrites each source file of the main module once, and every package of
-// the build graph outside the standard library: go statements, channels and
+// the build graph outside the standard library, and net/http with two of
+// its kin in place (std.go lists them): go statements, channels and
 // their operations, select, time, sync, sync/atomic, context deadlines,
 // randomness, map order, io and net pipes, the goroutine functions of
 // runtime, and the test, benchmark, example, fuzz and main entry points.
