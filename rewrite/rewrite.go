@@ -6,8 +6,10 @@
 // the build graph outside the standard library, and net/http with two of
 // its kin in place (std.go lists them): go statements, channels and
 // their operations, select, time, sync, sync/atomic, context deadlines,
-// randomness, map order, io and net pipes, the goroutine functions of
-// runtime, and the test, benchmark, example, fuzz and main entry points.
+// randomness, map order, io pipes, net (onto simnet's network), os files
+// (onto simos's disks, with *os.File converted where it crosses to the
+// standard library), the goroutine functions of runtime, and the test,
+// benchmark, example, fuzz and main entry points.
 // Each rule lives in a file rule_*.go that opens with a before/after
 // example; docs/design.md holds the contract with simrt. blocking.go is the
 // inventory of standard-library calls that stay outside the simulation.
