@@ -158,6 +158,13 @@ var mapping = map[[2]string]target{
 	{"net", "UDPConn"}:         {simnetPath, "UDPConn"},
 	{"net", "Resolver"}:        {simnetPath, "Resolver"},
 	{"net", "DefaultResolver"}: {simnetPath, "DefaultResolver"},
+	// crypto/tls dials and listens with net's own Dialer and Listen (and
+	// tls.Dialer holds a *net.Dialer): these open the connection under
+	// TLS on the simulated network; TLS itself stays native.
+	{"crypto/tls", "Dial"}:           {simnetPath, "TLSDial"},
+	{"crypto/tls", "DialWithDialer"}: {simnetPath, "TLSDialWithDialer"},
+	{"crypto/tls", "Dialer"}:         {simnetPath, "TLSDialer"},
+	{"crypto/tls", "Listen"}:         {simnetPath, "TLSListen"},
 
 	// os, io/ioutil, path/filepath: files and the file system, onto the
 	// simulated disk (rule_os.go). *os.File values that cross to or from

@@ -5,6 +5,7 @@ package simnet_test
 // package's types standing for net's), and the zero values must behave.
 
 import (
+	"crypto/tls"
 	"net"
 	"reflect"
 	"strings"
@@ -20,6 +21,7 @@ var mapped = strings.NewReplacer(
 	"*net.TCPListener", "*simnet.TCPListener",
 	"*net.UDPConn", "*simnet.UDPConn",
 	"*net.Resolver", "*simnet.Resolver",
+	"*net.Dialer", "*simnet.Dialer",
 	"<-chan struct {}", "*simrt.Chan[struct {}]",
 )
 
@@ -31,6 +33,7 @@ func TestAPIMatchesNet(t *testing.T) {
 		{(*net.Dialer)(nil), (*simnet.Dialer)(nil)},
 		{(*net.ListenConfig)(nil), (*simnet.ListenConfig)(nil)},
 		{(*net.Resolver)(nil), (*simnet.Resolver)(nil)},
+		{(*tls.Dialer)(nil), (*simnet.TLSDialer)(nil)},
 	} {
 		nt, st := reflect.TypeOf(c.net), reflect.TypeOf(c.sim)
 		for i := 0; i < nt.NumMethod(); i++ {

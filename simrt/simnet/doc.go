@@ -92,6 +92,11 @@
 // reordered, segments retransmitted, connections reset by a crash,
 // partitions and heals) are recorded with simrt.RecordFault.
 //
+// TLSDial, TLSDialWithDialer, TLSDialer and TLSListen are crypto/tls's
+// Dial, DialWithDialer, Dialer and Listen, which open their connections
+// with net's own: the connection is simulated, the handshake over it is
+// crypto/tls's.
+//
 // Not simulated: Unix domain sockets and raw IP (they fail with a clear
 // error inside a run), multicast and broadcast, keep-alive probes (the
 // settings are accepted and ignored), TIME_WAIT, backlog limits, Nagle,
