@@ -27,7 +27,6 @@ var (
 	bNet  = boundary{Warning, "does real network I/O outside the simulation: the simulated world pauses while it blocks, and its timeouts and deadlines follow the wall clock, not the virtual one"}
 	bHTTP = boundary{Warning, "runs connections and handlers on goroutines outside the simulation: simulated code they call is not scheduled by the seed, and may race with the simulation"}
 	bSig  = boundary{Warning, "waits for operating-system signals, which are never delivered in a simulation"}
-	bPipe = boundary{Warning, "makes a real pipe: reading it (or writing it when full) blocks outside the simulation, and the simulated world pauses until another process or a real goroutine moves data through it"}
 	bDisk = boundary{Warning, "works on the host's real file system, never on a node's simulated disk (simos): on a node's goroutine it neither sees the node's files nor leaves its changes on the node's disk, and a crash does not touch them"}
 )
 
@@ -38,7 +37,6 @@ var blocking = map[string]boundary{
 
 	// os: the file system is simulated (mapping.go, rule_os.go) but for
 	// these.
-	"os.Pipe":       bPipe,
 	"os.Link":       bDisk,
 	"os.CopyFS":     bDisk,
 	"os.OpenRoot":   bDisk,

@@ -191,6 +191,8 @@ var mapping = map[[2]string]target{
 	{"os", "Truncate"}:   {simosPath, "Truncate"},
 	{"os", "Chmod"}:      {simosPath, "Chmod"},
 	{"os", "DirFS"}:      {simosPath, "DirFS"},
+	// A real pipe whose simulated ends wait under the scheduler (pipe.go).
+	{"os", "Pipe"}: {simosPath, "Pipe"},
 	// simos has these too: a node must not change the host's files, and
 	// os.SameFile cannot compare the FileInfo of a node's file.
 	{"os", "Chown"}:    {simosPath, "Chown"},

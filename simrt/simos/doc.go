@@ -97,7 +97,9 @@
 // of one file interleave in every order. No call takes virtual time: the
 // disk is infinitely fast (a test that wants slow fsyncs sleeps around
 // them). Calls on the host's real files are os's, with no point of their
-// own.
+// own, but for the ends of a pipe made by Pipe in a run (pipe.go): their
+// reads and writes are points, and wait under the scheduler while the
+// pipe is empty or full, until an end goes to code that is not rewritten.
 //
 // # Not modelled
 //

@@ -44,6 +44,7 @@ type File struct {
 	off    int64
 	closed bool       // by Close, or by the node's crash
 	dir    *dirCursor // a directory's listing in progress
+	pipe   *pipeLink  // for an end of a pipe made by Pipe in a run (pipe.go)
 }
 
 // dirCursor is a directory listing taken at the first read of it.
@@ -87,6 +88,7 @@ func (f *File) OS() *os.File {
 	if f == nil {
 		return nil
 	}
+	f.export()
 	return f.osf
 }
 
@@ -144,6 +146,9 @@ func (f *File) Name() string {
 func (f *File) Read(b []byte) (int, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
+	}
+	if f.simPipe() {
+		return f.pipeRead(b)
 	}
 	if f.osf != nil {
 		return f.osf.Read(b)
@@ -209,6 +214,9 @@ func (f *File) Write(b []byte) (int, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
 	}
+	if f.simPipe() {
+		return f.pipeWrite(b)
+	}
 	if f.osf != nil {
 		return f.osf.Write(b)
 	}
@@ -266,7 +274,7 @@ func (f *File) WriteAt(b []byte, off int64) (int, error) {
 
 // WriteString is like Write, with the contents of s.
 func (f *File) WriteString(s string) (int, error) {
-	if f != nil && f.osf != nil {
+	if f != nil && f.osf != nil && !f.simPipe() {
 		return f.osf.WriteString(s)
 	}
 	return f.Write([]byte(s))
@@ -282,7 +290,7 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
 	}
-	if f.osf != nil {
+	if f.osf != nil && !f.simPipe() && !isSimPipe(r) {
 		if sf, ok := r.(*File); ok && sf != nil && sf.osf != nil {
 			r = sf.osf // lets os use copy_file_range or splice
 		}
@@ -296,7 +304,7 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
 	}
-	if f.osf != nil {
+	if f.osf != nil && !f.simPipe() && !isSimPipe(w) {
 		if sf, ok := w.(*File); ok && sf != nil && sf.osf != nil {
 			w = sf.osf
 		}
@@ -349,7 +357,11 @@ func (f *File) Close() error {
 		if f.owner != nil {
 			delete(f.owner.open, f)
 		}
-		return f.osf.Close()
+		err := f.osf.Close()
+		if f.pipe != nil && simrt.Simulated() {
+			f.pipe.ev.Notify() // end of file, or a broken pipe, for the other end
+		}
+		return err
 	}
 	if f.closed {
 		return f.pathErr("close", os.ErrClosed)
@@ -470,6 +482,7 @@ func (f *File) Fd() uintptr {
 	if f == nil || f.osf == nil {
 		return ^uintptr(0)
 	}
+	f.export()
 	return f.osf.Fd()
 }
 
@@ -480,6 +493,7 @@ func (f *File) SyscallConn() (syscall.RawConn, error) {
 		return nil, os.ErrInvalid
 	}
 	if f.osf != nil {
+		f.export()
 		return f.osf.SyscallConn()
 	}
 	return nil, f.pathErr("SyscallConn", errors.ErrUnsupported)
