@@ -2,6 +2,11 @@
 
 package sim
 
+// This file is the package without the sim tag: harmless stubs.
+//
+// Invariants: nothing here fails, blocks or injects a fault; nodes are
+// plain goroutines on the real machine, started at most once.
+
 import "sync"
 
 // Enabled reports whether the test runs under simgen's simulation.

@@ -31,6 +31,11 @@
 // docs/simulation.md is the guide.
 package sim
 
+// This file holds the types both builds share.
+//
+// Invariants: plain values only; the simulated half (simulated.go) and the
+// stubs (native.go) give them their meaning.
+
 import (
 	"fmt"
 	"time"

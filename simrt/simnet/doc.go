@@ -104,3 +104,7 @@
 // there is no socket to control). File and SyscallConn fail: a simulated
 // socket has no file descriptor.
 package simnet
+
+// This file is the package's manual; it holds no code.
+//
+// Invariants: see each file's header.

@@ -4,6 +4,9 @@ package simnet
 // with net's own Dialer and Listen: rewritten code calls these instead, so
 // the connection under the TLS one is simulated. The handshake and the
 // records are crypto/tls's, native, as over any simulated connection.
+//
+// Invariants: every socket under a TLS connection made here is simnet's;
+// a handshake is bounded by the dial's deadline on the virtual clock.
 
 import (
 	"context"

@@ -3,6 +3,8 @@
 package simos
 
 // This file is the umask where there is none.
+//
+// Invariants: the umask is read once, before any node makes a file.
 
 import "io/fs"
 

@@ -4,6 +4,8 @@ package simos
 
 // This file reads the process's umask, which a node's new files get as
 // the host's do.
+//
+// Invariants: the umask is read once, before any node makes a file.
 
 import (
 	"io/fs"
