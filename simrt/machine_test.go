@@ -155,3 +155,23 @@ func TestFaultInTrace(t *testing.T) {
 		t.Errorf("no fault line in the trace:\n%s", out)
 	}
 }
+
+// TestCrashedGoroutinesLeaveStack: a leak checker reading runtime.Stack
+// does not see the goroutines of a crashed machine.
+func TestCrashedGoroutinesLeaveStack(t *testing.T) {
+	simrt.Test(t, func(t *testing.T) {
+		n := simrt.NewNode("gone")
+		simrt.GoOn(n, func() { crashedNodeMain() })
+		simrt.Sleep(time.Millisecond)
+		buf := make([]byte, 1<<20)
+		if !strings.Contains(string(buf[:simrt.Stack(buf, true)]), "crashedNodeMain") {
+			t.Fatalf("the node's goroutine is not in the dump before the crash")
+		}
+		simrt.Crash(n)
+		if dump := string(buf[:simrt.Stack(buf, true)]); strings.Contains(dump, "crashedNodeMain") {
+			t.Errorf("a crashed machine's goroutine is in the dump:\n%s", dump)
+		}
+	})
+}
+
+func crashedNodeMain() { simrt.Sleep(time.Hour) }

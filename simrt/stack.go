@@ -5,7 +5,8 @@ package simrt
 //
 // Invariants: Stack(buf, true) writes what runtime.Stack writes, less the
 // goroutines that only the simulation runs (idle workers parked in their
-// coroutine, the watchdog, the ambient driver); a goroutine with any frame
+// coroutine, the watchdog, the ambient driver, the goroutines of crashed
+// machines, which natively would be gone); a goroutine with any frame
 // of the program's (a simulated goroutine, blocked or running) stays. A
 // simulated goroutine of the running world reads as it would natively: its
 // state is what it waits on, its top frame the program's, and its last
@@ -28,7 +29,8 @@ import (
 // goroutines read as native ones in either form.
 func Stack(buf []byte, all bool) int {
 	dump := realStack(all)
-	var sim map[int64]*g // real goroutine id -> the simulated goroutine it carries
+	var sim map[int64]*g       // real goroutine id -> the simulated goroutine it carries
+	var crashed map[int64]bool // real goroutines parked by a machine's crash (machine.go)
 	if w := cw; w != nil && cur != nil && cur.w == w {
 		sim = make(map[int64]*g, len(w.all))
 		for _, x := range w.all {
@@ -36,10 +38,18 @@ func Stack(buf []byte, all bool) int {
 				sim[x.wk.goid] = x
 			}
 		}
+		if w.m != nil && len(w.m.crashed) > 0 {
+			crashed = map[int64]bool{}
+			for _, x := range w.m.crashed {
+				if x.wk != nil && x.started {
+					crashed[x.wk.goid] = true
+				}
+			}
+		}
 	}
 	var out []byte
 	for i, block := range bytes.Split(dump, []byte("\n\n")) {
-		if i > 0 && internalGoroutine(block) {
+		if i > 0 && (internalGoroutine(block) || crashed[blockGoid(block)]) {
 			continue // the first block is the caller's own goroutine
 		}
 		if x := sim[blockGoid(block)]; x != nil {
