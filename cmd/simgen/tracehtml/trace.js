@@ -156,6 +156,11 @@
       case "timer fire":
         if (clockUsed) titled(el("circle", { "class": "op timer", cx: x, cy: Y(0) + LANE / 2, r: 3 }, laneG[0]), "timer fire: " + e.wait + (e.target ? " of g" + e.target : "") + at(e.pos));
         break;
+      case "fault":
+        // An injected fault (a crash, a partition, a lost write): a red
+        // mark across every lane, since it changes the whole run.
+        titled(el("line", { "class": "fault", x1: x, x2: x, y1: RULER, y2: height }, svg), "fault: " + e.wait);
+        break;
       case "start": case "end": case "failure": case "run":
         break;
       default:
@@ -224,6 +229,7 @@
     else if (e.op === "clock") what = "clock +" + dur(e.advance);
     else if (e.op === "run") what = e.wait ? "blocked on " + e.wait : "";
     else if (e.op === "failure") what = "FAILURE: " + e.kind;
+    else if (e.op === "fault") what = "fault: " + e.wait;
     var line = (head + "          ").slice(0, 11) + ("+" + dur(e.t) + "          ").slice(0, 11) + (g + "      ").slice(0, 7) + what + (e.pos ? "  " + short(e.pos) : "") + (e.run ? "  -> run g" + e.run + " (of " + e.of + ")" : "");
     lines.push({ text: line, fail: e.op === "failure" });
   });
