@@ -80,7 +80,9 @@
 // A crash (simrt.Crash) makes the node's listeners, connections and
 // sockets vanish without a FIN; each peer of its connections gets a reset
 // after the link's latency (held while partitioned), so its next read or
-// write fails with "connection reset by peer". After a restart the node
+// write fails with "connection reset by peer". Segments already on the
+// wire (sent, a latency away from arriving) still arrive first, after a
+// crash as after SetLinger(0); what a partition held back is lost. After a restart the node
 // can listen on the same ports again.
 //
 // Blocking is on simrt.Event ("net read", "net write", "net accept",

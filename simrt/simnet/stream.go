@@ -219,6 +219,18 @@ func (f *flow) clear() {
 	f.src.wrEv.Notify()
 }
 
+// dropUnsent drops what the flow has not put on the wire: a held flow's
+// segments, which TCP would have gone on retransmitting. Segments in
+// flight (a latency away from their arrival) are on the wire already and
+// still arrive, as after a reset or a power loss on a real network.
+func (f *flow) dropUnsent() {
+	if f.held {
+		f.clear()
+		return
+	}
+	f.src.wrEv.Notify()
+}
+
 // deliver is a segment's arrival at the flow's destination.
 func (f *flow) deliver(s segment) {
 	d := f.dst
@@ -367,9 +379,10 @@ func (e *endpoint) reset() {
 	e.wrEv.Notify()
 }
 
-// abort drops what was not sent and resets the peer.
+// abort drops what was not sent and resets the peer. Segments on the
+// wire still arrive, ahead of the reset.
 func (e *endpoint) abort() {
-	e.out.clear()
+	e.out.dropUnsent()
 	e.out.send(segment{kind: segRst})
 }
 
@@ -380,7 +393,7 @@ func (e *endpoint) vanish() {
 		return
 	}
 	e.closed = true
-	e.out.clear()
+	e.out.dropUnsent()
 	if e.state == stSynSent || e.state == stEstablished {
 		if !e.gone && e.out.dst.node != e.node {
 			if e.state == stEstablished {
