@@ -21,6 +21,7 @@ package simnet
 import (
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 	"time"
 
@@ -188,6 +189,7 @@ func Partition(groups ...[]simrt.NodeID) {
 			nw.group[id] = i + 1
 			names = append(names, simrt.NodeName(id))
 		}
+		sort.Strings(names)
 		desc = append(desc, "["+strings.Join(names, " ")+"]")
 	}
 	simrt.RecordFault("net: partition %s", strings.Join(desc, " | "))
