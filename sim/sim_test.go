@@ -260,3 +260,38 @@ func TestBuggifyOutsideSimIsFalse(t *testing.T) {
 		}
 	}
 }
+
+func TestBuggifyModes(t *testing.T) {
+	if mode := os.Getenv("SIM_BUGGIFY"); mode != "" {
+		simrt.Test(t, func(t *testing.T) {
+			fired := 0
+			for i := 0; i < 1000; i++ {
+				if sim.Buggify() {
+					fired++
+				}
+			}
+			t.Logf("fired %d", fired)
+		})
+		return
+	}
+	run := func(mode string) string {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBuggifyModes$", "-test.v", "-test.count=1")
+		cmd.Env = append(os.Environ(), "SIM_BUGGIFY="+mode, "SIM_SEED=3")
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	if out := run("off"); !strings.Contains(out, "fired 0\n") {
+		t.Errorf("SIM_BUGGIFY=off:\n%s", out)
+	}
+	// Enabled for sure, firing with probability 1/4: about 250 of 1000.
+	out := run("on")
+	var n int
+	if i := strings.Index(out, "fired "); i < 0 {
+		t.Fatalf("SIM_BUGGIFY=on:\n%s", out)
+	} else if fmt.Sscan(out[i+len("fired "):], &n); n < 150 || n > 350 {
+		t.Errorf("SIM_BUGGIFY=on fired %d of 1000 times", n)
+	}
+	if out := run("maybe"); !strings.Contains(out, `sim: SIM_BUGGIFY="maybe": want on or off`) {
+		t.Errorf("SIM_BUGGIFY=maybe:\n%s", out)
+	}
+}

@@ -165,6 +165,9 @@ func buggify(p float64) bool {
 	if !simrt.Simulated() || buggifyMode == "off" || buggifyMode == "0" {
 		return false
 	}
+	if buggifyMode != "" && buggifyMode != "on" && buggifyMode != "1" {
+		panic(fmt.Sprintf("sim: SIM_BUGGIFY=%q: want on or off", os.Getenv("SIM_BUGGIFY")))
+	}
 	_, file, line, _ := runtime.Caller(2)
 	site := filepath.Base(file) + ":" + strconv.Itoa(line)
 	sites := simrt.WorldLocal(buggifyKey{}, func() any { return buggifySites{} }).(buggifySites)
