@@ -37,6 +37,7 @@ package rewrite
 import (
 	"fmt"
 	"go/ast"
+	"go/types"
 	"go/token"
 	"go/version"
 	"os"
@@ -211,9 +212,25 @@ func simFreshTransport(t *Transport) {
 `,
 }
 
-// prepareStd marks the hooks of stdHooks in the file: the call goes in
-// front of the first statement of the method's body.
+// stdReached names the functions, per package, whose checks
+// `time.Now().After(deadline)` ask whether a deadline has been reached.
+// Natively the clock has always moved past a deadline by the time code
+// that a timer woke checks it; on the virtual clock it stands at the
+// deadline exactly, and After is false. So these checks become
+// `(Now().After(d) || Now().Equal(d))`: reached at the deadline.
+//
+// net/http: setRequestCancel's didTimeout, which decides whether a
+// Client.Timeout error says "(Client.Timeout exceeded while awaiting
+// headers)".
+var stdReached = map[string][]string{
+	"net/http": {"setRequestCancel"},
+}
+
+// prepareStd marks the hooks of stdHooks in the file (the call goes in
+// front of the first statement of the method's body) and the deadline
+// checks of stdReached.
 func (r *fileRewriter) prepareStd() {
+	r.prepareStdReached()
 	hooks := stdHooks[r.pkg.PkgPath]
 	if len(hooks) == 0 {
 		return
@@ -238,6 +255,41 @@ func (r *fileRewriter) prepareStd() {
 				r.count("std hook")
 			}
 		}
+	}
+}
+
+// prepareStdReached wraps the deadline checks of stdReached's functions.
+func (r *fileRewriter) prepareStdReached() {
+	funcs := stdReached[r.pkg.PkgPath]
+	for _, d := range r.file.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Body == nil || !slices.Contains(funcs, fd.Name.Name) {
+			continue
+		}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "After" {
+				return true
+			}
+			now, ok := sel.X.(*ast.CallExpr)
+			if !ok || len(now.Args) != 0 {
+				return true
+			}
+			nowSel, ok := now.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if fn, ok := r.info.Uses[nowSel.Sel].(*types.Func); !ok || fn.Pkg() == nil || fn.Pkg().Path() != "time" || fn.Name() != "Now" {
+				return true
+			}
+			r.wrap[call] = [2]string{"(", " || " + r.rt("Now") + "().Equal(" + r.text(call.Args[0]) + "))"}
+			r.count("std deadline check")
+			return true
+		})
 	}
 }
 

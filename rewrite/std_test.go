@@ -106,6 +106,9 @@ func Record() *httptest.ResponseRecorder {
 	if got, want := cold.Std[0].Counts["std hook"], len(stdHooks["net/http"]); got != want {
 		t.Errorf("net/http: %d hooks inserted, want %d (has a method of stdHooks changed?)", got, want)
 	}
+	if got := cold.Std[0].Counts["std deadline check"]; got != 1 {
+		t.Errorf("net/http: %d deadline checks made inclusive, want 1 (setRequestCancel's didTimeout)", got)
+	}
 	extra := filepath.Join(cold.Std[0].Dir, stdExtraName)
 	if !slices.ContainsFunc(cold.Std[0].Files, func(f File) bool { return f.Orig == extra }) {
 		t.Errorf("net/http: no %s added", stdExtraName)
