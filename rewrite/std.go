@@ -37,8 +37,8 @@ package rewrite
 import (
 	"fmt"
 	"go/ast"
-	"go/types"
 	"go/token"
+	"go/types"
 	"go/version"
 	"os"
 	"path/filepath"
