@@ -9,4 +9,11 @@
 //
 //	go test ./corpus            # measure and assert
 //	go test ./corpus -update    # also rewrite docs/bugs.md with the table
+//
+// With SIMGEN_STRATEGY_STUDY=1 the test also runs the strategy study
+// (study_test.go): seeds to the first failure for every bug under several
+// strategies over 50 disjoint seed ranges, written to strategy_study.tsv and
+// rendered into docs/bugs.md by -update. It takes under a minute on 2 cores:
+//
+//	SIMGEN_STRATEGY_STUDY=1 go test ./corpus -run TestCorpus -count=1 -timeout 2h -update
 package corpus
