@@ -5,7 +5,15 @@ import (
 	"go/version"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
 )
+
+// depReplace is a dependency module whose copy in the shadow tree replaces
+// it: its path, its version in the build ("" for a directory replacement)
+// and the copy's directory.
+type depReplace struct {
+	path, version, dir string
+}
 
 // simgenModule is the module that generated code imports simrt from. The
 // target never requires it itself: the overlaid go.mod does, and points it
@@ -41,9 +49,16 @@ go 1.21
 // simgen.dev/simgen the target already has is dropped first: the generated
 // code must use exactly the runtime of the simgen that generated it.
 //
-// Each of deps (module path, copy directory) replaces that module, all
-// versions, dropping a replace the target had for it.
-func shadowGoMod(name string, data []byte, replacePath string, deps ...[2]string) ([]byte, error) {
+// Each of deps replaces its module, all versions, with its copy, dropping
+// a replace the target had for it.
+//
+// A go line older than 1.17 means an unpruned module graph, where go.mod
+// lists only the direct requirements. Raised to 1.21 (below), the graph is
+// pruned, and the go command then wants every module that provides a
+// package to the build required in go.mod ("updates to go.mod needed"),
+// as `go mod tidy` would write them: each of deps that go.mod does not
+// require yet is added as an indirect requirement.
+func shadowGoMod(name string, data []byte, replacePath string, deps ...depReplace) ([]byte, error) {
 	f, err := modfile.Parse(name, data, nil)
 	if err != nil {
 		return nil, err
@@ -65,20 +80,35 @@ func shadowGoMod(name string, data []byte, replacePath string, deps ...[2]string
 			return nil, err
 		}
 	}
+	unpruned := f.Go == nil || version.Compare("go"+f.Go.Version, "go1.17") < 0
+	required := map[string]bool{}
+	for _, r := range f.Require {
+		required[r.Mod.Path] = true
+	}
 	for _, d := range deps {
 		var vs []string
 		for _, r := range f.Replace {
-			if r.Old.Path == d[0] {
+			if r.Old.Path == d.path {
 				vs = append(vs, r.Old.Version)
 			}
 		}
 		for _, v := range vs {
-			if err := f.DropReplace(d[0], v); err != nil {
+			if err := f.DropReplace(d.path, v); err != nil {
 				return nil, err
 			}
 		}
-		if err := f.AddReplace(d[0], "", d[1], ""); err != nil {
+		if err := f.AddReplace(d.path, "", d.dir, ""); err != nil {
 			return nil, err
+		}
+		if unpruned && !required[d.path] {
+			// The copy replaces every version, so any version will do:
+			// the build's where there is one.
+			v := d.version
+			if !semver.IsValid(v) {
+				v = simgenVersion
+			}
+			f.AddNewRequire(d.path, v, true)
+			required[d.path] = true
 		}
 	}
 	// Since Go 1.21 the go command refuses a main module whose go line is

@@ -147,7 +147,7 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %v", err)
 	}
-	var depReplaces [][2]string
+	var depReplaces []depReplace
 	for _, d := range res.Deps {
 		if err := t.addDep(d); err != nil {
 			return nil, err
@@ -160,7 +160,7 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 			}
 			target = "./" + filepath.ToSlash(rel)
 		}
-		depReplaces = append(depReplaces, [2]string{d.Path, target})
+		depReplaces = append(depReplaces, depReplace{d.Path, d.Version, target})
 	}
 	shadowMod, err := shadowGoMod(goMod, modData, replace, depReplaces...)
 	if err != nil {

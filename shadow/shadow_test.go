@@ -476,3 +476,38 @@ func TestEndToEnd(t *testing.T) {
 func tokenPos(file string, line, col int) token.Position {
 	return token.Position{Filename: file, Line: line, Column: col}
 }
+
+// A go line before 1.17 (an unpruned module graph) lists only direct
+// requirements; raised to 1.21 the graph is pruned, and the go command
+// refuses the build ("updates to go.mod needed") unless every module that
+// provides a package is required. soheilhy/cmux (go 1.11, requiring
+// golang.org/x/net only, whose http2 imports golang.org/x/text) did not
+// build under simulation.
+func TestShadowGoModUnprunedGraph(t *testing.T) {
+	t.Parallel()
+	deps := []depReplace{
+		{"golang.org/x/net", "v0.0.1", "./D/net"},
+		{"golang.org/x/text", "v0.3.3", "./D/text"},
+		{"example.com/local", "", "./D/local"},
+	}
+	in := "module m\n\ngo 1.11\n\nrequire golang.org/x/net v0.0.1\n"
+	want := "module m\n\ngo 1.21\n\n" +
+		"require (\n\tgolang.org/x/net v0.0.1\n\tgolang.org/x/text v0.3.3 // indirect\n\texample.com/local v0.0.0-00010101000000-000000000000 // indirect\n\tsimgen.dev/simgen v0.0.0-00010101000000-000000000000\n)\n\n" +
+		"replace golang.org/x/net => ./D/net\n\nreplace golang.org/x/text => ./D/text\n\nreplace example.com/local => ./D/local\n\nreplace simgen.dev/simgen => ./R\n"
+	got, err := shadowGoMod("go.mod", []byte(in), "./R", deps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("go 1.11: got\n%s\nwant\n%s", got, want)
+	}
+	// From 1.17 on, go.mod lists what the build needs already.
+	in = "module m\n\ngo 1.17\n\nrequire golang.org/x/net v0.0.1\n"
+	got, err = shadowGoMod("go.mod", []byte(in), "./R", deps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(got), "golang.org/x/text v") {
+		t.Errorf("go 1.17: a requirement was added:\n%s", got)
+	}
+}
