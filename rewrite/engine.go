@@ -37,6 +37,10 @@ type fileRewriter struct {
 
 	memo map[ast.Node]string // text(n), once computed or preset by a rule
 	wrap map[ast.Node][2]string
+	// mapKeys are the keys stored into maps that MapKey wraps, outermost,
+	// each with the type to spell before it when it is a composite literal
+	// whose type was elided (rule_mapkey.go).
+	mapKeys map[ast.Node]string
 	// valSpec holds the chan types that declare defined channel types with
 	// methods (rule_chanval.go).
 	valSpec map[*ast.ChanType]bool
@@ -75,6 +79,7 @@ func newFileRewriter(r *runner, pkg *packages.Package, f *ast.File, src []byte) 
 		imports:     map[string]string{},
 		memo:        map[ast.Node]string{},
 		wrap:        map[ast.Node][2]string{},
+		mapKeys:     map[ast.Node]string{},
 		valSpec:     map[*ast.ChanType]bool{},
 		keepChan:    map[*ast.ChanType]bool{},
 		recv2:       map[*ast.UnaryExpr]bool{},
@@ -171,6 +176,11 @@ func (r *fileRewriter) text(n ast.Node) string {
 	if pre, post := r.osFileWrap(n); pre != "" || post != "" {
 		r.changed = true
 		s = pre + s + post
+		r.touched = append(r.touched, [2]int{r.line(n.Pos()), r.line(n.End())})
+	}
+	if typ, ok := r.mapKeys[n]; ok {
+		r.changed = true
+		s = r.rt("MapKey") + "(" + typ + s + ")"
 		r.touched = append(r.touched, [2]int{r.line(n.Pos()), r.line(n.End())})
 	}
 	r.memo[n] = s

@@ -202,6 +202,7 @@ func (r *fileRewriter) prepare() {
 		return true
 	})
 	r.prepareOSFile()
+	r.prepareMapKeys()
 }
 
 func startsWithChan(e ast.Expr) bool {

@@ -104,6 +104,7 @@ func (w *world) arm(seed uint64, strat strategy) ambientRoot {
 	w.tb, w.session, w.trace = nil, nil, nil
 	w.ticks = 0
 	w.m = nil
+	w.ptrSeq = nil
 	w.prioq = nil // a PCT strategy makes its own in init
 	w.retime(epochNanos)
 

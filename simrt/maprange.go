@@ -11,10 +11,13 @@ package simrt
 // says it may or may not be), and the value produced is the one in the map
 // when the loop reaches the key.
 //
-// Invariants: the canonical order depends only on key values, except for
-// keys that hold pointers, channels or unsafe pointers, which sort by
-// address: deterministic within a process run as long as the allocation
-// pattern is, and documented as a limitation.
+// Invariants: the canonical order depends only on key values. Pointers,
+// channels and unsafe pointers in keys sort by the order the program first
+// put them into a map (MapKey, which rewritten code calls at every store
+// into a map whose keys may hold pointers), deterministic under the
+// simulation; only pointers never noted (stored into a map outside a run,
+// or by code that is not rewritten) sort by address, after the noted ones:
+// deterministic within a process as long as the allocation pattern is.
 
 import (
 	"fmt"
@@ -24,7 +27,70 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unsafe"
 )
+
+// MapKey notes the pointers that key k holds, in the order they first go
+// into a map during the run, for the canonical order of map keys, and
+// returns k. Rewritten code wraps every key stored into a map whose key
+// type may hold pointers.
+func MapKey[K any](k K) K {
+	w := cw
+	if w == nil {
+		return k
+	}
+	switch any(k).(type) {
+	case string, int, int64, int32, uint64, uint32, uint, float64, bool:
+		return k
+	}
+	w.notePointers(reflect.ValueOf(&k).Elem())
+	return k
+}
+
+// notePointers gives each pointer of v not seen yet the next number.
+func (w *world) notePointers(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		if v.IsNil() {
+			return
+		}
+		p := v.UnsafePointer()
+		if w.ptrSeq == nil {
+			w.ptrSeq = make(map[unsafe.Pointer]uint64)
+		}
+		if _, ok := w.ptrSeq[p]; !ok {
+			w.ptrSeq[p] = uint64(len(w.ptrSeq)) + 1
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			w.notePointers(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			w.notePointers(v.Field(i))
+		}
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			w.notePointers(v.Index(i))
+		}
+	}
+}
+
+// comparePointers orders two pointers: those MapKey noted by when, before
+// the others, which go by address.
+func comparePointers(a, b reflect.Value) int {
+	if w := cw; w != nil && w.ptrSeq != nil {
+		sa, oka := w.ptrSeq[a.UnsafePointer()]
+		sb, okb := w.ptrSeq[b.UnsafePointer()]
+		switch {
+		case oka && okb:
+			return cmp3(sa < sb, sa > sb)
+		case oka != okb:
+			return cmp3(oka, okb)
+		}
+	}
+	return cmp3(a.Pointer() < b.Pointer(), a.Pointer() > b.Pointer())
+}
 
 // MapIter iterates a map in the seed's order.
 type MapIter[K comparable, V any] struct {
@@ -285,7 +351,7 @@ func compareValues(a, b reflect.Value) int {
 	case reflect.Bool:
 		return cmp3(!a.Bool() && b.Bool(), a.Bool() && !b.Bool())
 	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
-		return cmp3(a.Pointer() < b.Pointer(), a.Pointer() > b.Pointer())
+		return comparePointers(a, b)
 	case reflect.Array:
 		for i := 0; i < a.Len(); i++ {
 			if c := compareValues(a.Index(i), b.Index(i)); c != 0 {

@@ -24,6 +24,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 type gstatus uint8
@@ -134,8 +135,9 @@ type world struct {
 	tb       tbLike
 	session  *session
 	cleanups map[any][]func()
-	trace    *tracer   // SIM_TRACE (trace.go); nil when off
-	m        *machines // nodes, world-local state and faults of the run (machine.go); nil until used
+	trace    *tracer                   // SIM_TRACE (trace.go); nil when off
+	ptrSeq   map[unsafe.Pointer]uint64 // pointers in map keys, numbered as first stored (maprange.go)
+	m        *machines                 // nodes, world-local state and faults of the run (machine.go); nil until used
 }
 
 // tbLike is what the world needs of a testing.TB; nil for Main.
