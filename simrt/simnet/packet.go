@@ -642,48 +642,36 @@ func (c *UDPConn) setErr() error {
 
 // SetDeadline sets the read and write deadlines, on the virtual clock.
 func (c *UDPConn) SetDeadline(t time.Time) error {
-	if !c.ok() {
-		return syscall.EINVAL
-	}
-	if c.r != nil {
-		return c.r.SetDeadline(t)
-	}
-	if c.u.dead() {
-		return c.setErr()
-	}
-	c.u.rdDL.set(t, &c.u.rdEv)
-	c.u.wrDL.set(t, &c.u.wrEv)
-	return nil
+	return c.setDeadline(t, true, true)
 }
 
 // SetReadDeadline sets the read deadline, on the virtual clock.
 func (c *UDPConn) SetReadDeadline(t time.Time) error {
-	if !c.ok() {
-		return syscall.EINVAL
-	}
-	if c.r != nil {
-		return c.r.SetReadDeadline(t)
-	}
-	if c.u.dead() {
-		return c.setErr()
-	}
-	c.u.rdDL.set(t, &c.u.rdEv)
-	return nil
+	return c.setDeadline(t, true, false)
 }
 
 // SetWriteDeadline sets the write deadline, on the virtual clock (writes
 // never block; one past the deadline fails).
 func (c *UDPConn) SetWriteDeadline(t time.Time) error {
-	if !c.ok() {
+	return c.setDeadline(t, false, true)
+}
+
+// setDeadline sets the read deadline, the write deadline or both.
+func (c *UDPConn) setDeadline(t time.Time, rd, wr bool) error {
+	switch {
+	case !c.ok():
 		return syscall.EINVAL
-	}
-	if c.r != nil {
-		return c.r.SetWriteDeadline(t)
-	}
-	if c.u.dead() {
+	case c.r != nil:
+		return setReal(c.r, t, rd, wr)
+	case c.u.dead():
 		return c.setErr()
 	}
-	c.u.wrDL.set(t, &c.u.wrEv)
+	if rd {
+		c.u.rdDL.set(t, &c.u.rdEv)
+	}
+	if wr {
+		c.u.wrDL.set(t, &c.u.wrEv)
+	}
 	return nil
 }
 

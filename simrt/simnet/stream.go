@@ -660,47 +660,35 @@ func (c *TCPConn) RemoteAddr() net.Addr {
 
 // SetDeadline sets the read and write deadlines, on the virtual clock.
 func (c *TCPConn) SetDeadline(t time.Time) error {
-	if !c.ok() {
-		return syscall.EINVAL
-	}
-	if c.r != nil {
-		return c.r.SetDeadline(t)
-	}
-	if c.e.dead() {
-		return c.e.setErr()
-	}
-	c.e.rdDL.set(t, &c.e.rdEv)
-	c.e.wrDL.set(t, &c.e.wrEv)
-	return nil
+	return c.setDeadline(t, true, true)
 }
 
 // SetReadDeadline sets the read deadline, on the virtual clock.
 func (c *TCPConn) SetReadDeadline(t time.Time) error {
-	if !c.ok() {
-		return syscall.EINVAL
-	}
-	if c.r != nil {
-		return c.r.SetReadDeadline(t)
-	}
-	if c.e.dead() {
-		return c.e.setErr()
-	}
-	c.e.rdDL.set(t, &c.e.rdEv)
-	return nil
+	return c.setDeadline(t, true, false)
 }
 
 // SetWriteDeadline sets the write deadline, on the virtual clock.
 func (c *TCPConn) SetWriteDeadline(t time.Time) error {
-	if !c.ok() {
+	return c.setDeadline(t, false, true)
+}
+
+// setDeadline sets the read deadline, the write deadline or both.
+func (c *TCPConn) setDeadline(t time.Time, rd, wr bool) error {
+	switch {
+	case !c.ok():
 		return syscall.EINVAL
-	}
-	if c.r != nil {
-		return c.r.SetWriteDeadline(t)
-	}
-	if c.e.dead() {
+	case c.r != nil:
+		return setReal(c.r, t, rd, wr)
+	case c.e.dead():
 		return c.e.setErr()
 	}
-	c.e.wrDL.set(t, &c.e.wrEv)
+	if rd {
+		c.e.rdDL.set(t, &c.e.rdEv)
+	}
+	if wr {
+		c.e.wrDL.set(t, &c.e.wrEv)
+	}
 	return nil
 }
 

@@ -11,6 +11,7 @@ package simnet
 
 import (
 	"context"
+	"net"
 	"time"
 
 	"simgen.dev/simgen/simrt"
@@ -84,4 +85,16 @@ func onCancel(cancel *simrt.Chan[struct{}], f func()) (stop func()) {
 		}
 	})
 	return func() { simrt.Close(done) }
+}
+
+// setReal sets the deadlines of a real connection (outside a run) as
+// SetDeadline, SetReadDeadline or SetWriteDeadline would.
+func setReal(c net.Conn, t time.Time, rd, wr bool) error {
+	switch {
+	case rd && wr:
+		return c.SetDeadline(t)
+	case rd:
+		return c.SetReadDeadline(t)
+	}
+	return c.SetWriteDeadline(t)
 }
