@@ -310,20 +310,11 @@ func (r *fileRewriter) exprName(e ast.Expr) string {
 // rewritten: one of its package variables, or a field of one of its struct
 // types.
 func (r *fileRewriter) nativeSink(e ast.Expr) bool {
-	switch e := unparen(e).(type) {
-	case *ast.SelectorExpr:
-		if sel, ok := r.info.Selections[e]; ok {
-			if sel.Kind() != types.FieldVal {
-				return false
-			}
-			f := sel.Obj().(*types.Var)
-			return !r.rewritten(f.Pkg()) && !r.mappedField(f)
-		}
-		return r.nativeVar(r.info.Uses[e.Sel])
-	case *ast.Ident:
-		return !r.sels[e] && r.nativeVar(r.info.Uses[e])
+	e = unparen(e)
+	if _, call := e.(*ast.CallExpr); call {
+		return false
 	}
-	return false
+	return r.isNativeSource(e)
 }
 
 // osLvalue marks e as assigned to or addressed, and diagnoses the address

@@ -267,18 +267,10 @@ func Crash(id NodeID) {
 		h(id)
 	}
 	if self {
-		me := cur
-		w.remove(me)
-		// Park for good: teardown unwinds the worker.
-		me.status = gBlocked
-		me.reason = "crashed"
-		next := w.pickNext()
-		if next == nil {
-			w.deadlock()
-			next = w.takeRoot()
-		}
-		w.transfer(me, next)
-		// Only teardown resumes a crashed goroutine, through stopWorker.
+		// Park for good, out of every queue: only teardown resumes it,
+		// through stopWorker.
+		w.remove(cur)
+		w.block("crashed")
 		runtime.Goexit()
 	}
 }
