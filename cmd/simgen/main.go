@@ -201,6 +201,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runTest(args[1:], stdin, stdout, stderr)
 	case len(args) > 0 && args[0] == "trace":
 		err = runTrace(args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "merge":
+		err = runMerge(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "help":
 		printHelp(stdout, newFlags(new(options)))
 	default:
@@ -350,6 +352,8 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // -tags are simgen's here (go test's -o and -tags would break the run).
 func parseTestArgs(args []string) (options, []string, error) {
 	o := options{out: ".simbuild"}
+	o.explore.keep = true
+	campaign := campaignArgs(args) // -json is go test's own flag unless exploring
 	var rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -361,8 +365,11 @@ func parseTestArgs(args []string) (options, []string, error) {
 		if !strings.HasPrefix(a, "-") {
 			name = ""
 		}
+		if name == "json" && !campaign {
+			name = "" // go test's -json
+		}
 		switch name {
-		case "o", "tags", "seeds", "parallel", "budget":
+		case "o", "tags", "seeds", "parallel", "budget", "json", "shard":
 			if !hasVal {
 				if i+1 == len(args) {
 					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
@@ -386,6 +393,12 @@ func parseTestArgs(args []string) (options, []string, error) {
 				return o, nil, fmt.Errorf("%w: -strict=%s: want a boolean", errUsage, val)
 			}
 			o.strict = b
+		case "keep":
+			b, err := strconv.ParseBool(cmp.Or(val, "true"))
+			if err != nil {
+				return o, nil, fmt.Errorf("%w: -keep=%s: want a boolean", errUsage, val)
+			}
+			o.explore.keep = b
 		case "overlay":
 			return o, nil, fmt.Errorf("%w: simgen test sets -overlay itself", errUsage)
 		case "h", "help":
