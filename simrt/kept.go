@@ -191,7 +191,7 @@ func (s *session) runKept(t *testing.T, body func(t *testing.T)) bool {
 			// After the failure's report: a cleanup runs even when the
 			// kept seed ended the test with t.FailNow.
 			if t.Failed() && s.seed == k.seed && s.c == kc {
-				t.Logf("%s%s fails (seed %d): it was kept by an earlier exploration as a regression test", keptPrefix, file, k.seed)
+				logPlain(t, fmt.Sprintf("%s%s fails (seed %d): it was kept by an earlier exploration as a regression test", keptPrefix, file, k.seed))
 			}
 		})
 		r := s.runOnce(k.seed, kc.check, func() { body(t) })
