@@ -351,7 +351,7 @@ func checkWorkspace(cfg Config) error {
 	}
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("go env GOWORK: %v", err)
+		return fmt.Errorf("go env GOWORK: %w", err)
 	}
 	if w := strings.TrimSpace(string(out)); w != "" && w != "off" {
 		return fmt.Errorf("%s: go.work workspaces are not supported yet; run simgen and go test with GOWORK=off", w)
