@@ -418,10 +418,7 @@ func (c *campaign) record(j job, sig signature, seed uint64, output string) {
 		c.runs[id] = cmp.Or(j.b.run, c.x.run)
 		f.Replay = c.x.replayLine(j.p, c.overlay, c.cwd, seed, 0, testsPattern([]string{sig.Test}, c.x.run))
 	}
-	c.res.update(f)
-	if fresh {
-		c.res.flush()
-	}
+	c.res.update(f, fresh)
 }
 
 // confirm runs each distinct failure's smallest seed again, alone, as its

@@ -9,10 +9,13 @@ package main
 //	{"type":"failure", ...}   one per distinct failure
 //	{"type":"summary", ...}   last: seeds per test, wall time, seeds/s
 //
-// While a campaign runs, a failure's record is appended again whenever it
-// changes (a smaller seed, more hits), at most every flushInterval, so a
-// killed shard loses at most that much of what it found; a reader keeps
-// the last record of each id. When the campaign ends the file is rewritten
+// While a campaign runs, a new failure's record is appended and flushed at
+// once, and a record that changed (a smaller seed, more hits) is appended
+// again at the next flush, at most flushInterval later (the campaign
+// flushes every second), so a killed shard loses at most that much of
+// what it found and the file grows with the distinct failures and the
+// flushes, not with the failing seeds; a reader keeps the last record of
+// each id. When the campaign ends the file is rewritten
 // (to a temporary file, then renamed) with one record per distinct failure
 // and the summary. A file without a summary is a shard that did not finish.
 //
@@ -27,6 +30,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -34,7 +38,7 @@ import (
 const resultsFormat = 1
 
 // flushInterval bounds how much a killed shard's file may lag behind.
-const flushInterval = 10 * time.Second
+const flushInterval = 5 * time.Second
 
 // campaignRecord opens a results file.
 type campaignRecord struct {
@@ -97,11 +101,12 @@ type summaryRecord struct {
 
 // results is a campaign's -json file while it is written.
 type results struct {
-	path  string
-	f     *os.File
-	w     *bufio.Writer
-	last  time.Time
-	dirty bool
+	path    string
+	f       *os.File
+	w       *bufio.Writer
+	last    time.Time
+	dirty   bool
+	changed []*failureRecord // records to append at the next flush
 }
 
 // createResults creates the file and writes its opening record.
@@ -123,20 +128,31 @@ func (r *results) write(v any) {
 	r.dirty = true
 }
 
-// update appends a failure's record, and flushes if it is time.
-func (r *results) update(f *failureRecord) {
+// update notes that a failure's record changed; fresh says that it is
+// new, and is written at once.
+func (r *results) update(f *failureRecord, fresh bool) {
 	if r == nil {
 		return
 	}
-	f.Type = "failure"
-	r.write(f)
-	if time.Since(r.last) >= flushInterval {
+	if !slices.Contains(r.changed, f) {
+		r.changed = append(r.changed, f)
+	}
+	if fresh || time.Since(r.last) >= flushInterval {
 		r.flush()
 	}
 }
 
+// flush appends the changed records and writes the file through.
 func (r *results) flush() error {
-	if r == nil || !r.dirty {
+	if r == nil {
+		return nil
+	}
+	for _, f := range r.changed {
+		f.Type = "failure"
+		r.write(f)
+	}
+	r.changed = r.changed[:0]
+	if !r.dirty {
 		return nil
 	}
 	r.last, r.dirty = time.Now(), false
