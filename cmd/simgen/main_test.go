@@ -45,8 +45,8 @@ func TestScripts(t *testing.T) {
 		e.Setenv("GOTOOLCHAIN", "local")
 	}
 	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"status": cmdStatus,
-		"replay": cmdReplay,
+		"status":    cmdStatus,
+		"replay":    cmdReplay,
 		"cmpreport": cmdCmpReport,
 	}
 	t.Run("script", func(t *testing.T) {
