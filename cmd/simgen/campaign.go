@@ -256,7 +256,7 @@ func (c *campaign) loop() error {
 			delete(running, ev.pr)
 			c.ended(j, ev.pr, ev.err)
 		case <-tick.C:
-			c.res.flush()
+			c.res.tick()
 		case <-budget:
 			stop("budget")
 		case <-sig:
@@ -408,17 +408,18 @@ func (c *campaign) record(j job, sig signature, seed uint64, output string) {
 	id := sig.id(j.p.path)
 	f := c.fails[id]
 	fresh := f == nil
+	smaller := fresh || seed < f.Seed
 	if fresh {
 		f = &failureRecord{ID: id, Package: j.p.path, signature: sig, Seed: seed}
 		c.fails[id] = f
 	}
 	f.Hits++
-	if fresh || seed < f.Seed {
+	if smaller {
 		f.Seed, f.First, f.Count, f.Output = seed, j.b.start, j.b.n, output
 		c.runs[id] = cmp.Or(j.b.run, c.x.run)
 		f.Replay = c.x.replayLine(j.p, c.overlay, c.cwd, seed, 0, testsPattern([]string{sig.Test}, c.x.run))
 	}
-	c.res.update(f, fresh)
+	c.res.update(f, smaller)
 }
 
 // confirm runs each distinct failure's smallest seed again, alone, as its

@@ -9,13 +9,12 @@ package main
 //	{"type":"failure", ...}   one per distinct failure
 //	{"type":"summary", ...}   last: seeds per test, wall time, seeds/s
 //
-// While a campaign runs, a new failure's record is appended and flushed at
-// once, and a record that changed (a smaller seed, more hits) is appended
-// again at the next flush, at most flushInterval later (the campaign
-// flushes every second), so a killed shard loses at most that much of
-// what it found and the file grows with the distinct failures and the
-// flushes, not with the failing seeds; a reader keeps the last record of
-// each id. When the campaign ends the file is rewritten
+// While a campaign runs, a failure's record is appended and written
+// through when it is new or has a smaller seed, and appended again when
+// only its hit count changed at most every flushInterval, so a killed
+// shard loses at most the hit counts of the last flushInterval, and the
+// file grows with the distinct failures (and the minutes), not with the
+// failing seeds; a reader keeps the last record of each id. When the campaign ends the file is rewritten
 // (to a temporary file, then renamed) with one record per distinct failure
 // and the summary. A file without a summary is a shard that did not finish.
 //
@@ -38,7 +37,7 @@ import (
 const resultsFormat = 1
 
 // flushInterval bounds how much a killed shard's file may lag behind.
-const flushInterval = 5 * time.Second
+const flushInterval = time.Minute
 
 // campaignRecord opens a results file.
 type campaignRecord struct {
@@ -128,16 +127,23 @@ func (r *results) write(v any) {
 	r.dirty = true
 }
 
-// update notes that a failure's record changed; fresh says that it is
-// new, and is written at once.
-func (r *results) update(f *failureRecord, fresh bool) {
+// update notes that a failure's record changed; now says that it is new
+// or has a smaller seed, and is written at once.
+func (r *results) update(f *failureRecord, now bool) {
 	if r == nil {
 		return
 	}
 	if !slices.Contains(r.changed, f) {
 		r.changed = append(r.changed, f)
 	}
-	if fresh || time.Since(r.last) >= flushInterval {
+	if now {
+		r.flush()
+	}
+}
+
+// tick flushes if the last flush is flushInterval old.
+func (r *results) tick() {
+	if r != nil && time.Since(r.last) >= flushInterval {
 		r.flush()
 	}
 }
