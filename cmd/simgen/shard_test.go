@@ -152,3 +152,14 @@ func envOf(kv ...string) func(string) string {
 		return ""
 	}
 }
+
+func TestBlockStart(t *testing.T) {
+	t.Parallel()
+	var off uint64
+	for k := range 100 {
+		if got := blockStart(k); got != off {
+			t.Fatalf("blockStart(%d) = %d, want %d", k, got, off)
+		}
+		off += uint64(blockLen(k))
+	}
+}
