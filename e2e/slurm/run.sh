@@ -18,7 +18,7 @@
 set -euo pipefail
 shards=${1:-4}
 bankSeeds=${2:-2000}
-corpusSeeds=${3:-100}
+corpusSeeds=${3:-50}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d /tmp/simgen-slurm.XXXXXX)
 chmod 755 "$work"
