@@ -19,8 +19,8 @@ package simrt
 //
 // A kept file is "key: value" lines after the header "simgen seed v1":
 // seed, strategy (SIM_STRATEGY, empty for the default), stream (the
-// decision-stream version below), env (SIM_LEAKS=fail and the like),
-// signature and replay (for the reader). Unknown keys are ignored.
+// decision-stream version below), env (SIM_LEAKS=fail and the like), and
+// for the reader simgen (its version), race, signature and replay. Unknown keys are ignored.
 //
 // Invariants:
 //   - A kept seed runs only under the decision-stream version it was

@@ -27,6 +27,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"simgen.dev/simgen"
 )
 
 // keptHeader opens every kept seed file; simrt reads nothing else.
@@ -44,6 +46,7 @@ func (x *explorer) keptFile(seed uint64, sig signature, replay string) string {
 	fmt.Fprintf(&b, "seed: %d\n", seed)
 	fmt.Fprintf(&b, "strategy: %s\n", x.getenv("SIM_STRATEGY"))
 	fmt.Fprintf(&b, "stream: %d\n", streamVersion())
+	fmt.Fprintf(&b, "simgen: %s\n", simgen.Version)
 	var env []string
 	for _, k := range keptEnv {
 		if v := x.getenv(k); v != "" {
