@@ -22,6 +22,11 @@ package main
 //   - The failure printed is the failing seed run again alone, so its
 //     output is exactly what the printed replay line produces; if it does
 //     not fail alone, simgen says so and prints the block's own output.
+//
+// With -json or -shard, the built packages go to runCampaign instead
+// (campaign.go), which runs every seed and reports distinct failures; both
+// keep failing seeds under testdata/simgen (keep.go) and run the kept ones
+// first.
 
 import (
 	"cmp"
