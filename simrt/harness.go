@@ -6,7 +6,7 @@ package simrt
 //	SIM_SEED=N              run seed N (unset: a fresh seed, printed on failure)
 //	SIM_SEEDS=K             run each test under K seeds, N, N+1, ..., stopping
 //	                        at the first failure
-//	SIM_STRATEGY=S          random (default), pct, pct:D, pct:D:K
+//	SIM_STRATEGY=S          portfolio (default), random, pct, pct:D, pct:D:K
 //	SIM_CHECK_DETERMINISM=1 run each seed twice and compare decision streams
 //	SIM_LEAKS=fail          fail a test that ends with goroutines still alive
 //	SIM_TRACE=1             print every scheduling decision to stderr
@@ -22,7 +22,8 @@ package simrt
 //     the test's own goroutine, so t.FailNow, t.Skip and friends work as in
 //     a native test; worlds never run concurrently (worldMu).
 //   - Every failure (deadlock, panic, nondeterminism, t.Error) prints a
-//     replay line with SIM_SEED=<n> and the test's -run pattern.
+//     replay line (package replay) with SIM_SEED=<n>, every setting of
+//     replay.Settings this process runs under, and the test's -run pattern.
 
 import (
 	"fmt"
@@ -30,12 +31,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 type config struct {
@@ -387,38 +389,20 @@ func logPlain(t tbLike, line string) {
 	t.Logf("%s", line)
 }
 
-// replay is the line that reruns this failure.
+// replay is the line that reruns this failure, with every setting of the
+// process that changes a run (replay.Settings).
 func (s *session) replay() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "simrt: replay with: SIM_SEED=%d", s.seed)
-	if s.c.stratName != "" {
-		fmt.Fprintf(&b, " SIM_STRATEGY=%s", s.c.stratName)
-	}
 	ov, pkg := replayPaths()
-	verb := "run"
+	l := replay.Line{Seed: s.seed, Getenv: os.Getenv, Command: "run", Tags: buildTags, Overlay: ov, Package: pkg}
 	name := s.name
 	if name == "" {
 		name = s.example
 	}
 	if name != "" {
-		verb = "test"
+		l.Command = "test"
+		l.Run = replay.RunPattern(name)
 	}
-	fmt.Fprintf(&b, " go %s -tags %s -overlay %s", verb, buildTags, ov)
-	if name != "" {
-		fmt.Fprintf(&b, " -run '%s'", runPattern(name))
-	}
-	fmt.Fprintf(&b, " %s", pkg)
-	return b.String()
-}
-
-// runPattern turns a test name (with subtests) into a -run pattern that
-// selects exactly it.
-func runPattern(name string) string {
-	parts := strings.Split(name, "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	return strings.Join(parts, "/")
+	return "simrt: replay with: " + l.String()
 }
 
 // overlayPath, moduleDir and buildTags are set by the shadow tree's

@@ -32,13 +32,14 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 // exploreOptions are simgen test's exploration flags.
@@ -1013,58 +1014,25 @@ func (x *explorer) testFlagsForRerun() []string {
 // runPatternFor is the -run pattern that selects exactly the top-level
 // test name.
 func runPatternFor(name string) string {
-	return "^" + regexp.QuoteMeta(name) + "$"
+	return replay.RunPattern(name)
 }
 
 // replayLine is the go test command line, with its environment, that runs
 // the seeds [seed, seed+n) (n 0: the one seed) of the tests that run
 // selects, from cwd.
 func (x *explorer) replayLine(p *pkgRun, overlay, cwd string, seed uint64, n int, run string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "SIM_SEED=%d", seed)
-	if n > 0 {
-		fmt.Fprintf(&b, " SIM_SEEDS=%d", n)
-	}
-	if s := x.getenv("SIM_STRATEGY"); s != "" {
-		fmt.Fprintf(&b, " SIM_STRATEGY=%s", shellQuote(s))
-	}
-	fmt.Fprintf(&b, " go test -tags %s -overlay %s", x.tags, shellQuote(relTo(cwd, overlay)))
-	for _, f := range x.build {
-		fmt.Fprintf(&b, " %s", shellQuote(f))
-	}
-	if run != "" {
-		fmt.Fprintf(&b, " -run %s", shellQuote(run))
-	}
-	if x.skip != "" {
-		fmt.Fprintf(&b, " -skip %s", shellQuote(x.skip))
-	}
+	l := replay.Line{Seed: seed, Seeds: n, Getenv: x.getenv, Tags: x.tags, Overlay: relTo(cwd, overlay),
+		Run: run, Skip: x.skip, Package: p.path, Args: x.args}
+	l.Flags = append(l.Flags, x.build...)
 	for _, f := range x.testFlagsForRerun() {
-		fmt.Fprintf(&b, " %s", shellQuote("-"+strings.TrimPrefix(f, "-test.")))
+		l.Flags = append(l.Flags, "-"+strings.TrimPrefix(f, "-test."))
 	}
-	pkg := p.path
 	if rel, err := filepath.Rel(cwd, p.dir); err == nil && rel == "." {
-		pkg = "."
+		l.Package = "."
 	} else if err == nil && filepath.IsLocal(rel) {
-		pkg = "./" + filepath.ToSlash(rel)
+		l.Package = "./" + filepath.ToSlash(rel)
 	}
-	fmt.Fprintf(&b, " %s", pkg)
-	if len(x.args) > 0 {
-		b.WriteString(" -args")
-		for _, a := range x.args {
-			fmt.Fprintf(&b, " %s", shellQuote(a))
-		}
-	}
-	return b.String()
-}
-
-// shellQuote quotes s for a POSIX shell if it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_=./,:@+%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return l.String()
 }
 
 // pinpoint runs the block of a crash again, with every seed reported as it

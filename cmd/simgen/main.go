@@ -85,7 +85,7 @@
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
 //	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
-//	SIM_STRATEGY=S           random (default), pct, pct:D or pct:D:K
+//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
@@ -93,8 +93,10 @@
 //	SIM_WATCHDOG=D           wall-clock limit for a goroutine that does not
 //	                         yield (default 5s)
 //	SIM_TIMELIMIT=D          virtual-time limit of a run (default 1000h)
+//	SIM_BUGGIFY=on|off       every sim.Buggify site on, or none
 //
-// A failing test prints a replay line with its seed.
+// A failing test prints a replay line with its seed and every SIM_* setting
+// that changes the run, shell-quoted: paste it as printed.
 //
 // Examples:
 //
@@ -158,8 +160,9 @@ flags and -o, -tags and -strict, simgen test takes:
     	report what they found.
 
 A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
-seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
-SIM_LEAKS=fail, SIM_TRACE=1|json:PATH, SIM_WATCHDOG=5s and SIM_TIMELIMIT=1000h. See
+seeds), SIM_STRATEGY=portfolio|random|pct|pct:D|pct:D:K (default portfolio),
+SIM_CHECK_DETERMINISM=1, SIM_LEAKS=fail, SIM_TRACE=1|json:PATH,
+SIM_WATCHDOG=5s, SIM_TIMELIMIT=1000h and SIM_BUGGIFY=on|off. See
 go doc simgen.dev/simgen/cmd/simgen.
 
 Examples:

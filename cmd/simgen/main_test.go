@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/simrt/replay"
 )
 
 func TestMain(m *testing.M) {
@@ -105,8 +106,10 @@ func copyKV(src, dst string) error {
 }
 
 // cmdReplay is `replay`: run the replay line that the last command's output
-// ends with (simgen: replay with: SIM_SEED=N go test ...), as a user would
-// paste it. Its output is the command's stdout and stderr.
+// ends with (simgen: replay with: SIM_SEED=N go test ...) in sh, as a user
+// would paste it, with no SIM_* variable of the script's environment: the
+// line must carry every setting the failure needs. Its output is the
+// command's stdout and stderr.
 func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 0 {
 		ts.Fatalf("usage: replay")
@@ -116,13 +119,9 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 	if m == nil {
 		ts.Fatalf("no replay line in the last command's output")
 	}
-	last := m[len(m)-1]
-	fields := strings.Fields(last[2])
-	for i, f := range fields {
-		fields[i] = strings.Trim(f, "'")
-	}
-	ts.Setenv("SIM_SEED", last[1])
-	err := ts.Exec(fields[0], fields[1:]...)
+	line := m[len(m)-1][1]
+	unset := "unset SIM_SEED SIM_SEEDS " + strings.Join(replay.Settings, " ")
+	err := ts.Exec("sh", "-c", unset+"; "+line)
 	if err != nil && !neg {
 		ts.Fatalf("%v", err)
 	}
@@ -131,7 +130,7 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-var replayLine = regexp.MustCompile(`(?m)replay with: SIM_SEED=(\d+) (go test .*)$`)
+var replayLine = regexp.MustCompile(`(?m)replay with: (SIM_SEED=\d+ .*go (?:test|run) .*)$`)
 
 // cmdStatus is `status N prog args...`: run prog and require exit status N,
 // which `! exec` cannot tell apart (usage errors must exit 2, failures 1).

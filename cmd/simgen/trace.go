@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 var (
@@ -103,6 +105,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	cmd := exec.Command("go", "test", "-tags", tags, "-overlay", overlay, "-count=1", "-run", runPat, pkg)
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	cmd.Env = traceEnv(os.Environ(), seed, events)
+	env := envLookup(cmd.Env)
 	runErr := cmd.Run()
 	var ee *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &ee) {
@@ -121,7 +124,8 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	r.Package = pkg
-	r.Replay = fmt.Sprintf("SIM_SEED=%s go test -tags %s -overlay %s -run '%s' %s", seed, tags, relOverlay(overlay), runPat, pkg)
+	n, _ := strconv.ParseUint(seed, 10, 64)
+	r.Replay = replay.Line{Seed: n, Getenv: env, Tags: tags, Overlay: relOverlay(overlay), Run: runPat, Package: pkg}.String()
 	var page bytes.Buffer
 	if err := renderTrace(&page, r); err != nil {
 		return err
@@ -151,6 +155,17 @@ func traceEnv(env []string, seed, events string) []string {
 		out = append(out, kv)
 	}
 	return append(out, "SIM_SEED="+seed, "SIM_TRACE=json:"+events)
+}
+
+// envLookup is a getenv over the environment env, the last entry of a
+// name winning, as in exec.Cmd.
+func envLookup(env []string) func(string) string {
+	m := make(map[string]string)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return func(k string) string { return m[k] }
 }
 
 // relOverlay shortens the overlay path for the replay line.
