@@ -26,6 +26,7 @@ package simrt
 //     replay.Settings this process runs under, and the test's -run pattern.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -296,8 +297,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		cw, cur = nil, nil
 		worldMu.Unlock()
 	}()
-	body()
-	w.runCleanups(s.t)
+	w.runBody(root, s.t, body)
 	if s.t != nil {
 		w.settle()
 	}
@@ -485,10 +485,11 @@ func Run[T interface {
 				}
 			}
 		}()
-		f(st)
-		if tb, ok := any(st).(tbLike); ok {
-			w.runCleanups(tb)
+		var tb any
+		if x, ok := any(st).(tbLike); ok {
+			tb = x
 		}
+		w.runBody(me, tb, func() { f(st) })
 		completed = true
 	}) && w.failure == nil
 }
@@ -515,8 +516,89 @@ func Cleanup(t testing.TB, f func()) {
 	w.cleanups[t] = append(w.cleanups[t], f)
 }
 
-// runCleanups runs the cleanups registered for t, last first.
+// runBody runs a test's body as x, then cancels t's context and runs its
+// cleanups. A body that ends with runtime.Goexit (t.FailNow, t.SkipNow)
+// still gets them, as package testing runs cleanups after FailNow; a world
+// that failed (whose root unwinds with Goexit too) runs none, since nothing
+// may run in it any more. A panic is recorded as the world's failure here,
+// where the panicking frames are still on the stack; a cleanup that ends
+// with Goexit or panics leaves through the caller's deferred calls.
+func (w *world) runBody(x *g, t any, body func()) {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if r := recover(); r != nil {
+			w.panicked(x, r)
+			return
+		}
+		if w.failure == nil && t != nil {
+			w.runCleanups(t)
+		}
+	}()
+	body()
+	returned = true
+	w.runCleanups(t)
+}
+
+// testContext is the simulated t.Context() of one test of a run.
+type testContext struct {
+	ctx    context.Context // nil until the test asks for it
+	cancel context.CancelFunc
+	ended  bool // its cleanups have begun: the context is canceled
+}
+
+// TestContext is t.Context() (also b.Context(), f.Context()) inside a
+// simulation: a simulated context, one per test and run, canceled just
+// before the test's cleanups run, as package testing cancels its own. The
+// native one is canceled only when the test function returns, after the
+// simulated cleanups have run: a cleanup that waits for a goroutine to see
+// the cancellation would wait for good.
+func TestContext(t testing.TB) context.Context {
+	w := cw
+	if w == nil {
+		return t.(interface{ Context() context.Context }).Context()
+	}
+	c := w.testCtx[t]
+	if c.ctx != nil {
+		return c.ctx
+	}
+	c.ctx, c.cancel = WithCancel(context.Background())
+	if c.ended {
+		// Asked for only after its cleanups began (by a goroutine that ran
+		// late): canceled already, as natively.
+		c.cancel()
+	}
+	if w.testCtx == nil {
+		w.testCtx = make(map[any]testContext)
+	}
+	w.testCtx[t] = c
+	return c.ctx
+}
+
+// endTestContext cancels t's context, or marks it to be born canceled.
+func (w *world) endTestContext(t any) {
+	c := w.testCtx[t]
+	if c.ended {
+		return
+	}
+	c.ended = true
+	if c.cancel != nil {
+		c.cancel()
+	}
+	if w.testCtx == nil {
+		w.testCtx = make(map[any]testContext)
+	}
+	w.testCtx[t] = c
+}
+
+// runCleanups cancels t's context and runs the cleanups registered for t,
+// last first.
 func (w *world) runCleanups(t any) {
+	if t != nil {
+		w.endTestContext(t)
+	}
 	for {
 		fs := w.cleanups[t]
 		if len(fs) == 0 {
