@@ -412,6 +412,9 @@ func (w *world) pickAfterExit() *g {
 		w.deadlock()
 		return w.takeRoot()
 	}
+	// As transfer does: the chosen goroutine runs from here on, and what
+	// it wakes is woken by it (the tracer asks whether cur is running).
+	next.status = gRunning
 	return next
 }
 

@@ -139,6 +139,10 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "simgen: wrote %s (%s seed %d: %d goroutines, %d events, %s)\n",
 		out, r.Test, r.Seed, len(r.goroutines()), len(r.Events), outcome)
+	if r.Failure != nil || runErr != nil {
+		// As simgen test: a failing test fails the command, page or not.
+		return exitError(1)
+	}
 	return nil
 }
 
