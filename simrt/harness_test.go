@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -522,6 +523,72 @@ func TestHelperDeterministic(t *testing.T) {
 	})
 }
 
+// A sync.Once singleton and a protobuf-like lazily filled cache (a map
+// under a Mutex behind an atomic fast path, as protobuf's message metadata):
+// the first run of the process fills them, with scheduling points later
+// runs never make.
+var (
+	warmOnce   simrt.Once
+	warmValue  int
+	warmMu     simrt.Mutex
+	warmReady  atomic.Bool
+	warmCache  map[string]int
+	warmFilled int
+)
+
+func warmSingleton() int {
+	warmOnce.Do(func() {
+		warmMu.Lock()
+		warmValue = 42
+		warmMu.Unlock()
+	})
+	return warmValue
+}
+
+func warmLookup(k string) int {
+	if warmReady.Load() {
+		return warmCache[k]
+	}
+	warmMu.Lock()
+	defer warmMu.Unlock()
+	if warmCache == nil {
+		warmCache = map[string]int{}
+		for _, k := range []string{"a", "b", "c"} {
+			warmMu.Unlock()
+			simrt.Gosched()
+			warmMu.Lock()
+			warmCache[k] = len(k)
+			warmFilled++
+		}
+		warmReady.Store(true)
+	}
+	return warmCache[k]
+}
+
+func TestHelperWarmUp(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var wg simrt.WaitGroup
+		for i := 0; i < 3; i++ {
+			wg.Add(1)
+			simrt.Go(func() {
+				defer wg.Done()
+				if warmSingleton() != 42 || warmLookup("b") != 1 {
+					t.Error("wrong value")
+				}
+			})
+		}
+		wg.Wait()
+	})
+}
+
+func TestHarnessCheckDeterminismWarmUp(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperWarmUp$", "SIM_CHECK_DETERMINISM=1", "SIM_SEEDS=4", "SIM_SEED=1")
+	r.must(t, 0, "--- PASS: TestHelperWarmUp", "seed 1: the first run took another path than the two after it")
+	r.mustNot(t, "seed 2: the first run")
+}
+
 func TestHarnessCheckDeterminism(t *testing.T) {
 	t.Parallel()
 	ok := runHelper(t, "^TestHelperDeterministic$", "SIM_CHECK_DETERMINISM=1", "SIM_SEEDS=5")
@@ -530,7 +597,8 @@ func TestHarnessCheckDeterminism(t *testing.T) {
 		t.Errorf("5 seeds checked: %d runs, want 10", n)
 	}
 	bad := runHelper(t, "^TestHelperNondeterministic$", "SIM_CHECK_DETERMINISM=1")
-	bad.must(t, 1, "nondeterminism", "diverged at step", "run 1:", "run 2:", mark(t, "diverge-1"), mark(t, "diverge-2"), "SIM_SEED=")
+	bad.must(t, 1, "nondeterminism", "diverged at step", "run 1:", "run 2:", mark(t, "diverge-1"), mark(t, "diverge-2"),
+		"A third run diverged from the second too", "SIM_SEED=", "SIM_CHECK_DETERMINISM=1 go test")
 	// Without the check, the same test passes.
 	runHelper(t, "^TestHelperNondeterministic$").must(t, 0, "--- PASS")
 }
