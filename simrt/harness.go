@@ -153,6 +153,7 @@ type session struct {
 	seed    uint64
 	logged  bool   // w.failure was reported
 	example string // the Example function being run, if any
+	before  int    // simulated runs this process made before the current seed's (replaycheck.go)
 }
 
 // Test runs a test body under the simulation: once per seed, each time as
@@ -171,8 +172,10 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		}
 	}()
 	first := s.c.firstSeed()
+	noteTest(s.name)
 	for i := 0; i < s.c.seeds; i++ {
 		s.seed = first + uint64(i)
+		s.before = runsBegun
 		r := s.runOnce(s.seed, s.c.check, func() { body(t) })
 		if r.failure != nil || t.Failed() {
 			return
@@ -280,6 +283,9 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		s.t.Helper()
 	}
 	worldMu.Lock()
+	if s.t != nil {
+		runsBegun++
+	}
 	w := processWorld()
 	saved := w.arm(seed, s.c.strategy())
 	w.limit = 0
@@ -387,6 +393,12 @@ func (s *session) done() {
 	if s.t.Failed() {
 		if s.last != nil && s.last.faults != "" {
 			logPlain(s.t, strings.TrimRight(s.last.faults, "\n"))
+		}
+		if lines := s.checkReplay(); lines != nil {
+			for _, l := range lines {
+				logPlain(s.t, l)
+			}
+			return
 		}
 		logPlain(s.t, s.replay())
 	}

@@ -603,6 +603,51 @@ func TestHarnessCheckDeterminism(t *testing.T) {
 	runHelper(t, "^TestHelperNondeterministic$").must(t, 0, "--- PASS")
 }
 
+// ---- replay lines of failures that depend on earlier runs ----
+
+var dependsState int
+
+func TestHelperDependsA(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) { dependsState++ })
+}
+
+func TestHelperDependsB(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		if dependsState > 0 {
+			t.Error("state left by an earlier test")
+		}
+	})
+}
+
+func TestHelperDependsC(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) { t.Error("fails alone too") })
+}
+
+func TestHarnessReplayDependsOnEarlierRuns(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperDepends(A|B)$", "SIM_SEED=5")
+	r.must(t, 1, "simrt: passes when run alone: this failure depends on the 1 simulated run(s) before it",
+		"simrt: replay with: SIM_SEED=5 go test -tags sim -overlay ")
+	m := regexp.MustCompile(`simrt: replay with: SIM_SEED=5 go test .* -run '(\^\(TestHelperDependsA\|TestHelperDependsB\)\$)'`).FindStringSubmatch(r.out)
+	if m == nil {
+		t.Fatalf("no line replaying both tests in:\n%s", r.out)
+	}
+	// That line reproduces the failure; the test's own line alone passes.
+	runHelper(t, m[1], "SIM_SEED=5").must(t, 1, "state left by an earlier test")
+	runHelper(t, "^TestHelperDependsB$", "SIM_SEED=5").must(t, 0)
+
+	// Fresh seeds: the earlier tests cannot be replayed, and it says so.
+	runHelper(t, "^TestHelperDepends(A|B)$").must(t, 1, "passes when run alone", "ran under fresh seeds")
+
+	// A failure that does not depend on them keeps its plain line.
+	c := runHelper(t, "^TestHelperDepends(A|C)$", "SIM_SEED=5")
+	c.must(t, 1, "fails alone too", "simrt: replay with: SIM_SEED=5 go test -tags sim -overlay ")
+	c.mustNot(t, "passes when run alone")
+}
+
 // ---- SIM_LEAKS ----
 
 func TestHelperLeak(t *testing.T) {

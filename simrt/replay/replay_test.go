@@ -85,7 +85,7 @@ func TestSettingsAreRead(t *testing.T) {
 	for _, q := range strings.Fields(string(out)) {
 		read[strings.Trim(q, `"`)] = true
 	}
-	known := map[string]bool{"SIM_SEED": true, "SIM_SEEDS": true, "SIM_TRACE": true, "SIM_PROGRESS": true, "SIM_PROGRESS_SYNC": true}
+	known := map[string]bool{"SIM_SEED": true, "SIM_SEEDS": true, "SIM_TRACE": true, "SIM_PROGRESS": true, "SIM_PROGRESS_SYNC": true, "SIM_REPLAY_CHECK": true}
 	for _, k := range Settings {
 		if !read[k] {
 			t.Errorf("%s is in Settings but nothing in simrt or sim reads it", k)
