@@ -265,7 +265,11 @@ func (s *session) exitFailure() {
 	if s.last != nil {
 		faults = s.last.faults
 	}
-	fmt.Fprintf(os.Stderr, "%s\n%s%s\n", f.report, faults, s.replay())
+	version := ""
+	if simgenVersion != "" {
+		version = "simrt: simgen " + simgenVersion + "\n"
+	}
+	fmt.Fprintf(os.Stderr, "%s\n%s%s%s\n", f.report, faults, version, s.replay())
 	os.Exit(2)
 }
 
@@ -394,6 +398,10 @@ func (s *session) done() {
 		if s.last != nil && s.last.faults != "" {
 			logPlain(s.t, strings.TrimRight(s.last.faults, "\n"))
 		}
+		if simgenVersion != "" {
+			// A seed names a run only under the runtime that ran it.
+			logPlain(s.t, "simrt: simgen "+simgenVersion)
+		}
 		if lines := s.checkReplay(); lines != nil {
 			for _, l := range lines {
 				logPlain(s.t, l)
@@ -435,9 +443,10 @@ func (s *session) replay() string {
 // generated file, so that replay lines name the overlay, the tags and the
 // package as the user would type them.
 var (
-	overlayPath string
-	moduleDir   string
-	buildTags   = "sim"
+	overlayPath   string
+	moduleDir     string
+	buildTags     = "sim"
+	simgenVersion string // "devel, runtime 1a2b3c4d5e6f"; "" outside a shadow tree
 )
 
 // replayPaths returns the overlay file and the package argument for a
