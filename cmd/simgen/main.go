@@ -206,6 +206,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runTrace(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "help":
 		printHelp(stdout, newFlags(new(options)))
+	case len(args) > 0 && mistypedCommand(args[0]) != "":
+		err = fmt.Errorf("%w: unknown command %q: did you mean simgen %s?", errUsage, args[0], mistypedCommand(args[0]))
 	default:
 		err = runGenerate(args, stdout, stderr)
 	}
@@ -225,6 +227,53 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simgen: %v\n", err)
 		return 1
 	}
+}
+
+// commands are simgen's subcommands.
+var commands = []string{"test", "trace", "version", "help"}
+
+// mistypedCommand returns the subcommand that word looks like a typo of
+// ("tset": test), or "". A word that names a directory, or looks like a
+// package pattern (a dot or a slash in it), is taken as a package.
+func mistypedCommand(word string) string {
+	if word == "" || strings.ContainsAny(word, "./-") {
+		return ""
+	}
+	if fi, err := os.Stat(word); err == nil && fi.IsDir() {
+		return ""
+	}
+	for _, c := range commands {
+		if word != c && editDistance(word, c) <= 2 && len(word) >= 3 {
+			return c
+		}
+	}
+	return ""
+}
+
+// editDistance is the Damerau-Levenshtein distance (adjacent swaps count
+// one) between a and b.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // chdir handles a leading -C dir, as the go command does: first, so that
