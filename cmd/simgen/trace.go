@@ -38,6 +38,9 @@ var (
 // its end, so the page keeps the last ones.
 const maxTraceEvents = 20000
 
+// maxTraceOutput bounds the test output a page shows (its end is kept).
+const maxTraceOutput = 64 << 10
+
 // traceUsage is simgen trace's usage line.
 const traceUsage = "simgen trace [-o dir] [-tags list] -seed N -run regexp [-out file.html] [package]"
 
@@ -103,7 +106,9 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	// The test's own output (its failure, the report) goes to stderr: it is
 	// what the page shows, and stdout is left for the page's path.
 	cmd := exec.Command("go", "test", "-tags", tags, "-overlay", overlay, "-count=1", "-run", runPat, pkg)
-	cmd.Stdout, cmd.Stderr = stderr, stderr
+	var output bytes.Buffer
+	tee := io.MultiWriter(stderr, &output)
+	cmd.Stdout, cmd.Stderr = tee, tee
 	cmd.Env = traceEnv(os.Environ(), seed, events)
 	env := envLookup(cmd.Env)
 	runErr := cmd.Run()
@@ -124,6 +129,13 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	r.Package = pkg
+	// The test's own messages (t.Errorf's "balance went negative") are
+	// written by package testing, not by simrt: the page shows them from
+	// the go test output.
+	r.Output = output.String()
+	if len(r.Output) > maxTraceOutput {
+		r.Output = "...\n" + r.Output[len(r.Output)-maxTraceOutput:]
+	}
 	n, _ := strconv.ParseUint(seed, 10, 64)
 	r.Replay = replay.Line{Seed: n, Getenv: env, Tags: tags, Overlay: relOverlay(overlay), Run: runPat, Package: pkg}.String()
 	var page bytes.Buffer
@@ -191,12 +203,14 @@ type traceRun struct {
 	Dropped  int               `json:"dropped,omitempty"`
 	Package  string            `json:"-"`
 	Replay   string            `json:"-"`
+	Output   string            `json:"-"` // what go test printed`
 	gs       map[int]bool
 }
 
 type traceFailure struct {
 	Kind   string `json:"kind"`
 	Report string `json:"report"`
+	G      int    `json:"g,omitempty"` // the goroutine that failed, if one did alone
 }
 
 // traceHead is the part of an event readTraceRun needs.
@@ -244,7 +258,7 @@ func readTraceRun(rd io.Reader) (*traceRun, error) {
 			cur.gs[h.Target] = true
 		}
 		if h.Op == "failure" {
-			cur.Failure = &traceFailure{Kind: h.Kind, Report: h.Report}
+			cur.Failure = &traceFailure{Kind: h.Kind, Report: h.Report, G: h.Target}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -290,6 +304,7 @@ func renderTrace(w io.Writer, r *traceRun) error {
 		"Strategy": esc(r.Strategy),
 		"Package":  esc(r.Package),
 		"Replay":   esc(r.Replay),
+		"Output":   esc(r.Output),
 		"CSS":      traceCSS,
 		"JS":       traceJS,
 		"Data":     string(data),
