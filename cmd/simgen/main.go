@@ -387,6 +387,11 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if o.tags != "" {
 		tags += "," + o.tags
 	}
+	if traceText(os.Getenv("SIM_TRACE")) && !hasVerbose(rest) {
+		// go test shows a passing package's output only with -v: the trace
+		// the user asked for would vanish.
+		rest = append([]string{"-v"}, rest...)
+	}
 	cmd := exec.Command("go", append([]string{"test", "-tags", tags, "-overlay", overlay}, rest...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	err = cmd.Run()
@@ -395,6 +400,30 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return exitError(ee.ExitCode())
 	}
 	return err
+}
+
+// traceText reports whether SIM_TRACE asks for the text trace on stderr
+// (1, true, yes, on), as opposed to off or json:PATH.
+func traceText(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// hasVerbose reports whether go test's arguments (before -args) set -v.
+func hasVerbose(args []string) bool {
+	for _, a := range args {
+		if a == "-args" || a == "--args" {
+			return false
+		}
+		switch strings.TrimLeft(a, "-") {
+		case "v", "v=true", "test.v", "test.v=true":
+			return strings.HasPrefix(a, "-")
+		}
+	}
+	return false
 }
 
 // parseTestArgs takes simgen's own flags out of simgen test's arguments,
