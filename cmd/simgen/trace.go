@@ -44,47 +44,62 @@ const maxTraceOutput = 64 << 10
 // traceUsage is simgen trace's usage line.
 const traceUsage = "simgen trace [-o dir] [-tags list] -seed N -run regexp [-out file.html] [package]"
 
-// runTrace is simgen trace.
-func runTrace(args []string, stdout, stderr io.Writer) error {
-	o := options{out: ".simbuild"}
-	var seed, runPat, out string
+// traceArgs are simgen trace's arguments.
+type traceArgs struct {
+	o                 options
+	seed, runPat, out string
+	pkgs              []string
+}
+
+// parseTraceArgs parses simgen trace's flags, which may follow the
+// package, as in go test.
+func parseTraceArgs(args []string) (traceArgs, error) {
+	a := traceArgs{o: options{out: ".simbuild"}}
 	fs := flag.NewFlagSet("simgen trace", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.out, "o", ".simbuild", "Write the shadow tree to `dir`.")
-	fs.StringVar(&o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`.")
-	fs.StringVar(&seed, "seed", "", "Run under seed `N` (required).")
-	fs.StringVar(&runPat, "run", "", "Run the test matching `regexp`, as go test -run (required).")
-	fs.StringVar(&out, "out", "trace.html", "Write the page to `file`.")
-	// Flags may follow the package, as in go test.
-	var pkgs []string
+	fs.StringVar(&a.o.out, "o", ".simbuild", "Write the shadow tree to `dir`.")
+	fs.StringVar(&a.o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`.")
+	fs.StringVar(&a.seed, "seed", "", "Run under seed `N` (required).")
+	fs.StringVar(&a.runPat, "run", "", "Run the test matching `regexp`, as go test -run (required).")
+	fs.StringVar(&a.out, "out", "trace.html", "Write the page to `file`.")
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return err
+				return a, err
 			}
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return a, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		if fs.NArg() == 0 {
 			break
 		}
-		pkgs = append(pkgs, fs.Arg(0))
+		a.pkgs = append(a.pkgs, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
 	switch {
-	case seed == "":
-		return fmt.Errorf("%w: simgen trace needs -seed N\nusage: %s", errUsage, traceUsage)
-	case runPat == "":
-		return fmt.Errorf("%w: simgen trace needs -run with the test to trace\nusage: %s", errUsage, traceUsage)
-	case len(pkgs) > 1:
-		return fmt.Errorf("%w: simgen trace traces one package, not %d", errUsage, len(pkgs))
-	case o.out == "":
-		return fmt.Errorf("%w: -o needs a directory", errUsage)
-	case out == "":
-		return fmt.Errorf("%w: -out needs a file", errUsage)
+	case a.seed == "":
+		return a, fmt.Errorf("%w: simgen trace needs -seed N\nusage: %s", errUsage, traceUsage)
+	case a.runPat == "":
+		return a, fmt.Errorf("%w: simgen trace needs -run with the test to trace\nusage: %s", errUsage, traceUsage)
+	case len(a.pkgs) > 1:
+		return a, fmt.Errorf("%w: simgen trace traces one package, not %d", errUsage, len(a.pkgs))
+	case a.o.out == "":
+		return a, fmt.Errorf("%w: -o needs a directory", errUsage)
+	case a.out == "":
+		return a, fmt.Errorf("%w: -out needs a file", errUsage)
 	}
-	if _, err := strconv.ParseUint(seed, 10, 64); err != nil {
-		return fmt.Errorf("%w: -seed %q: want a non-negative integer", errUsage, seed)
+	if _, err := strconv.ParseUint(a.seed, 10, 64); err != nil {
+		return a, fmt.Errorf("%w: -seed %q: want a non-negative integer", errUsage, a.seed)
 	}
+	return a, nil
+}
+
+// runTrace is simgen trace.
+func runTrace(args []string, stdout, stderr io.Writer) error {
+	a, err := parseTraceArgs(args)
+	if err != nil {
+		return err
+	}
+	o, seed, runPat, out, pkgs := a.o, a.seed, a.runPat, a.out, a.pkgs
 	pkg := "."
 	if len(pkgs) == 1 {
 		pkg = pkgs[0]
@@ -242,7 +257,7 @@ func readTraceRun(rd io.Reader) (*traceRun, error) {
 		}
 		var h traceHead
 		if err := json.Unmarshal(b, &h); err != nil {
-			return nil, fmt.Errorf("trace line %d: %v", line, err)
+			return nil, fmt.Errorf("trace line %d: %w", line, err)
 		}
 		if h.Op == "start" || cur == nil {
 			cur = &traceRun{Test: h.Test, Seed: h.Seed, Strategy: h.Strategy, Root: 1, gs: make(map[int]bool)}
