@@ -18,6 +18,9 @@ package simrt
 //	SIM_TIMELIMIT=D         virtual-time limit of a run (default 1000h): past
 //	                        it, the run fails with a report, since only a
 //	                        timer loop can have kept it going
+//	SIM_KEPT=off|only       skip the kept seeds (testdata/simgen, kept.go),
+//	                        or run only them; by default they run first
+//	                        when SIM_SEED is unset
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on
@@ -171,6 +174,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 			seedDone(s.name, s.seed, false, true)
 		}
 	}()
+	if s.runKept(t, body) { // kept.go: regression seeds first
+		return
+	}
 	first := s.c.firstSeed()
 	noteTest(s.name)
 	for i := 0; i < s.c.seeds; i++ {

@@ -47,10 +47,14 @@ type exploreOptions struct {
 	seeds    int           // -seeds, or SIM_SEEDS; 0: unbounded (with -budget) or not exploring
 	parallel int           // -parallel; 0: runtime.NumCPU()
 	budget   time.Duration // -budget; 0: none
+	json     string        // -json FILE: a campaign's results (results.go)
+	shardK   int           // -shard K/N: K, -1 when only N was given
+	shardN   int           // -shard K/N: N; 0: not given
+	keep     bool          // -keep: keep failing seeds under testdata/simgen
 }
 
-// set parses the value of the exploration flag name (seeds, parallel or
-// budget).
+// set parses the value of the exploration flag name (seeds, parallel,
+// budget, json or shard).
 func (e *exploreOptions) set(name, val string) error {
 	switch name {
 	case "seeds", "parallel":
@@ -63,6 +67,20 @@ func (e *exploreOptions) set(name, val string) error {
 		} else {
 			e.parallel = n
 		}
+	case "json":
+		if val == "" {
+			return fmt.Errorf("%w: -json needs a file name", errUsage)
+		}
+		if fi, err := os.Stat(val); err == nil && fi.IsDir() {
+			return fmt.Errorf("%w: -json %s: want a file for the results, not a directory", errUsage, val)
+		}
+		e.json = val
+	case "shard":
+		k, n, err := parseShard(val)
+		if err != nil {
+			return err
+		}
+		e.shardK, e.shardN = k, n
 	case "budget":
 		d, err := time.ParseDuration(val)
 		if err != nil || d <= 0 {
@@ -104,7 +122,8 @@ type block struct {
 	start uint64
 	n     int
 	state blockState
-	seeds int // seeds finished, as far as known
+	seeds int    // seeds finished, as far as known
+	run   string // its -run pattern, if not the user's (a campaign's continuation)
 }
 
 // finding is one failing seed of one test.
@@ -302,6 +321,8 @@ type explorer struct {
 	patterns []string
 	base     uint64
 	getenv   func(string) string
+	camp     *campaignOptions // -json, -shard: explore every seed, report distinct failures (campaign.go)
+	keep     bool             // keep failing seeds under testdata/simgen (keep.go)
 }
 
 // newExplorer returns the exploration that simgen test's arguments ask
@@ -319,7 +340,14 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 	}
 	if x.opts.seeds == 0 && x.opts.budget == 0 {
+		if x.opts.json != "" || x.opts.shardN > 0 {
+			return nil, fmt.Errorf("%w: -json and -shard need -seeds or -budget", errUsage)
+		}
 		return nil, nil
+	}
+	x.keep = x.opts.keep
+	if err := x.setupCampaign(getenv); err != nil {
+		return nil, err
 	}
 	if x.opts.parallel == 0 {
 		x.opts.parallel = runtime.NumCPU()
@@ -431,7 +459,8 @@ type proc struct {
 	lines    int
 	lastTest string
 	lastSeed uint64
-	failed   bool // it reported a failing seed
+	failed   bool           // it reported a failing seed
+	perTest  map[string]int // seeds reported per test, if counted (campaign.go)
 }
 
 // exitEvent is a process that ended.
@@ -457,6 +486,9 @@ func (x *explorer) runExplore(overlay string, stdout, stderr io.Writer) error {
 		return err
 	}
 	x.buildAll(pkgs, overlay, tmp, stderr)
+	if x.camp != nil {
+		return x.runCampaign(pkgs, overlay, cwd, tmp, stdout)
+	}
 	total := 0
 	for _, p := range pkgs {
 		if p.skip == "" && p.failed == "" {
@@ -464,9 +496,13 @@ func (x *explorer) runExplore(overlay string, stdout, stderr io.Writer) error {
 			total += x.opts.seeds
 		}
 	}
+	keptFailed := x.runKept(pkgs, stdout) // keep.go
 	d := newDisplay(stdout, x.opts.budget, total)
 	err = x.loop(pkgs, tmp, d)
-	return x.report(pkgs, overlay, cwd, d, err, stdout)
+	if err := x.report(pkgs, overlay, cwd, d, err, stdout); err != nil || len(keptFailed) == 0 {
+		return err
+	}
+	return exitError(1)
 }
 
 // list runs go list on the patterns and returns the packages, in order.
@@ -696,7 +732,7 @@ func (x *explorer) start(p *pkgRun, b *block, tmp string, exits chan<- exitEvent
 		return nil, err
 	}
 	defer out.Close()
-	args := append([]string{"-test.run=" + cmp.Or(x.run, ".")}, x.test...)
+	args := append([]string{"-test.run=" + cmp.Or(b.run, x.run, ".")}, x.test...)
 	args = append(args, x.args...)
 	cmd := exec.Command(p.bin, args...)
 	cmd.Dir = p.dir
@@ -745,6 +781,9 @@ func (pr *proc) poll() []finding {
 		test := strings.Join(f[:len(f)-2], " ")
 		pr.lines++
 		pr.lastTest, pr.lastSeed = test, seed
+		if pr.perTest != nil {
+			pr.perTest[test]++
+		}
 		if f[len(f)-1] == "FAIL" {
 			pr.failed = true
 			fails = append(fails, finding{seed: seed, test: test, order: pr.p.testOrder(test), block: pr.b})
@@ -981,7 +1020,16 @@ func (x *explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Write
 			fmt.Fprintf(stdout, "simgen: the test binary: %v\n", err)
 		}
 		fmt.Fprintf(stdout, "FAIL\t%s\tseed %d\n", p.path, f.seed)
-		fmt.Fprintf(stdout, "simgen: replay with: %s\n", x.replayLine(p, overlay, cwd, f.seed, 0, run))
+		replay := x.replayLine(p, overlay, cwd, f.seed, 0, run)
+		fmt.Fprintf(stdout, "simgen: replay with: %s\n", replay)
+		if x.keep && f.test != "" {
+			sig := classify(string(out), f.test, p.dir, f.crash)
+			if path, err := x.keepSeed(p.dir, p.path, f.seed, sig, replay); err != nil {
+				fmt.Fprintf(stdout, "simgen: keeping seed %d: %v\n", f.seed, err)
+			} else if path != "" {
+				fmt.Fprintf(stdout, "simgen: kept %s\n", filepath.ToSlash(relToCwd(path)))
+			}
+		}
 		return
 	}
 	if blockOut, err := os.ReadFile(filepath.Join(filepath.Dir(p.bin), fmt.Sprintf("%s-%d.out", filepath.Base(p.bin), f.block.index))); err == nil {
