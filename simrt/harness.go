@@ -16,6 +16,12 @@ package simrt
 //	SIM_TIMELIMIT=D         virtual-time limit of a run (default 1000h): past
 //	                        it, the run fails with a report, since only a
 //	                        timer loop can have kept it going
+//	SIM_TIME=exact          computation costs no virtual time (slip.go);
+//	                        the default, slip, draws a cost per step from
+//	                        the seed, so timers fire mid-computation
+//	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
+//	                        blocking, starting or ending before the run
+//	                        fails as a livelock (default 16777216)
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on
@@ -49,6 +55,7 @@ type config struct {
 	trace     traceConfig
 	watchdog  time.Duration
 	timeLimit time.Duration
+	time      timeConfig // SIM_TIME, SIM_LIVELOCK (slip.go)
 	err       error
 }
 
@@ -109,6 +116,23 @@ func parseConfig(getenv func(string) string) config {
 			fail("SIM_TIMELIMIT=%q: want a positive duration such as 2000h", s)
 		} else {
 			c.timeLimit = d
+		}
+	}
+	// issue 13: SIM_TIME and SIM_LIVELOCK (slip.go).
+	switch s := getenv("SIM_TIME"); s {
+	case "", "slip":
+	case "exact":
+		c.time.exact = true
+	default:
+		fail("SIM_TIME=%q: want slip (the default) or exact", s)
+	}
+	c.time.livelock = defaultLivelock
+	if s := getenv("SIM_LIVELOCK"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			fail("SIM_LIVELOCK=%q: want a positive number of scheduling points such as 100000000", s)
+		} else {
+			c.time.livelock = n
 		}
 	}
 	if s := getenv("SIM_WATCHDOG"); s != "" {
@@ -269,6 +293,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	if s.c.timeLimit > 0 {
 		w.limit = epochNanos + int64(s.c.timeLimit)
 	}
+	w.armTime(seed, s.c.time) // issue 13
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep
@@ -393,6 +418,12 @@ func (s *session) replay() string {
 	fmt.Fprintf(&b, "simrt: replay with: SIM_SEED=%d", s.seed)
 	if s.c.stratName != "" {
 		fmt.Fprintf(&b, " SIM_STRATEGY=%s", s.c.stratName)
+	}
+	if s.c.time.exact { // issue 13: the run's time model
+		b.WriteString(" SIM_TIME=exact")
+	}
+	if s.c.time.livelock != defaultLivelock {
+		fmt.Fprintf(&b, " SIM_LIVELOCK=%d", s.c.time.livelock)
 	}
 	ov, pkg := replayPaths()
 	verb := "run"

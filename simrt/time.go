@@ -4,9 +4,9 @@ package simrt
 // semantics of Go 1.23+ timers (runtime/time.go is the model).
 //
 // Invariants:
-//   - The clock starts at Epoch and moves only in advance, which runs only
-//     when no goroutine is runnable; it jumps straight to the next timer.
-//     Computation costs no virtual time.
+//   - The clock starts at Epoch and moves only in advance, which runs when
+//     no goroutine is runnable, or when the world's computation reaches the
+//     next timer (slip.go); it jumps straight to the next timer's instant.
 //   - A timer is in w.timers exactly when its idx is >= 0.
 //   - Timers due at the same instant fire in an order drawn from the seed.
 //   - A timer's channel has a buffer of one that user code never sees
@@ -127,6 +127,9 @@ func (w *world) addTimer(t *timer) {
 	t.idx = len(b.ts)
 	b.ts = append(b.ts, t)
 	ts.n++
+	if t.when < w.slipAt {
+		w.slipAt = t.when
+	}
 }
 
 func (w *world) delTimer(t *timer) bool {
@@ -204,6 +207,11 @@ func (w *world) advance() {
 	ts.n -= len(batch)
 	for _, t := range batch {
 		t.idx = -1
+	}
+	w.steps = 0
+	w.slipAt = maxWhen
+	if len(ts.instants) > 0 {
+		w.slipAt = ts.instants[0]
 	}
 	if w.limit > 0 && w.now > w.limit && !w.ambient {
 		w.timeLimit()
