@@ -422,6 +422,9 @@ func (s *session) replay() string {
 	if s.c.time.exact { // issue 13: the run's time model
 		b.WriteString(" SIM_TIME=exact")
 	}
+	if v := os.Getenv("GODEBUG"); v != "" && !strings.ContainsAny(v, " '\"") { // issue 13: asynctimerchan and friends
+		fmt.Fprintf(&b, " GODEBUG=%s", v)
+	}
 	if s.c.time.livelock != defaultLivelock {
 		fmt.Fprintf(&b, " SIM_LIVELOCK=%d", s.c.time.livelock)
 	}
