@@ -238,3 +238,11 @@ func (w *world) livelock(me *g) {
 	w.ready(me)
 	w.run(me, w.takeRoot())
 }
+
+// TimeExact reports whether the running world runs under SIM_TIME=exact
+// (or no world runs): computation and I/O then cost no virtual time, and
+// simnet's loopback has no latency.
+func TimeExact() bool {
+	w := cw
+	return w == nil || w.ambient || w.cost == 0
+}
