@@ -1,22 +1,3 @@
-// Package rewrite loads a Go module with full type information and rewrites
-// its concurrency primitives into calls of the deterministic runtime simrt.
-//
-// Run loads the packages (with their tests, under the sim build tag), and
-// rewrites each source file of the main module once, and every package of
-// the build graph outside the standard library, and net/http with two of
-// its kin in place (std.go lists them): go statements, channels and
-// their operations, select, time, sync, sync/atomic, context deadlines,
-// randomness, map order, io pipes, net (onto simnet's network), os files
-// (onto simos's disks, with *os.File converted where it crosses to the
-// standard library), the goroutine functions of runtime, and the test,
-// benchmark, example, fuzz and main entry points.
-// Each rule lives in a file rule_*.go that opens with a before/after
-// example; docs/design.md holds the contract with simrt. blocking.go is the
-// inventory of standard-library calls that stay outside the simulation.
-//
-// Rewriting splices text: every output line is the same line of the input,
-// behind a four-line header that ends in a //line directive, so positions in
-// compile errors, panics and test failures name the original source.
 package rewrite
 
 import (
@@ -351,7 +332,7 @@ func checkWorkspace(cfg Config) error {
 	}
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("go env GOWORK: %v", err)
+		return fmt.Errorf("go env GOWORK: %w", err)
 	}
 	if w := strings.TrimSpace(string(out)); w != "" && w != "off" {
 		return fmt.Errorf("%s: go.work workspaces are not supported yet; run simgen and go test with GOWORK=off", w)

@@ -43,7 +43,7 @@ func materialize(t *testing.T, ar *txtar.Archive) string {
 	return dir
 }
 
-// TestGolden runs each case of testdata/rewrite/<rule>/*.txtar: the input
+// TestGolden runs each case of rewrite/testdata/<rule>/*.txtar: the input
 // module, and under want/ the rewritten files, the diagnostics and the
 // counts. Paths in the output are written as $WORK.
 func TestGolden(t *testing.T) {
@@ -226,14 +226,14 @@ func G( {
 }
 
 // forEachCase runs f, in a parallel subtest, for each golden case under
-// testdata/rewrite, with the case's archive written out in dir.
+// rewrite/testdata, with the case's archive written out in dir.
 func forEachCase(t *testing.T, f func(t *testing.T, c string, ar *txtar.Archive, dir string)) {
-	cases, err := filepath.Glob("../testdata/rewrite/*/*.txtar")
+	cases, err := filepath.Glob("testdata/*/*.txtar")
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
 	for _, c := range cases {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "../testdata/rewrite/"), ".txtar")
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "testdata/"), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ar, err := txtar.ParseFile(c)

@@ -72,11 +72,11 @@ func (t *tree) addDep(d rewrite.DepModule) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("shadow: copying dependency %s: %v", d.Path, err)
+		return fmt.Errorf("shadow: copying dependency %s: %w", d.Path, err)
 	}
 	gomod, err := depGoMod(d)
 	if err != nil {
-		return fmt.Errorf("shadow: %v", err)
+		return fmt.Errorf("shadow: %w", err)
 	}
 	t.files[path.Join(base, "go.mod")] = gomod
 	return nil

@@ -112,15 +112,15 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 
 	out, err := filepath.Abs(cfg.Out)
 	if err != nil {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	dir, err := resolve(out)
 	if err != nil {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	modReal, err := filepath.EvalSymlinks(mod.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("shadow: module directory: %v", err)
+		return nil, fmt.Errorf("shadow: module directory: %w", err)
 	}
 	if inside(dir, modReal) {
 		return nil, fmt.Errorf("shadow: refusing to write into %s: it is or contains the module root %s", out, mod.Dir)
@@ -139,13 +139,13 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	if inside(modReal, dir) {
 		rel, err := filepath.Rel(modReal, replace)
 		if err != nil {
-			return nil, fmt.Errorf("shadow: %v", err)
+			return nil, fmt.Errorf("shadow: %w", err)
 		}
 		replace = "./" + filepath.ToSlash(rel)
 	}
 	modData, err := os.ReadFile(goMod)
 	if err != nil {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	var depReplaces []depReplace
 	for _, d := range res.Deps {
@@ -156,7 +156,7 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 		if inside(modReal, dir) {
 			rel, err := filepath.Rel(modReal, target)
 			if err != nil {
-				return nil, fmt.Errorf("shadow: %v", err)
+				return nil, fmt.Errorf("shadow: %w", err)
 			}
 			target = "./" + filepath.ToSlash(rel)
 		}
@@ -164,13 +164,13 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	}
 	shadowMod, err := shadowGoMod(goMod, modData, replace, depReplaces...)
 	if err != nil {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	// A missing go.sum is still overlaid, with an empty copy, so the two
 	// files cmd/go reads for the main module both come from one run.
 	sumData, err := os.ReadFile(goSum)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	t.files["go.mod"] = []byte(markerGoMod)
 	t.files["mod/go.mod"] = shadowMod
@@ -196,7 +196,7 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 			return nil, fmt.Errorf("shadow: rewritten file %s is outside the module root %s", f.Orig, mod.Dir)
 		}
 		if origReal, err := resolve(f.Orig); err != nil {
-			return nil, fmt.Errorf("shadow: %v", err)
+			return nil, fmt.Errorf("shadow: %w", err)
 		} else if inside(dir, origReal) {
 			return nil, fmt.Errorf("shadow: rewritten file %s lies inside the output directory %s", f.Orig, out)
 		}
@@ -216,7 +216,7 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 
 	ov, err := json.MarshalIndent(struct{ Replace map[string]string }{overlay}, "", "\t")
 	if err != nil {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	t.files["overlay.json"] = append(ov, '\n')
 	return t, nil
@@ -262,7 +262,7 @@ func (t *tree) addRuntime(rt fs.FS) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("shadow: runtime sources: %v", err)
+		return fmt.Errorf("shadow: runtime sources: %w", err)
 	}
 	if n == 0 {
 		return errors.New("shadow: runtime sources hold no simrt/*.go file")
@@ -278,14 +278,14 @@ func checkOurs(dir string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("shadow: %v", err)
+		return fmt.Errorf("shadow: %w", err)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("shadow: refusing to write into %s: it is not a directory", dir)
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("shadow: %v", err)
+		return fmt.Errorf("shadow: %w", err)
 	}
 	if len(ents) == 0 {
 		return nil
@@ -319,7 +319,7 @@ func (t *tree) apply(logf func(string, ...any)) (*Summary, error) {
 	}
 	sum := &Summary{Dir: t.dir}
 	if err := os.MkdirAll(t.dir, 0o777); err != nil {
-		return nil, fmt.Errorf("shadow: %v", err)
+		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	names := make([]string, 0, len(t.files))
 	for name := range t.files {
@@ -332,7 +332,7 @@ func (t *tree) apply(logf func(string, ...any)) (*Summary, error) {
 	for _, name := range names {
 		changed, err := writeInside(t.dir, name, t.files[name])
 		if err != nil {
-			return nil, fmt.Errorf("shadow: %v", err)
+			return nil, fmt.Errorf("shadow: %w", err)
 		}
 		if changed {
 			logf("wrote %s", name)
@@ -344,7 +344,7 @@ func (t *tree) apply(logf func(string, ...any)) (*Summary, error) {
 	for _, sub := range []string{"src", "simgen", "deps", "std"} {
 		removed, err := t.prune(sub)
 		if err != nil {
-			return nil, fmt.Errorf("shadow: %v", err)
+			return nil, fmt.Errorf("shadow: %w", err)
 		}
 		for _, name := range removed {
 			logf("removed %s", name)

@@ -30,7 +30,7 @@ func (t *tree) addStd(s rewrite.StdPackage, out string, overlay map[string]strin
 			return fmt.Errorf("shadow: rewritten file %s is not in its package directory %s", f.Orig, s.Dir)
 		}
 		if real, err := resolve(f.Orig); err != nil {
-			return fmt.Errorf("shadow: %v", err)
+			return fmt.Errorf("shadow: %w", err)
 		} else if inside(t.dir, real) {
 			return fmt.Errorf("shadow: rewritten file %s lies inside the output directory %s", f.Orig, out)
 		}

@@ -209,7 +209,7 @@ func readTraceRun(rd io.Reader) (*traceRun, error) {
 		}
 		var h traceHead
 		if err := json.Unmarshal(b, &h); err != nil {
-			return nil, fmt.Errorf("trace line %d: %v", line, err)
+			return nil, fmt.Errorf("trace line %d: %w", line, err)
 		}
 		if h.Op == "start" || cur == nil {
 			cur = &traceRun{Test: h.Test, Seed: h.Seed, Strategy: h.Strategy, Root: 1, gs: make(map[int]bool)}
