@@ -21,6 +21,12 @@ package simrt
 //	SIM_KEPT=off|only       skip the kept seeds (testdata/simgen, kept.go),
 //	                        or run only them; by default they run first
 //	                        when SIM_SEED is unset
+//	SIM_TIME=exact          computation costs no virtual time (slip.go);
+//	                        the default, slip, draws a cost per step from
+//	                        the seed, so timers fire mid-computation
+//	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
+//	                        blocking, starting or ending before the run
+//	                        fails as a livelock (default 16777216)
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on
@@ -57,6 +63,7 @@ type config struct {
 	trace     traceConfig
 	watchdog  time.Duration
 	timeLimit time.Duration
+	time      timeConfig // SIM_TIME, SIM_LIVELOCK (slip.go)
 	err       error
 }
 
@@ -117,6 +124,23 @@ func parseConfig(getenv func(string) string) config {
 			fail("SIM_TIMELIMIT=%q: want a positive duration such as 2000h", s)
 		} else {
 			c.timeLimit = d
+		}
+	}
+	// issue 13: SIM_TIME and SIM_LIVELOCK (slip.go).
+	switch s := getenv("SIM_TIME"); s {
+	case "", "slip":
+	case "exact":
+		c.time.exact = true
+	default:
+		fail("SIM_TIME=%q: want slip (the default) or exact", s)
+	}
+	c.time.livelock = defaultLivelock
+	if s := getenv("SIM_LIVELOCK"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			fail("SIM_LIVELOCK=%q: want a positive number of scheduling points such as 100000000", s)
+		} else {
+			c.time.livelock = n
 		}
 	}
 	if s := getenv("SIM_WATCHDOG"); s != "" {
@@ -302,6 +326,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	if s.c.timeLimit > 0 {
 		w.limit = epochNanos + int64(s.c.timeLimit)
 	}
+	w.armTime(seed, s.c.time) // issue 13
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep

@@ -19,7 +19,7 @@ import (
 	"strings"
 )
 
-// Settings are the SIM_* variables that change what a simulated run does,
+// Settings are the SIM_* variables (and GODEBUG) that change what a simulated run does,
 // in the order a line prints them. A variable read by simrt or sim that
 // changes a run's outcome belongs here; SIM_SEED and SIM_SEEDS are the
 // line's own fields, and SIM_TRACE, SIM_PROGRESS and SIM_PROGRESS_SYNC only
@@ -31,6 +31,11 @@ var Settings = []string{
 	"SIM_BUGGIFY",
 	"SIM_WATCHDOG",
 	"SIM_TIMELIMIT",
+	"SIM_TIME",
+	"SIM_LIVELOCK",
+	// Not ours, but it changes timer channels (asynctimerchan) and other
+	// behaviour of the run as the go line does.
+	"GODEBUG",
 }
 
 // Line is one command that reruns a failure.
