@@ -27,6 +27,14 @@ package simrt
 //	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
 //	                        blocking, starting or ending before the run
 //	                        fails as a livelock (default 16777216)
+//	SIM_REPLAY_CHECK=off    do not rerun a failure that followed other runs
+//	                        alone to check its replay line (replaycheck.go)
+//	SIM_BUGGIFY=on|off      read by package sim: every Buggify site on, or
+//	                        none
+//
+// The one table of these variables is package simenv; SIM_PROGRESS and
+// SIM_PROGRESS_SYNC there are internal, set by simgen test for its child
+// processes (progress.go).
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on

@@ -117,7 +117,16 @@
 //	                         yield (default 5s)
 //	SIM_TIMELIMIT=D          virtual-time limit of a run (default 1000h)
 //	SIM_BUGGIFY=on|off       every sim.Buggify site on, or none
+//	SIM_TIME=exact           computation costs no virtual time (default slip:
+//	                         each scheduling point costs a seeded few ns)
+//	SIM_LIVELOCK=N           scheduling points without progress before a run
+//	                         fails as a livelock (default 16777216)
 //	SIM_KEPT=off|only        skip the kept seeds of testdata/simgen, or run only them
+//	SIM_REPLAY_CHECK=off     do not rerun a failure alone to check its replay line
+//
+// simgen -h prints the same list from the one table of the variables,
+// package simenv; its test checks this comment, simrt's harness doc and
+// docs/usage.md against that table.
 //
 // A failing test prints a replay line with its seed and every SIM_* setting
 // that changes the run, shell-quoted: paste it as printed.
@@ -148,6 +157,7 @@ import (
 	"strings"
 
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/simrt/simenv"
 )
 
 // usage is the short form printed on a usage error and at the top of -h.
@@ -195,12 +205,10 @@ flags and -o, -tags and -strict, simgen test takes:
   -keep=false
     	Do not keep failing seeds under testdata/simgen/<TestName>/.
 
-A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
-seeds), SIM_STRATEGY=portfolio|random|pct|pct:D|pct:D:K (default portfolio),
-SIM_CHECK_DETERMINISM=1, SIM_LEAKS=fail, SIM_TRACE=1|json:PATH,
-SIM_WATCHDOG=5s, SIM_TIMELIMIT=1000h, SIM_BUGGIFY=on|off and
-SIM_KEPT=off|only. See
-go doc simgen.dev/simgen/cmd/simgen.
+A simulated run reads these environment variables (docs/usage.md says
+more of each; a replay line carries those that change a run):
+
+{{env}}
 
 Examples:
 
@@ -370,7 +378,28 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, usage, "\nFlags:\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
-	fmt.Fprint(w, help)
+	fmt.Fprint(w, strings.Replace(help, "{{env}}", envHelp(), 1))
+}
+
+// envHelp lists the variables users set, from simenv's table, one a line.
+func envHelp() string {
+	var b strings.Builder
+	for _, v := range simenv.Vars {
+		if v.Internal {
+			continue
+		}
+		line := fmt.Sprintf("  %-26s", v.Name+"="+v.Value)
+		for _, w := range strings.Fields(v.Meaning + " (default " + v.Default + ")") {
+			if len(line)+1+len(w) > 78 {
+				b.WriteString(line + "\n")
+				line = strings.Repeat(" ", 29) + w
+				continue
+			}
+			line += " " + w
+		}
+		b.WriteString(line + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func runGenerate(args []string, stdout, stderr io.Writer) error {
