@@ -275,19 +275,31 @@ func (s *search) explored() int {
 type flagKind int
 
 const (
-	kTest      flagKind = iota // a test binary flag with a value: -test.name=value for every process
-	kTestBool                  // a boolean test binary flag
-	kBuild                     // a build flag with a value: go list, go test -c, the replay line
-	kBuildBool                 // a boolean build flag
-	kVet                       // go test -c only
-	kRerun                     // only for the rerun of the failing seed (-v, -failfast)
-	kNoExplore                 // not supported when exploring
+	kTest           flagKind = iota // a test binary flag with a value: -test.name=value for every process
+	kTestBool                       // a boolean test binary flag
+	kBuild                          // a build flag with a value: go list, go test -c, the replay line
+	kBuildBool                      // a boolean build flag
+	kVet                            // go test -c only
+	kRerun                          // only for the rerun of the failing seed (-v, -failfast)
+	kNoExplore                      // not supported when exploring
+	kNoExploreValue                 // not supported when exploring, and takes a value
 )
 
-// exploreFlags classifies go test's flags for exploration.
-var exploreFlags = map[string]flagKind{
+// A flag missing from goTestFlags must be looked up with its ok result:
+// the zero kind is kTest, and an unknown flag is taken as boolean.
+
+// goTestFlags is the one table of go test's flags (test binary, build and
+// vet flags): what simgen test does with each when it explores, and, by
+// kind, whether it takes a value as the next argument, which every scanner
+// of go test's arguments must know so as not to take that value for a
+// package. A flag not listed is taken as boolean; write -flag=value for any
+// other. kNoExplore flags with a value are kNoExploreValue.
+var goTestFlags = map[string]flagKind{
 	"bench": kTest, "benchtime": kTest, "count": kTest, "cpu": kTest,
 	"run": kTest, "skip": kTest, "shuffle": kTest, "timeout": kTest,
+	// simgen test takes -parallel for itself (processes while exploring);
+	// it is listed for the scanners, and passed to go test otherwise.
+	"parallel": kTest,
 	"benchmem": kTestBool, "fullpath": kTestBool, "short": kTestBool,
 	"v": kRerun, "failfast": kRerun,
 	"asmflags": kBuild, "buildmode": kBuild, "compiler": kBuild, "gccgoflags": kBuild,
@@ -298,12 +310,23 @@ var exploreFlags = map[string]flagKind{
 	"cover": kBuildBool, "trimpath": kBuildBool, "work": kBuildBool, "x": kBuildBool,
 	"linkshared": kBuildBool, "buildvcs": kBuildBool,
 	"vet":  kVet,
-	"json": kNoExplore, "c": kNoExplore, "exec": kNoExplore, "list": kNoExplore,
-	"n": kNoExplore, "C": kNoExplore, "cpuprofile": kNoExplore, "memprofile": kNoExplore,
-	"memprofilerate": kNoExplore, "blockprofile": kNoExplore, "blockprofilerate": kNoExplore,
-	"mutexprofile": kNoExplore, "mutexprofilefraction": kNoExplore, "coverprofile": kNoExplore,
-	"trace": kNoExplore, "outputdir": kNoExplore, "fuzz": kNoExplore, "fuzztime": kNoExplore,
-	"fuzzminimizetime": kNoExplore,
+	"json": kNoExplore, "c": kNoExplore, "n": kNoExplore,
+	"exec": kNoExploreValue, "list": kNoExploreValue, "C": kNoExploreValue,
+	"cpuprofile": kNoExploreValue, "memprofile": kNoExploreValue,
+	"memprofilerate": kNoExploreValue, "blockprofile": kNoExploreValue, "blockprofilerate": kNoExploreValue,
+	"mutexprofile": kNoExploreValue, "mutexprofilefraction": kNoExploreValue, "coverprofile": kNoExploreValue,
+	"trace": kNoExploreValue, "outputdir": kNoExploreValue, "fuzz": kNoExploreValue, "fuzztime": kNoExploreValue,
+	"fuzzminimizetime": kNoExploreValue,
+}
+
+// takesValue reports whether a flag of kind k takes a value, as the next
+// argument unless written -flag=value.
+func (k flagKind) takesValue() bool {
+	switch k {
+	case kTest, kBuild, kVet, kNoExploreValue:
+		return true
+	}
+	return false
 }
 
 // explorer is one exploration: simgen test with -seeds or -budget.
@@ -376,11 +399,11 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		name = strings.TrimPrefix(name, "test.")
-		kind, known := exploreFlags[name]
+		kind, known := goTestFlags[name]
 		switch {
 		case !known:
 			return nil, fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
-		case kind == kNoExplore:
+		case kind == kNoExplore || kind == kNoExploreValue:
 			return nil, fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
 		}
 		if !hasVal && (kind == kTest || kind == kBuild || kind == kVet) {

@@ -562,22 +562,6 @@ func parseTestArgs(args []string) (options, []string, error) {
 	return o, rest, nil
 }
 
-// goTestValueFlags are the go test and build flags that take a value as the
-// next argument, so that value is not taken for a package. A flag not
-// listed here is taken as boolean; write -flag=value for any other.
-var goTestValueFlags = map[string]bool{
-	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true,
-	"count": true, "coverprofile": true, "cpu": true, "cpuprofile": true,
-	"fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
-	"memprofile": true, "memprofilerate": true, "mutexprofile": true,
-	"mutexprofilefraction": true, "outputdir": true, "parallel": true, "run": true,
-	"skip": true, "shuffle": true, "timeout": true, "trace": true,
-	"C": true, "p": true, "covermode": true, "coverpkg": true, "asmflags": true,
-	"buildmode": true, "compiler": true, "gccgoflags": true, "gcflags": true,
-	"installsuffix": true, "ldflags": true, "mod": true, "modfile": true,
-	"pgo": true, "pkgdir": true, "toolexec": true, "exec": true, "vet": true,
-}
-
 // testPackages picks the package arguments out of go test's arguments.
 func testPackages(args []string) []string {
 	var pkgs []string
@@ -594,7 +578,7 @@ func testPackages(args []string) []string {
 		if strings.Contains(name, "=") {
 			continue
 		}
-		if goTestValueFlags[strings.TrimPrefix(name, "test.")] {
+		if k, ok := goTestFlags[strings.TrimPrefix(name, "test.")]; ok && k.takesValue() {
 			i++
 		}
 	}
