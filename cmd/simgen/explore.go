@@ -37,13 +37,14 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 // exploreOptions are simgen test's exploration flags.
@@ -279,19 +280,31 @@ func (s *search) explored() int {
 type flagKind int
 
 const (
-	kTest      flagKind = iota // a test binary flag with a value: -test.name=value for every process
-	kTestBool                  // a boolean test binary flag
-	kBuild                     // a build flag with a value: go list, go test -c, the replay line
-	kBuildBool                 // a boolean build flag
-	kVet                       // go test -c only
-	kRerun                     // only for the rerun of the failing seed (-v, -failfast)
-	kNoExplore                 // not supported when exploring
+	kTest           flagKind = iota // a test binary flag with a value: -test.name=value for every process
+	kTestBool                       // a boolean test binary flag
+	kBuild                          // a build flag with a value: go list, go test -c, the replay line
+	kBuildBool                      // a boolean build flag
+	kVet                            // go test -c only
+	kRerun                          // only for the rerun of the failing seed (-v, -failfast)
+	kNoExplore                      // not supported when exploring
+	kNoExploreValue                 // not supported when exploring, and takes a value
 )
 
-// exploreFlags classifies go test's flags for exploration.
-var exploreFlags = map[string]flagKind{
+// A flag missing from goTestFlags must be looked up with its ok result:
+// the zero kind is kTest, and an unknown flag is taken as boolean.
+
+// goTestFlags is the one table of go test's flags (test binary, build and
+// vet flags): what simgen test does with each when it explores, and, by
+// kind, whether it takes a value as the next argument, which every scanner
+// of go test's arguments must know so as not to take that value for a
+// package. A flag not listed is taken as boolean; write -flag=value for any
+// other. kNoExplore flags with a value are kNoExploreValue.
+var goTestFlags = map[string]flagKind{
 	"bench": kTest, "benchtime": kTest, "count": kTest, "cpu": kTest,
 	"run": kTest, "skip": kTest, "shuffle": kTest, "timeout": kTest,
+	// simgen test takes -parallel for itself (processes while exploring);
+	// it is listed for the scanners, and passed to go test otherwise.
+	"parallel": kTest,
 	"benchmem": kTestBool, "fullpath": kTestBool, "short": kTestBool,
 	"v": kRerun, "failfast": kRerun,
 	"asmflags": kBuild, "buildmode": kBuild, "compiler": kBuild, "gccgoflags": kBuild,
@@ -302,12 +315,23 @@ var exploreFlags = map[string]flagKind{
 	"cover": kBuildBool, "trimpath": kBuildBool, "work": kBuildBool, "x": kBuildBool,
 	"linkshared": kBuildBool, "buildvcs": kBuildBool,
 	"vet":  kVet,
-	"json": kNoExplore, "c": kNoExplore, "exec": kNoExplore, "list": kNoExplore,
-	"n": kNoExplore, "C": kNoExplore, "cpuprofile": kNoExplore, "memprofile": kNoExplore,
-	"memprofilerate": kNoExplore, "blockprofile": kNoExplore, "blockprofilerate": kNoExplore,
-	"mutexprofile": kNoExplore, "mutexprofilefraction": kNoExplore, "coverprofile": kNoExplore,
-	"trace": kNoExplore, "outputdir": kNoExplore, "fuzz": kNoExplore, "fuzztime": kNoExplore,
-	"fuzzminimizetime": kNoExplore,
+	"json": kNoExplore, "c": kNoExplore, "n": kNoExplore,
+	"exec": kNoExploreValue, "list": kNoExploreValue, "C": kNoExploreValue,
+	"cpuprofile": kNoExploreValue, "memprofile": kNoExploreValue,
+	"memprofilerate": kNoExploreValue, "blockprofile": kNoExploreValue, "blockprofilerate": kNoExploreValue,
+	"mutexprofile": kNoExploreValue, "mutexprofilefraction": kNoExploreValue, "coverprofile": kNoExploreValue,
+	"trace": kNoExploreValue, "outputdir": kNoExploreValue, "fuzz": kNoExploreValue, "fuzztime": kNoExploreValue,
+	"fuzzminimizetime": kNoExploreValue,
+}
+
+// takesValue reports whether a flag of kind k takes a value, as the next
+// argument unless written -flag=value.
+func (k flagKind) takesValue() bool {
+	switch k {
+	case kTest, kBuild, kVet, kNoExploreValue:
+		return true
+	}
+	return false
 }
 
 // explorer is one exploration: simgen test with -seeds or -budget.
@@ -380,11 +404,11 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		name = strings.TrimPrefix(name, "test.")
-		kind, known := exploreFlags[name]
+		kind, known := goTestFlags[name]
 		switch {
 		case !known:
 			return nil, fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
-		case kind == kNoExplore:
+		case kind == kNoExplore || kind == kNoExploreValue:
 			return nil, fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
 		}
 		if !hasVal && (kind == kTest || kind == kBuild || kind == kVet) {
@@ -1066,58 +1090,25 @@ func (x *explorer) testFlagsForRerun() []string {
 // runPatternFor is the -run pattern that selects exactly the top-level
 // test name.
 func runPatternFor(name string) string {
-	return "^" + regexp.QuoteMeta(name) + "$"
+	return replay.RunPattern(name)
 }
 
 // replayLine is the go test command line, with its environment, that runs
 // the seeds [seed, seed+n) (n 0: the one seed) of the tests that run
 // selects, from cwd.
 func (x *explorer) replayLine(p *pkgRun, overlay, cwd string, seed uint64, n int, run string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "SIM_SEED=%d", seed)
-	if n > 0 {
-		fmt.Fprintf(&b, " SIM_SEEDS=%d", n)
-	}
-	if s := x.getenv("SIM_STRATEGY"); s != "" {
-		fmt.Fprintf(&b, " SIM_STRATEGY=%s", shellQuote(s))
-	}
-	fmt.Fprintf(&b, " go test -tags %s -overlay %s", x.tags, shellQuote(relTo(cwd, overlay)))
-	for _, f := range x.build {
-		fmt.Fprintf(&b, " %s", shellQuote(f))
-	}
-	if run != "" {
-		fmt.Fprintf(&b, " -run %s", shellQuote(run))
-	}
-	if x.skip != "" {
-		fmt.Fprintf(&b, " -skip %s", shellQuote(x.skip))
-	}
+	l := replay.Line{Seed: seed, Seeds: n, Getenv: x.getenv, Tags: x.tags, Overlay: relTo(cwd, overlay),
+		Run: run, Skip: x.skip, Package: p.path, Args: x.args}
+	l.Flags = append(l.Flags, x.build...)
 	for _, f := range x.testFlagsForRerun() {
-		fmt.Fprintf(&b, " %s", shellQuote("-"+strings.TrimPrefix(f, "-test.")))
+		l.Flags = append(l.Flags, "-"+strings.TrimPrefix(f, "-test."))
 	}
-	pkg := p.path
 	if rel, err := filepath.Rel(cwd, p.dir); err == nil && rel == "." {
-		pkg = "."
+		l.Package = "."
 	} else if err == nil && filepath.IsLocal(rel) {
-		pkg = "./" + filepath.ToSlash(rel)
+		l.Package = "./" + filepath.ToSlash(rel)
 	}
-	fmt.Fprintf(&b, " %s", pkg)
-	if len(x.args) > 0 {
-		b.WriteString(" -args")
-		for _, a := range x.args {
-			fmt.Fprintf(&b, " %s", shellQuote(a))
-		}
-	}
-	return b.String()
-}
-
-// shellQuote quotes s for a POSIX shell if it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_=./,:@+%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return l.String()
 }
 
 // pinpoint runs the block of a crash again, with every seed reported as it

@@ -108,7 +108,7 @@
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
 //	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
-//	SIM_STRATEGY=S           random (default), pct, pct:D or pct:D:K
+//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
@@ -116,9 +116,20 @@
 //	SIM_WATCHDOG=D           wall-clock limit for a goroutine that does not
 //	                         yield (default 5s)
 //	SIM_TIMELIMIT=D          virtual-time limit of a run (default 1000h)
+//	SIM_BUGGIFY=on|off       every sim.Buggify site on, or none
+//	SIM_TIME=exact           computation costs no virtual time (default slip:
+//	                         each scheduling point costs a seeded few ns)
+//	SIM_LIVELOCK=N           scheduling points without progress before a run
+//	                         fails as a livelock (default 16777216)
 //	SIM_KEPT=off|only        skip the kept seeds of testdata/simgen, or run only them
+//	SIM_REPLAY_CHECK=off     do not rerun a failure alone to check its replay line
 //
-// A failing test prints a replay line with its seed.
+// simgen -h prints the same list from the one table of the variables,
+// package simenv; its test checks this comment, simrt's harness doc and
+// docs/usage.md against that table.
+//
+// A failing test prints a replay line with its seed and every SIM_* setting
+// that changes the run, shell-quoted: paste it as printed.
 //
 // Examples:
 //
@@ -146,6 +157,7 @@ import (
 	"strings"
 
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/simrt/simenv"
 )
 
 // usage is the short form printed on a usage error and at the top of -h.
@@ -193,11 +205,10 @@ flags and -o, -tags and -strict, simgen test takes:
   -keep=false
     	Do not keep failing seeds under testdata/simgen/<TestName>/.
 
-A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
-seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
-SIM_LEAKS=fail, SIM_TRACE=1|json:PATH, SIM_WATCHDOG=5s, SIM_TIMELIMIT=1000h
-and SIM_KEPT=off|only. See
-go doc simgen.dev/simgen/cmd/simgen.
+A simulated run reads these environment variables (docs/usage.md says
+more of each; a replay line carries those that change a run):
+
+{{env}}
 
 Examples:
 
@@ -244,6 +255,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runMerge(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "help":
 		printHelp(stdout, newFlags(new(options)))
+	case len(args) > 0 && mistypedCommand(args[0]) != "":
+		err = fmt.Errorf("%w: unknown command %q: did you mean simgen %s?", errUsage, args[0], mistypedCommand(args[0]))
 	default:
 		err = runGenerate(args, stdout, stderr)
 	}
@@ -263,6 +276,53 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simgen: %v\n", err)
 		return 1
 	}
+}
+
+// commands are simgen's subcommands.
+var commands = []string{"test", "trace", "version", "help"}
+
+// mistypedCommand returns the subcommand that word looks like a typo of
+// ("tset": test), or "". A word that names a directory, or looks like a
+// package pattern (a dot or a slash in it), is taken as a package.
+func mistypedCommand(word string) string {
+	if word == "" || strings.ContainsAny(word, "./-") {
+		return ""
+	}
+	if fi, err := os.Stat(word); err == nil && fi.IsDir() {
+		return ""
+	}
+	for _, c := range commands {
+		if word != c && editDistance(word, c) <= 2 && len(word) >= 3 {
+			return c
+		}
+	}
+	return ""
+}
+
+// editDistance is the Damerau-Levenshtein distance (adjacent swaps count
+// one) between a and b.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // chdir handles a leading -C dir, as the go command does: first, so that
@@ -318,7 +378,28 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, usage, "\nFlags:\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
-	fmt.Fprint(w, help)
+	fmt.Fprint(w, strings.Replace(help, "{{env}}", envHelp(), 1))
+}
+
+// envHelp lists the variables users set, from simenv's table, one a line.
+func envHelp() string {
+	var b strings.Builder
+	for _, v := range simenv.Vars {
+		if v.Internal {
+			continue
+		}
+		line := fmt.Sprintf("  %-26s", v.Name+"="+v.Value)
+		for _, w := range strings.Fields(v.Meaning + " (default " + v.Default + ")") {
+			if len(line)+1+len(w) > 78 {
+				b.WriteString(line + "\n")
+				line = strings.Repeat(" ", 29) + w
+				continue
+			}
+			line += " " + w
+		}
+		b.WriteString(line + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func runGenerate(args []string, stdout, stderr io.Writer) error {
@@ -376,6 +457,11 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if o.tags != "" {
 		tags += "," + o.tags
 	}
+	if traceText(os.Getenv("SIM_TRACE")) && !hasVerbose(rest) {
+		// go test shows a passing package's output only with -v: the trace
+		// the user asked for would vanish.
+		rest = append([]string{"-v"}, rest...)
+	}
 	cmd := exec.Command("go", append([]string{"test", "-tags", tags, "-overlay", overlay}, rest...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	err = cmd.Run()
@@ -384,6 +470,30 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return exitError(ee.ExitCode())
 	}
 	return err
+}
+
+// traceText reports whether SIM_TRACE asks for the text trace on stderr
+// (1, true, yes, on), as opposed to off or json:PATH.
+func traceText(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// hasVerbose reports whether go test's arguments (before -args) set -v.
+func hasVerbose(args []string) bool {
+	for _, a := range args {
+		if a == "-args" || a == "--args" {
+			return false
+		}
+		switch strings.TrimLeft(a, "-") {
+		case "v", "v=true", "test.v", "test.v=true":
+			return strings.HasPrefix(a, "-")
+		}
+	}
+	return false
 }
 
 // parseTestArgs takes simgen's own flags out of simgen test's arguments,
@@ -452,22 +562,6 @@ func parseTestArgs(args []string) (options, []string, error) {
 	return o, rest, nil
 }
 
-// goTestValueFlags are the go test and build flags that take a value as the
-// next argument, so that value is not taken for a package. A flag not
-// listed here is taken as boolean; write -flag=value for any other.
-var goTestValueFlags = map[string]bool{
-	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true,
-	"count": true, "coverprofile": true, "cpu": true, "cpuprofile": true,
-	"fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
-	"memprofile": true, "memprofilerate": true, "mutexprofile": true,
-	"mutexprofilefraction": true, "outputdir": true, "parallel": true, "run": true,
-	"skip": true, "shuffle": true, "timeout": true, "trace": true,
-	"C": true, "p": true, "covermode": true, "coverpkg": true, "asmflags": true,
-	"buildmode": true, "compiler": true, "gccgoflags": true, "gcflags": true,
-	"installsuffix": true, "ldflags": true, "mod": true, "modfile": true,
-	"pgo": true, "pkgdir": true, "toolexec": true, "exec": true, "vet": true,
-}
-
 // testPackages picks the package arguments out of go test's arguments.
 func testPackages(args []string) []string {
 	var pkgs []string
@@ -484,7 +578,7 @@ func testPackages(args []string) []string {
 		if strings.Contains(name, "=") {
 			continue
 		}
-		if goTestValueFlags[strings.TrimPrefix(name, "test.")] {
+		if k, ok := goTestFlags[strings.TrimPrefix(name, "test.")]; ok && k.takesValue() {
 			i++
 		}
 	}
