@@ -130,6 +130,7 @@ created by time.goFunc
 		{panicOut, "TestBug", false, "TestBug: panic at cache.go:31, cache_test.go:12"},
 		{assertOut, "TestX", false, "TestX: failed assertion at x_test.go:9"},
 		{timeoutOut, "TestSpin", true, "TestSpin: timeout"},
+		{"--- FAIL: TestL (0.00s)\n    simrt: livelock: 100000 scheduling points in a row (seed 1)\n    \n    goroutine 2 [runnable]:\n    \texample.com/pkg.spin\n    \t\t/src/mod/pkg/l.go:7\n", "TestL", false, "TestL: livelock at l.go:7"},
 		{"", "TestY", true, "TestY: crash"},
 	} {
 		if got := classify(tc.out, tc.test, dir, tc.crashed).String(); got != tc.want {

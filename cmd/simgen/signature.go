@@ -34,7 +34,7 @@ const (
 	kindPanic       = "panic"
 	kindFatal       = "fatal error" // sync: unlock of unlocked mutex, ...
 	kindDeadlock    = "deadlock"
-	kindLivelock    = "livelock" // the virtual clock passed SIM_TIMELIMIT: timers kept a stuck world alive
+	kindLivelock    = "livelock" // simrt's livelock report (SIM_LIVELOCK), or the clock passed SIM_TIMELIMIT
 	kindLeak        = "leak"     // goroutines left behind, with SIM_LEAKS=fail
 	kindRace        = "race"     // the race detector (-race)
 	kindNondet      = "nondeterminism"
@@ -124,7 +124,7 @@ func classify(out, test, dir string, crashed bool) signature {
 	case strings.Contains(text, " deadlock: every simulated goroutine is blocked"):
 		sig.Kind = kindDeadlock
 		sig.At = blockedPositions(sec, dir)
-	case strings.Contains(text, " virtual time limit: "):
+	case strings.Contains(text, " virtual time limit: ") || strings.Contains(text, " livelock: "):
 		sig.Kind = kindLivelock
 		sig.At = blockedPositions(sec, dir)
 	case strings.Contains(text, "still alive when the test ended") && strings.Contains(text, "(SIM_LEAKS=fail)"):
