@@ -391,7 +391,27 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 	if o.tags != "" {
 		x.tags += "," + o.tags
 	}
-	timeout := "10m0s" // as go test sets for each test binary
+	timeout, err := x.takeArgs(rest)
+	if err != nil {
+		return nil, err
+	}
+	x.test = append(x.test, "-test.timeout="+timeout)
+	x.rerun = append(x.rerun, "-test.timeout="+timeout)
+	if x.skip != "" {
+		x.test = append(x.test, "-test.skip="+x.skip)
+		x.rerun = append(x.rerun, "-test.skip="+x.skip)
+	}
+	if len(x.patterns) == 0 {
+		x.patterns = []string{"."}
+	}
+	return x, nil
+}
+
+// takeArgs sorts go test's arguments into the explorer's package patterns
+// and flags (goTestFlags says what each flag is for), and returns the
+// -timeout of each test process.
+func (x *explorer) takeArgs(rest []string) (timeout string, err error) {
+	timeout = "10m0s" // as go test sets for each test binary
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		if a == "-args" || a == "--args" {
@@ -407,13 +427,13 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		kind, known := goTestFlags[name]
 		switch {
 		case !known:
-			return nil, fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
+			return "", fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
 		case kind == kNoExplore || kind == kNoExploreValue:
-			return nil, fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
+			return "", fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
 		}
 		if !hasVal && (kind == kTest || kind == kBuild || kind == kVet) {
 			if i+1 == len(rest) {
-				return nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
+				return "", fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
 			}
 			i++
 			val = rest[i]
@@ -437,7 +457,7 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 			case "count":
 				n, err := strconv.Atoi(val)
 				if err != nil || n < 1 {
-					return nil, fmt.Errorf("%w: -count=%s: want a positive integer", errUsage, val)
+					return "", fmt.Errorf("%w: -count=%s: want a positive integer", errUsage, val)
 				}
 				x.count = n
 			}
@@ -452,16 +472,7 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 			}
 		}
 	}
-	x.test = append(x.test, "-test.timeout="+timeout)
-	x.rerun = append(x.rerun, "-test.timeout="+timeout)
-	if x.skip != "" {
-		x.test = append(x.test, "-test.skip="+x.skip)
-		x.rerun = append(x.rerun, "-test.skip="+x.skip)
-	}
-	if len(x.patterns) == 0 {
-		x.patterns = []string{"."}
-	}
-	return x, nil
+	return timeout, nil
 }
 
 // pkgRun is one package's part in the exploration.
