@@ -100,15 +100,14 @@ type caseKey struct{}
 
 // testCase is the state of one script's run.
 type testCase struct {
-	dir      string // module root
-	bins     string // where test binaries go
-	overlay  string // "" when the rewrite reported errors
-	env      []string
-	diags    []rewrite.Diagnostic
-	sawDiag  bool              // the script checked diagnostics itself
-	built    map[string]string // "native", "sim" -> test binary
-	lists    map[string][]string
-	setupErr error
+	dir     string // module root
+	bins    string // where test binaries go
+	overlay string // "" when the rewrite reported errors
+	env     []string
+	diags   []rewrite.Diagnostic
+	sawDiag bool              // the script checked diagnostics itself
+	built   map[string]string // "native", "sim" -> test binary
+	lists   map[string][]string
 }
 
 var markRE = regexp.MustCompile(`// mark:([A-Za-z0-9_.-]+)`)
@@ -204,7 +203,7 @@ func (c *testCase) generate() error {
 			return nil
 		}
 	}
-	if len(res.Files) == 0 {
+	if len(res.Files()) == 0 {
 		return errors.New("rewrite: no file rewritten")
 	}
 	sum, err := shadow.Write(shadow.Config{Out: filepath.Join(c.dir, ".simbuild"), Runtime: simgen.Runtime}, res)

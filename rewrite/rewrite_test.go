@@ -53,7 +53,7 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := map[string][]byte{}
-		for _, f := range res.Files {
+		for _, f := range res.Files() {
 			rel, err := filepath.Rel(dir, f.Orig)
 			if err != nil {
 				t.Fatal(err)
@@ -202,8 +202,8 @@ func G( {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != 0 {
-		t.Errorf("got %d files, want none", len(res.Files))
+	if len(res.Files()) != 0 {
+		t.Errorf("got %d files, want none", len(res.Files()))
 	}
 	want := map[string]bool{
 		filepath.Join(dir, "a", "a.go") + ":4": false,

@@ -39,7 +39,7 @@
 // The entry rule wraps every test, benchmark, example, fuzz target and main
 // in one of these, which run the body as the root of a world once per seed
 // and report failures with their replay line (harness.go): Test, Benchmark,
-// Main, Example, Run, Cleanup, Parallel, RunParallel, PB, SyncTest,
+// Main, Example, Run, Cleanup, TestContext, Parallel, RunParallel, PB, SyncTest,
 // SyncWait. Simulated reports whether a simulation runs.
 //
 // # For simrt's own packages and package sim

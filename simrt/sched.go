@@ -138,6 +138,7 @@ type world struct {
 	tb       tbLike
 	session  *session
 	cleanups map[any][]func()
+	testCtx  map[any]testContext       // t.Context() of each test of the run (harness.go)
 	trace    *tracer                   // SIM_TRACE (trace.go); nil when off
 	ptrSeq   map[unsafe.Pointer]uint64 // pointers in map keys, numbered as first stored (maprange.go)
 	m        *machines                 // nodes, world-local state and faults of the run (machine.go); nil until used
@@ -398,6 +399,9 @@ func (w *world) pickAfterExit() *g {
 		w.deadlock()
 		return w.takeRoot()
 	}
+	// As transfer does: the chosen goroutine runs from here on, and what
+	// it wakes is woken by it (the tracer asks whether cur is running).
+	next.status = gRunning
 	return next
 }
 
