@@ -197,3 +197,34 @@ func markLine(t *testing.T, name string) string {
 	t.Fatalf("no MARK %s", name)
 	return ""
 }
+
+// TestHelperDeadTicker: the root blocks for good while a 50µs ticker
+// nobody receives from ticks on: every tick is dropped.
+func TestHelperDeadTicker(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		tk := simrt.NewTicker(50 * time.Microsecond)
+		defer tk.Stop()
+		simrt.Recv(simrt.MakeChan[int](0)) // MARK dead-ticker
+	})
+}
+
+func TestHarnessDeadTicker(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperDeadTicker$", "SIM_SEED=1")
+	if r.code == 0 {
+		t.Fatalf("the run passed:\n%s", r.out)
+	}
+	for _, want := range []string{
+		"deadlock: every simulated goroutine is blocked, and the only pending timers are tickers whose values nobody receives",
+		"limits_test.go:" + markLine(t, "dead-ticker"),
+		"SIM_SEED=1",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+	if r.wall > 20*time.Second {
+		t.Errorf("the deadlock took %v to report", r.wall)
+	}
+}

@@ -176,11 +176,16 @@ func (w *world) timeLimit() {
 
 // deadlock records that no goroutine can run and no timer is pending.
 func (w *world) deadlock() {
+	w.deadlockWhy("deadlock: every simulated goroutine is blocked and no timer is pending")
+}
+
+// deadlockWhy records a deadlock described by what.
+func (w *world) deadlockWhy(what string) {
 	if w.failure != nil {
 		return
 	}
 	var b strings.Builder
-	b.WriteString("simrt: " + w.header("deadlock: every simulated goroutine is blocked and no timer is pending") + "\n\n")
+	b.WriteString("simrt: " + w.header(what) + "\n\n")
 	stacks := goroutineStacks()
 	for _, x := range w.liveSorted() {
 		w.describe(&b, x, stacks)

@@ -125,6 +125,7 @@ type world struct {
 	steps      int64  // points since the clock last moved (SIM_TIME=exact's spin bound)
 	quiet      int64  // points since a goroutine last blocked, started or ended
 	quietLimit int64  // SIM_LIVELOCK; 0: no bound (the ambient world)
+	idleFires  int64  // clock moves in a row, with nothing runnable, that woke nobody
 	ambient    bool   // the ambient world (ambient.go)
 	serials    uint64 // timers made, for a deterministic order when timers move
 	settleAt   int64  // decision count at which settling gives up
@@ -310,6 +311,7 @@ func (w *world) pickNext() *g {
 			w.pollNative()
 		}
 		if len(w.runq) > 0 {
+			w.idleFires = 0
 			next := w.strat.pickBlocked(w)
 			w.dec.pick(next.id, len(w.runq))
 			w.unready(next)
@@ -326,7 +328,7 @@ func (w *world) pickNext() *g {
 		if w.timers.Len() > 0 {
 			w.work = 0 // idle time absorbs the work done since the clock last moved
 			w.advance()
-			if w.failure != nil {
+			if w.failure != nil || w.deadTickers() {
 				return nil
 			}
 			continue

@@ -101,7 +101,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 		w.cost = costFor(seed)
 	}
 	w.quietLimit = tc.livelock
-	w.work, w.steps, w.quiet = 0, 0, 0
+	w.work, w.steps, w.quiet, w.idleFires = 0, 0, 0, 0
 	w.slipAt = maxWhen
 	if when, ok := w.timers.earliest(); ok {
 		w.slipAt = when
@@ -245,4 +245,32 @@ func (w *world) livelock(me *g) {
 func TimeExact() bool {
 	w := cw
 	return w == nil || w.ambient || w.cost == 0
+}
+
+// deadTickers reports, after the clock moved with nothing runnable, whether
+// the world is deadlocked with only tickers left: every pending timer is a
+// ticker whose channel is full and has no receiver waiting, so each tick is
+// dropped and nothing can ever become runnable (a ticker case that lost its
+// goroutine to a lock, say). Without this the clock would tick on towards
+// SIM_TIMELIMIT, a million dropped ticks at a time. It records the deadlock.
+// The scan runs after 1024 fruitless moves in a row, then at every power of
+// two, so a long idle stretch of live timers costs next to nothing.
+func (w *world) deadTickers() bool {
+	if len(w.runq) > 0 || len(w.idleq.q) > 0 {
+		w.idleFires = 0
+		return false
+	}
+	w.idleFires++
+	if w.idleFires < 1024 || w.idleFires&(w.idleFires-1) != 0 || len(w.pollers) > 0 || len(w.watchers) > 0 {
+		return false
+	}
+	for _, b := range w.timers.buckets {
+		for _, t := range b.ts {
+			if t.kind != tkChan || t.period == 0 || t.c.count < len(t.c.buf) || t.c.recvq.first != nil {
+				return false
+			}
+		}
+	}
+	w.deadlockWhy("deadlock: every simulated goroutine is blocked, and the only pending timers are tickers whose values nobody receives")
+	return true
 }

@@ -117,9 +117,11 @@ func TestSlipShortTimersFireLongOnesRarely(t *testing.T) {
 		for seed := uint64(1); seed <= 100; seed++ {
 			simrt.RunSeedTime(seed, "", false, 0, func() {
 				var mu simrt.Mutex
+				work := 0
 				tm := simrt.AfterFunc(d, func() {})
 				for i := 0; i < 5000; i++ {
 					mu.Lock()
+					work++
 					mu.Unlock()
 				}
 				if !tm.Stop() {
