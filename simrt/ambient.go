@@ -137,6 +137,7 @@ func (w *world) disarm(saved ambientRoot) {
 	w.ambient = true
 	w.failure, w.tearing, w.settling = nil, false, false
 	w.tb, w.session, w.trace = nil, nil, nil
+	w.disarmTime()
 }
 
 // retime moves the clock to now, keeping every timer's distance to it.

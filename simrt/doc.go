@@ -49,7 +49,8 @@
 //
 //   - scheduling: Yield (a scheduling point), CallAt (a callback at a
 //     virtual instant: how the network delivers without goroutines), Event
-//     (a waitable one-shot), WorldLocal (state that lives as long as a run)
+//     (a waitable one-shot), WorldLocal (state that lives as long as a run),
+//     TimeExact (SIM_TIME=exact: I/O takes no virtual time either)
 //   - machines: NodeID, Host, CurrentNode, NewNode, NodeByIP, NodeByName,
 //     Nodes, NodeIP, NodeName, GoOn, Crash, Alive, Boots, OnCrash, OnStart
 //   - faults: RecordFault, FaultFloat64, FaultUint64N

@@ -18,6 +18,23 @@ package simrt
 //	SIM_TIMELIMIT=D         virtual-time limit of a run (default 1000h): past
 //	                        it, the run fails with a report, since only a
 //	                        timer loop can have kept it going
+//	SIM_KEPT=off|only       skip the kept seeds (testdata/simgen, kept.go),
+//	                        or run only them; by default they run first
+//	                        when SIM_SEED is unset
+//	SIM_TIME=exact          computation costs no virtual time (slip.go);
+//	                        the default, slip, draws a cost per step from
+//	                        the seed, so timers fire mid-computation
+//	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
+//	                        blocking, starting or ending before the run
+//	                        fails as a livelock (default 16777216)
+//	SIM_REPLAY_CHECK=off    do not rerun a failure that followed other runs
+//	                        alone to check its replay line (replaycheck.go)
+//	SIM_BUGGIFY=on|off      read by package sim: every Buggify site on, or
+//	                        none
+//
+// The one table of these variables is package simenv; SIM_PROGRESS and
+// SIM_PROGRESS_SYNC there are internal, set by simgen test for its child
+// processes (progress.go).
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on
@@ -54,6 +71,7 @@ type config struct {
 	trace     traceConfig
 	watchdog  time.Duration
 	timeLimit time.Duration
+	time      timeConfig // SIM_TIME, SIM_LIVELOCK (slip.go)
 	err       error
 }
 
@@ -116,6 +134,23 @@ func parseConfig(getenv func(string) string) config {
 			c.timeLimit = d
 		}
 	}
+	// issue 13: SIM_TIME and SIM_LIVELOCK (slip.go).
+	switch s := getenv("SIM_TIME"); s {
+	case "", "slip":
+	case "exact":
+		c.time.exact = true
+	default:
+		fail("SIM_TIME=%q: want slip (the default) or exact", s)
+	}
+	c.time.livelock = defaultLivelock
+	if s := getenv("SIM_LIVELOCK"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			fail("SIM_LIVELOCK=%q: want a positive number of scheduling points such as 100000000", s)
+		} else {
+			c.time.livelock = n
+		}
+	}
 	if s := getenv("SIM_WATCHDOG"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
@@ -171,6 +206,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 			seedDone(s.name, s.seed, false, true)
 		}
 	}()
+	if s.runKept(t, body) { // kept.go: regression seeds first
+		return
+	}
 	first := s.c.firstSeed()
 	noteTest(s.name)
 	for i := 0; i < s.c.seeds; i++ {
@@ -296,6 +334,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	if s.c.timeLimit > 0 {
 		w.limit = epochNanos + int64(s.c.timeLimit)
 	}
+	w.armTime(seed, s.c.time) // issue 13
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep

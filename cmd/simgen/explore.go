@@ -22,6 +22,11 @@ package main
 //   - The failure printed is the failing seed run again alone, so its
 //     output is exactly what the printed replay line produces; if it does
 //     not fail alone, simgen says so and prints the block's own output.
+//
+// With -json or -shard, the built packages go to runCampaign instead
+// (campaign.go), which runs every seed and reports distinct failures; both
+// keep failing seeds under testdata/simgen (keep.go) and run the kept ones
+// first.
 
 import (
 	"cmp"
@@ -47,10 +52,14 @@ type exploreOptions struct {
 	seeds    int           // -seeds, or SIM_SEEDS; 0: unbounded (with -budget) or not exploring
 	parallel int           // -parallel; 0: runtime.NumCPU()
 	budget   time.Duration // -budget; 0: none
+	json     string        // -json FILE: a campaign's results (results.go)
+	shardK   int           // -shard K/N: K, -1 when only N was given
+	shardN   int           // -shard K/N: N; 0: not given
+	keep     bool          // -keep: keep failing seeds under testdata/simgen
 }
 
-// set parses the value of the exploration flag name (seeds, parallel or
-// budget).
+// set parses the value of the exploration flag name (seeds, parallel,
+// budget, json or shard).
 func (e *exploreOptions) set(name, val string) error {
 	switch name {
 	case "seeds", "parallel":
@@ -63,6 +72,20 @@ func (e *exploreOptions) set(name, val string) error {
 		} else {
 			e.parallel = n
 		}
+	case "json":
+		if val == "" {
+			return fmt.Errorf("%w: -json needs a file name", errUsage)
+		}
+		if fi, err := os.Stat(val); err == nil && fi.IsDir() {
+			return fmt.Errorf("%w: -json %s: want a file for the results, not a directory", errUsage, val)
+		}
+		e.json = val
+	case "shard":
+		k, n, err := parseShard(val)
+		if err != nil {
+			return err
+		}
+		e.shardK, e.shardN = k, n
 	case "budget":
 		d, err := time.ParseDuration(val)
 		if err != nil || d <= 0 {
@@ -104,7 +127,8 @@ type block struct {
 	start uint64
 	n     int
 	state blockState
-	seeds int // seeds finished, as far as known
+	seeds int    // seeds finished, as far as known
+	run   string // its -run pattern, if not the user's (a campaign's continuation)
 }
 
 // finding is one failing seed of one test.
@@ -256,19 +280,31 @@ func (s *search) explored() int {
 type flagKind int
 
 const (
-	kTest      flagKind = iota // a test binary flag with a value: -test.name=value for every process
-	kTestBool                  // a boolean test binary flag
-	kBuild                     // a build flag with a value: go list, go test -c, the replay line
-	kBuildBool                 // a boolean build flag
-	kVet                       // go test -c only
-	kRerun                     // only for the rerun of the failing seed (-v, -failfast)
-	kNoExplore                 // not supported when exploring
+	kTest           flagKind = iota // a test binary flag with a value: -test.name=value for every process
+	kTestBool                       // a boolean test binary flag
+	kBuild                          // a build flag with a value: go list, go test -c, the replay line
+	kBuildBool                      // a boolean build flag
+	kVet                            // go test -c only
+	kRerun                          // only for the rerun of the failing seed (-v, -failfast)
+	kNoExplore                      // not supported when exploring
+	kNoExploreValue                 // not supported when exploring, and takes a value
 )
 
-// exploreFlags classifies go test's flags for exploration.
-var exploreFlags = map[string]flagKind{
+// A flag missing from goTestFlags must be looked up with its ok result:
+// the zero kind is kTest, and an unknown flag is taken as boolean.
+
+// goTestFlags is the one table of go test's flags (test binary, build and
+// vet flags): what simgen test does with each when it explores, and, by
+// kind, whether it takes a value as the next argument, which every scanner
+// of go test's arguments must know so as not to take that value for a
+// package. A flag not listed is taken as boolean; write -flag=value for any
+// other. kNoExplore flags with a value are kNoExploreValue.
+var goTestFlags = map[string]flagKind{
 	"bench": kTest, "benchtime": kTest, "count": kTest, "cpu": kTest,
 	"run": kTest, "skip": kTest, "shuffle": kTest, "timeout": kTest,
+	// simgen test takes -parallel for itself (processes while exploring);
+	// it is listed for the scanners, and passed to go test otherwise.
+	"parallel": kTest,
 	"benchmem": kTestBool, "fullpath": kTestBool, "short": kTestBool,
 	"v": kRerun, "failfast": kRerun,
 	"asmflags": kBuild, "buildmode": kBuild, "compiler": kBuild, "gccgoflags": kBuild,
@@ -279,12 +315,23 @@ var exploreFlags = map[string]flagKind{
 	"cover": kBuildBool, "trimpath": kBuildBool, "work": kBuildBool, "x": kBuildBool,
 	"linkshared": kBuildBool, "buildvcs": kBuildBool,
 	"vet":  kVet,
-	"json": kNoExplore, "c": kNoExplore, "exec": kNoExplore, "list": kNoExplore,
-	"n": kNoExplore, "C": kNoExplore, "cpuprofile": kNoExplore, "memprofile": kNoExplore,
-	"memprofilerate": kNoExplore, "blockprofile": kNoExplore, "blockprofilerate": kNoExplore,
-	"mutexprofile": kNoExplore, "mutexprofilefraction": kNoExplore, "coverprofile": kNoExplore,
-	"trace": kNoExplore, "outputdir": kNoExplore, "fuzz": kNoExplore, "fuzztime": kNoExplore,
-	"fuzzminimizetime": kNoExplore,
+	"json": kNoExplore, "c": kNoExplore, "n": kNoExplore,
+	"exec": kNoExploreValue, "list": kNoExploreValue, "C": kNoExploreValue,
+	"cpuprofile": kNoExploreValue, "memprofile": kNoExploreValue,
+	"memprofilerate": kNoExploreValue, "blockprofile": kNoExploreValue, "blockprofilerate": kNoExploreValue,
+	"mutexprofile": kNoExploreValue, "mutexprofilefraction": kNoExploreValue, "coverprofile": kNoExploreValue,
+	"trace": kNoExploreValue, "outputdir": kNoExploreValue, "fuzz": kNoExploreValue, "fuzztime": kNoExploreValue,
+	"fuzzminimizetime": kNoExploreValue,
+}
+
+// takesValue reports whether a flag of kind k takes a value, as the next
+// argument unless written -flag=value.
+func (k flagKind) takesValue() bool {
+	switch k {
+	case kTest, kBuild, kVet, kNoExploreValue:
+		return true
+	}
+	return false
 }
 
 // explorer is one exploration: simgen test with -seeds or -budget.
@@ -302,6 +349,8 @@ type explorer struct {
 	patterns []string
 	base     uint64
 	getenv   func(string) string
+	camp     *campaignOptions // -json, -shard: explore every seed, report distinct failures (campaign.go)
+	keep     bool             // keep failing seeds under testdata/simgen (keep.go)
 }
 
 // newExplorer returns the exploration that simgen test's arguments ask
@@ -319,7 +368,14 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 	}
 	if x.opts.seeds == 0 && x.opts.budget == 0 {
+		if x.opts.json != "" || x.opts.shardN > 0 {
+			return nil, fmt.Errorf("%w: -json and -shard need -seeds or -budget", errUsage)
+		}
 		return nil, nil
+	}
+	x.keep = x.opts.keep
+	if err := x.setupCampaign(getenv); err != nil {
+		return nil, err
 	}
 	if x.opts.parallel == 0 {
 		x.opts.parallel = runtime.NumCPU()
@@ -335,7 +391,27 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 	if o.tags != "" {
 		x.tags += "," + o.tags
 	}
-	timeout := "10m0s" // as go test sets for each test binary
+	timeout, err := x.takeArgs(rest)
+	if err != nil {
+		return nil, err
+	}
+	x.test = append(x.test, "-test.timeout="+timeout)
+	x.rerun = append(x.rerun, "-test.timeout="+timeout)
+	if x.skip != "" {
+		x.test = append(x.test, "-test.skip="+x.skip)
+		x.rerun = append(x.rerun, "-test.skip="+x.skip)
+	}
+	if len(x.patterns) == 0 {
+		x.patterns = []string{"."}
+	}
+	return x, nil
+}
+
+// takeArgs sorts go test's arguments into the explorer's package patterns
+// and flags (goTestFlags says what each flag is for), and returns the
+// -timeout of each test process.
+func (x *explorer) takeArgs(rest []string) (timeout string, err error) {
+	timeout = "10m0s" // as go test sets for each test binary
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		if a == "-args" || a == "--args" {
@@ -348,16 +424,16 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		name = strings.TrimPrefix(name, "test.")
-		kind, known := exploreFlags[name]
+		kind, known := goTestFlags[name]
 		switch {
 		case !known:
-			return nil, fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
-		case kind == kNoExplore:
-			return nil, fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
+			return "", fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
+		case kind == kNoExplore || kind == kNoExploreValue:
+			return "", fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
 		}
 		if !hasVal && (kind == kTest || kind == kBuild || kind == kVet) {
 			if i+1 == len(rest) {
-				return nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
+				return "", fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
 			}
 			i++
 			val = rest[i]
@@ -381,7 +457,7 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 			case "count":
 				n, err := strconv.Atoi(val)
 				if err != nil || n < 1 {
-					return nil, fmt.Errorf("%w: -count=%s: want a positive integer", errUsage, val)
+					return "", fmt.Errorf("%w: -count=%s: want a positive integer", errUsage, val)
 				}
 				x.count = n
 			}
@@ -396,16 +472,7 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 			}
 		}
 	}
-	x.test = append(x.test, "-test.timeout="+timeout)
-	x.rerun = append(x.rerun, "-test.timeout="+timeout)
-	if x.skip != "" {
-		x.test = append(x.test, "-test.skip="+x.skip)
-		x.rerun = append(x.rerun, "-test.skip="+x.skip)
-	}
-	if len(x.patterns) == 0 {
-		x.patterns = []string{"."}
-	}
-	return x, nil
+	return timeout, nil
 }
 
 // pkgRun is one package's part in the exploration.
@@ -431,7 +498,8 @@ type proc struct {
 	lines    int
 	lastTest string
 	lastSeed uint64
-	failed   bool // it reported a failing seed
+	failed   bool           // it reported a failing seed
+	perTest  map[string]int // seeds reported per test, if counted (campaign.go)
 }
 
 // exitEvent is a process that ended.
@@ -457,6 +525,9 @@ func (x *explorer) runExplore(overlay string, stdout, stderr io.Writer) error {
 		return err
 	}
 	x.buildAll(pkgs, overlay, tmp, stderr)
+	if x.camp != nil {
+		return x.runCampaign(pkgs, overlay, cwd, tmp, stdout)
+	}
 	total := 0
 	for _, p := range pkgs {
 		if p.skip == "" && p.failed == "" {
@@ -464,9 +535,13 @@ func (x *explorer) runExplore(overlay string, stdout, stderr io.Writer) error {
 			total += x.opts.seeds
 		}
 	}
+	keptFailed := x.runKept(pkgs, stdout) // keep.go
 	d := newDisplay(stdout, x.opts.budget, total)
 	err = x.loop(pkgs, tmp, d)
-	return x.report(pkgs, overlay, cwd, d, err, stdout)
+	if err := x.report(pkgs, overlay, cwd, d, err, stdout); err != nil || len(keptFailed) == 0 {
+		return err
+	}
+	return exitError(1)
 }
 
 // list runs go list on the patterns and returns the packages, in order.
@@ -696,7 +771,7 @@ func (x *explorer) start(p *pkgRun, b *block, tmp string, exits chan<- exitEvent
 		return nil, err
 	}
 	defer out.Close()
-	args := append([]string{"-test.run=" + cmp.Or(x.run, ".")}, x.test...)
+	args := append([]string{"-test.run=" + cmp.Or(b.run, x.run, ".")}, x.test...)
 	args = append(args, x.args...)
 	cmd := exec.Command(p.bin, args...)
 	cmd.Dir = p.dir
@@ -745,6 +820,9 @@ func (pr *proc) poll() []finding {
 		test := strings.Join(f[:len(f)-2], " ")
 		pr.lines++
 		pr.lastTest, pr.lastSeed = test, seed
+		if pr.perTest != nil {
+			pr.perTest[test]++
+		}
 		if f[len(f)-1] == "FAIL" {
 			pr.failed = true
 			fails = append(fails, finding{seed: seed, test: test, order: pr.p.testOrder(test), block: pr.b})
@@ -981,7 +1059,16 @@ func (x *explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Write
 			fmt.Fprintf(stdout, "simgen: the test binary: %v\n", err)
 		}
 		fmt.Fprintf(stdout, "FAIL\t%s\tseed %d\n", p.path, f.seed)
-		fmt.Fprintf(stdout, "simgen: replay with: %s\n", x.replayLine(p, overlay, cwd, f.seed, 0, run))
+		replay := x.replayLine(p, overlay, cwd, f.seed, 0, run)
+		fmt.Fprintf(stdout, "simgen: replay with: %s\n", replay)
+		if x.keep && f.test != "" {
+			sig := classify(string(out), f.test, p.dir, f.crash)
+			if path, err := x.keepSeed(p.dir, p.path, f.seed, sig, replay); err != nil {
+				fmt.Fprintf(stdout, "simgen: keeping seed %d: %v\n", f.seed, err)
+			} else if path != "" {
+				fmt.Fprintf(stdout, "simgen: kept %s\n", filepath.ToSlash(relToCwd(path)))
+			}
+		}
 		return
 	}
 	if blockOut, err := os.ReadFile(filepath.Join(filepath.Dir(p.bin), fmt.Sprintf("%s-%d.out", filepath.Base(p.bin), f.block.index))); err == nil {

@@ -337,7 +337,7 @@ func TestExploreArgs(t *testing.T) {
 		{[]string{"-budget", "-1s"}, nil, "want a positive duration"},
 		{nil, []string{"SIM_SEEDS", "many"}, `SIM_SEEDS="many"`},
 		{[]string{"-seeds=5"}, []string{"SIM_SEED", "-3"}, `SIM_SEED="-3"`},
-		{[]string{"-seeds=5", "-json"}, nil, "does not support -json"},
+		{[]string{"-seeds=5", "-test.json"}, nil, "does not support -json"},
 		{[]string{"-seeds=5", "-test.cpuprofile=x"}, nil, "does not support -cpuprofile"},
 		{[]string{"-seeds=5", "-frobnicate"}, nil, "unknown flag -frobnicate"},
 		{[]string{"-seeds=5", "-run"}, nil, "flag needs an argument"},
@@ -358,6 +358,8 @@ func TestExploreUsageErrors(t *testing.T) {
 		{"test", "-seeds", "0"},
 		{"test", "-budget", "x"},
 		{"test", "-seeds", "3", "-json"},
+		{"test", "-seeds", "3", "-json", "."},
+		{"test", "-seeds", "3", "-shard", "4/4"},
 	} {
 		var stdout, stderr strings.Builder
 		if code := run(args, nil, &stdout, &stderr); code != 2 {

@@ -53,8 +53,9 @@ func TestScripts(t *testing.T) {
 		e.Setenv("SIMGEN_ROOT", simgenRoot)
 	}
 	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"status": cmdStatus,
-		"replay": cmdReplay,
+		"status":    cmdStatus,
+		"replay":    cmdReplay,
+		"cmpreport": cmdCmpReport,
 	}
 	t.Run("script", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
@@ -145,6 +146,24 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 var replayLine = regexp.MustCompile(`(?m)replay with: (SIM_SEED=\d+ .*go (?:test|run) .*)$`)
+
+// cmdCmpReport is `cmpreport a b`: two campaign reports are the same but
+// for their last line (wall time and rate) and the tests' durations.
+func cmdCmpReport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpreport a b")
+	}
+	norm := func(name string) string {
+		text := ts.ReadFile(name)
+		lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+		return testDuration.ReplaceAllString(strings.Join(lines[:len(lines)-1], "\n"), "(X)")
+	}
+	if a, b := norm(args[0]), norm(args[1]); a != b {
+		ts.Fatalf("%s and %s differ:\n%s\n---\n%s", args[0], args[1], a, b)
+	}
+}
+
+var testDuration = regexp.MustCompile(`\(\d+\.\d+s\)`)
 
 // cmdStatus is `status N prog args...`: run prog and require exit status N,
 // which `! exec` cannot tell apart (usage errors must exit 2, failures 1).

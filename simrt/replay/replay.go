@@ -9,28 +9,34 @@
 //     variable of Settings that was set for the failing run, and no other:
 //     a setting missing from the line is a replay that silently passes.
 //   - Every word that a shell would split or expand is single-quoted.
-//   - This package imports the standard library only: it is embedded in
-//     the simgen binary and copied into every shadow tree with simrt.
+//   - This package imports the standard library and simenv only: it is
+//     embedded in the simgen binary and copied into every shadow tree with
+//     simrt.
 package replay
 
 import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"simgen.dev/simgen/simrt/simenv"
 )
 
-// Settings are the SIM_* variables that change what a simulated run does,
-// in the order a line prints them. A variable read by simrt or sim that
-// changes a run's outcome belongs here; SIM_SEED and SIM_SEEDS are the
-// line's own fields, and SIM_TRACE, SIM_PROGRESS and SIM_PROGRESS_SYNC only
-// observe.
-var Settings = []string{
-	"SIM_STRATEGY",
-	"SIM_CHECK_DETERMINISM",
-	"SIM_LEAKS",
-	"SIM_BUGGIFY",
-	"SIM_WATCHDOG",
-	"SIM_TIMELIMIT",
+// Settings are the variables that change what a simulated run does, in
+// the order a line prints them: the rows of simenv.Vars marked Replay, then
+// GODEBUG, which is not ours but changes timer channels (asynctimerchan)
+// and other behaviour of the run as the go line does. SIM_SEED and
+// SIM_SEEDS are the line's own fields; SIM_TRACE and the like only observe.
+var Settings = settings()
+
+func settings() []string {
+	var s []string
+	for _, v := range simenv.Vars {
+		if v.Replay {
+			s = append(s, v.Name)
+		}
+	}
+	return append(s, "GODEBUG")
 }
 
 // Line is one command that reruns a failure.
