@@ -5,9 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -17,7 +19,21 @@ var update = flag.Bool("update", false, "rewrite the want/ files of the golden c
 
 // testEnv runs the go command offline and outside any workspace.
 func testEnv() []string {
+	downloadOnce.Do(downloadModules)
 	return append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GOTOOLCHAIN=local")
+}
+
+var downloadOnce sync.Once
+
+// downloadModules fetches, with the user's own settings, the modules of
+// this repository's go.mod that the go command run with GOPROXY=off may
+// need: module graph loading (go list, a case whose go.mod replaces
+// simgen.dev/simgen with this repository) reads their go.mod files, which a
+// fresh module cache lacks. A failure shows in the command that needed it.
+func downloadModules() {
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = ".."
+	cmd.Run()
 }
 
 // materialize writes the archive's input files (all but want/) to a

@@ -23,9 +23,11 @@ func TestRuntimeImportsNoStdPackage(t *testing.T) {
 	for _, tags := range []string{"", "sim"} {
 		cmd := exec.Command("go", "list", "-deps", "-tags", tags, "simgen.dev/simgen/simrt/...", "simgen.dev/simgen/sim")
 		cmd.Env = testEnv()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if err != nil {
-			t.Fatalf("go list -deps: %v", err)
+			t.Fatalf("go list -deps: %v\n%s", err, stderr.String())
 		}
 		for _, p := range strings.Fields(string(out)) {
 			if isStdRewritten(p) {

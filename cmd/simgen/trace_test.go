@@ -409,12 +409,12 @@ func TestTraceWakersInBrowser(t *testing.T) {
 	if has(`woken by a native`) {
 		t.Errorf("a wake is drawn as from a native channel")
 	}
-	if !has(`<div class="lane-label failed" data-g="1">`) || !has(`<rect class="failed-mark"`) {
+	if !has(`<div class="lane-label failed" data-g="1"[^>]*>`) || !has(`<rect class="failed-mark"`) {
 		t.Errorf("the root's lane (the failing t.Fatalf) is not marked failed")
 	}
 
 	dom = page("TestPanicLane")
-	if !has(`<div class="lane-label failed" data-g="2">g2  ✖ panic`) {
+	if !has(`<div class="lane-label failed" data-g="2"[^>]*>g2  ✖ panic`) {
 		t.Errorf("the panicking goroutine's lane (g2) is not marked")
 	}
 	if has(`<div class="lane-label[^"]*failed[^"]*" data-g="1">`) || has(`<rect class="stuck-mark"`) {
