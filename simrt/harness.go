@@ -57,11 +57,13 @@ var (
 	cfg     config
 )
 
+//go:norace
 func loadConfig() *config {
 	cfgOnce.Do(func() { cfg = parseConfig(os.Getenv) })
 	return &cfg
 }
 
+//go:norace
 func parseConfig(getenv func(string) string) config {
 	c := config{seeds: 1, watchdog: 5 * time.Second}
 	fail := func(format string, args ...any) {
@@ -122,6 +124,7 @@ func parseConfig(getenv func(string) string) config {
 	return c
 }
 
+//go:norace
 func truthy(s string) bool {
 	switch strings.ToLower(s) {
 	case "1", "true", "yes", "on":
@@ -131,6 +134,8 @@ func truthy(s string) bool {
 }
 
 // firstSeed is SIM_SEED, or a fresh random seed.
+//
+//go:norace
 func (c *config) firstSeed() uint64 {
 	if c.seedSet {
 		return c.seed
@@ -152,12 +157,15 @@ type session struct {
 
 // Test runs a test body under the simulation: once per seed, each time as
 // the root goroutine of a fresh world. Rewritten tests call it.
+//
+//go:norace
 func Test(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
 	s := &session{t: t, name: t.Name(), c: loadConfig()}
 	if s.c.err != nil {
 		t.Fatalf("simrt: %v", s.c.err)
 	}
+	races := raceErrors() // -race: a seed with a report fails (race.go)
 	defer func() {
 		t.Helper()
 		s.done()
@@ -169,6 +177,10 @@ func Test(t *testing.T, body func(t *testing.T)) {
 	for i := 0; i < s.c.seeds; i++ {
 		s.seed = first + uint64(i)
 		r := s.runOnce(s.seed, s.c.check, func() { body(t) })
+		if raceErrors() > races {
+			t.Fail() // testing adds "race detected during execution of test"
+			return
+		}
 		if r.failure != nil || t.Failed() {
 			return
 		}
@@ -188,6 +200,8 @@ func Test(t *testing.T, body func(t *testing.T)) {
 
 // Benchmark runs a benchmark body as the root of a world (seed SIM_SEED,
 // or 2), once per call the testing package makes with a new b.N.
+//
+//go:norace
 func Benchmark(b *testing.B, body func(b *testing.B)) {
 	b.Helper()
 	s := &session{t: b, name: b.Name(), c: loadConfig()}
@@ -210,6 +224,8 @@ func Benchmark(b *testing.B, body func(b *testing.B)) {
 // Main runs a program's main function (or an example's body) as the root of
 // a world seeded by SIM_SEED or afresh. A failure prints its report and the
 // replay line and exits with status 2, as a Go fatal error does.
+//
+//go:norace
 func Main(body func()) {
 	c := loadConfig()
 	if c.err != nil {
@@ -224,6 +240,8 @@ func Main(body func()) {
 
 // Example runs an Example function's body as the root of a world, as Main
 // does; its replay line runs that example with go test.
+//
+//go:norace
 func Example(name string, body func()) {
 	c := loadConfig()
 	if c.err != nil {
@@ -236,6 +254,7 @@ func Example(name string, body func()) {
 	}
 }
 
+//go:norace
 func (s *session) exitFailure() {
 	f := s.w.failure
 	if f == nil && s.last != nil {
@@ -258,6 +277,8 @@ type runResult struct {
 }
 
 // runOnce runs body as the root goroutine of the world, armed for seed.
+//
+//go:norace
 func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) {
 	if s.t != nil {
 		s.t.Helper()
@@ -319,6 +340,8 @@ const settleSteps = 100000
 // settle lets the goroutines still runnable when the root's body ended run
 // until each blocks or ends, without moving the clock, as they would go on
 // running natively; what is left is then reported as leaked.
+//
+//go:norace
 func (w *world) settle() {
 	if w.failure != nil || len(w.runq) == 0 {
 		return
@@ -342,6 +365,8 @@ func (w *world) settle() {
 // rootAbort ends the root goroutine of a failed world: in a test through
 // t.FailNow (the report is printed on the way out, by session.done), in a
 // program by printing the report and exiting.
+//
+//go:norace
 func (w *world) rootAbort() {
 	if w.tb != nil {
 		w.tb.FailNow()
@@ -352,6 +377,8 @@ func (w *world) rootAbort() {
 
 // done reports the outcome of a session: the failure report, if the world
 // failed, and the replay line for any failure.
+//
+//go:norace
 func (s *session) done() {
 	s.t.Helper()
 	var f *failure
@@ -379,6 +406,8 @@ func (s *session) done() {
 // logPlain writes a line to the test's output without a file:line prefix
 // where the testing package allows it (Go 1.25+), since the prefix would
 // name the runtime's frame that ran the deferred report.
+//
+//go:norace
 func logPlain(t tbLike, line string) {
 	if o, ok := t.(interface{ Output() io.Writer }); ok {
 		fmt.Fprintln(o.Output(), line)
@@ -388,6 +417,8 @@ func logPlain(t tbLike, line string) {
 }
 
 // replay is the line that reruns this failure.
+//
+//go:norace
 func (s *session) replay() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "simrt: replay with: SIM_SEED=%d", s.seed)
@@ -403,6 +434,9 @@ func (s *session) replay() string {
 	if name != "" {
 		verb = "test"
 	}
+	if raceEnabled && raceOn {
+		verb += " -race" // a race replays only under the detector (race.go)
+	}
 	fmt.Fprintf(&b, " go %s -tags %s -overlay %s", verb, buildTags, ov)
 	if name != "" {
 		fmt.Fprintf(&b, " -run '%s'", runPattern(name))
@@ -413,6 +447,8 @@ func (s *session) replay() string {
 
 // runPattern turns a test name (with subtests) into a -run pattern that
 // selects exactly it.
+//
+//go:norace
 func runPattern(name string) string {
 	parts := strings.Split(name, "/")
 	for i, p := range parts {
@@ -432,6 +468,8 @@ var (
 
 // replayPaths returns the overlay file and the package argument for a
 // replay line, relative to the module root when possible.
+//
+//go:norace
 func replayPaths() (overlay, pkg string) {
 	wd, _ := os.Getwd()
 	mod := moduleDir
@@ -467,6 +505,8 @@ func replayPaths() (overlay, pkg string) {
 // Run is t.Run (or b.Run) inside a simulation: the subtest's body runs as
 // the calling simulated goroutine, carried by the subtest's own goroutine
 // while the caller waits in t.Run.
+//
+//go:norace
 func Run[T interface {
 	Run(string, func(T)) bool
 }](t T, name string, f func(T)) bool {
@@ -510,6 +550,8 @@ func Run[T interface {
 }
 
 // replayFor is the replay line for a subtest.
+//
+//go:norace
 func (s *session) replayFor(name string) string {
 	saved := s.name
 	s.name = name
@@ -519,33 +561,45 @@ func (s *session) replayFor(name string) string {
 
 // Cleanup is t.Cleanup inside a simulation: f runs as a simulated goroutine
 // (the root) when the test's body returns, before the world ends.
+//
+//go:norace
 func Cleanup(t testing.TB, f func()) {
 	w := cw
 	if w == nil {
 		t.Cleanup(f)
 		return
 	}
-	if w.cleanups == nil {
-		w.cleanups = make(map[any][]func())
-	}
-	w.cleanups[t] = append(w.cleanups[t], f)
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if w.cleanups == nil {
+			w.cleanups = make(map[any][]func())
+		}
+		w.cleanups[t] = append(w.cleanups[t], f)
+	})
 }
 
 // runCleanups runs the cleanups registered for t, last first.
+//
+//go:norace
 func (w *world) runCleanups(t any) {
 	for {
-		fs := w.cleanups[t]
-		if len(fs) == 0 {
+		var f func()
+		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+			if fs := w.cleanups[t]; len(fs) > 0 {
+				f = fs[len(fs)-1]
+				w.cleanups[t] = fs[:len(fs)-1]
+			}
+		})
+		if f == nil {
 			return
 		}
-		f := fs[len(fs)-1]
-		w.cleanups[t] = fs[:len(fs)-1]
 		f()
 	}
 }
 
 // Parallel is t.Parallel inside a simulation. Simulated tests run one at a
 // time (worlds never overlap), so it does nothing.
+//
+//go:norace
 func Parallel(t testing.TB) {
 	if cw == nil {
 		if p, ok := t.(interface{ Parallel() }); ok {
@@ -557,6 +611,8 @@ func Parallel(t testing.TB) {
 // teardown ends every goroutine of the run still alive (daemons stay),
 // running their deferred calls, and withdraws them from channels, locks and
 // timers that may outlive the run.
+//
+//go:norace
 func (w *world) teardown() {
 	w.tearing = true
 	root := w.root
@@ -570,10 +626,12 @@ func (w *world) teardown() {
 		x.withdraw()
 		if !x.started {
 			// Its worker never ran it: give the worker back to the pool.
-			delete(w.all, x.id)
+			raceUpcall(func() { delete(w.all, x.id) }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 			x.wk.g = nil
 			if len(idle) < maxIdle {
 				idle = append(idle, x.wk)
+			} else {
+				raceDropWorker(x.wk)
 			}
 			continue
 		}
@@ -581,7 +639,7 @@ func (w *world) teardown() {
 		x.status = gRunning
 		cur = x
 		stopWorker(x.wk)
-		delete(w.all, x.id)
+		raceUpcall(func() { delete(w.all, x.id) }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	}
 	if w.m != nil {
 		for _, x := range w.m.crashed {
@@ -589,6 +647,8 @@ func (w *world) teardown() {
 				x.wk.g = nil
 				if len(idle) < maxIdle {
 					idle = append(idle, x.wk)
+				} else {
+					raceDropWorker(x.wk)
 				}
 				continue
 			}
@@ -605,13 +665,15 @@ func (w *world) teardown() {
 	cur = root
 	w.dead = nil
 	var keep []*timer
-	for _, b := range w.timers.buckets {
-		for _, t := range b.ts {
-			if t.daemon {
-				keep = append(keep, t)
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		for _, b := range w.timers.buckets {
+			for _, t := range b.ts {
+				if t.daemon {
+					keep = append(keep, t)
+				}
 			}
 		}
-	}
+	})
 	sortTimers(keep)
 	w.timers = timers{}
 	for _, t := range keep {
@@ -626,11 +688,14 @@ func (w *world) teardown() {
 	w.pollers = pollers
 	w.watchers = nil
 	w.twins = nil
+	reapEnded() // -race: ended workers park until here (racecoro.go)
 }
 
 // stopWorker ends a worker coroutine. Its goroutine unwinds with
 // runtime.Goexit, which iter.Pull passes on to the caller of stop, so stop
 // runs on a goroutine of its own that may end that way.
+//
+//go:norace
 func stopWorker(wk *worker) {
 	done := make(chan struct{})
 	go func() {

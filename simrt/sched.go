@@ -73,6 +73,8 @@ type dequeuer interface{ dequeue() }
 // withdraw removes a blocked goroutine from whatever it waits on, so that a
 // world's teardown leaves no waiter behind in a channel or lock that may
 // outlive it (a package-level variable).
+//
+//go:norace
 func (x *g) withdraw() {
 	if x.sel != nil {
 		x.sel.withdraw(-1)
@@ -97,8 +99,6 @@ var (
 	cur     *g         // the running simulated goroutine
 	idle    []*worker  // idle workers ready to carry a new g
 )
-
-const maxIdle = 1024
 
 // world is one simulation: its goroutines, clock, timers and random stream.
 type world struct {
@@ -151,10 +151,11 @@ type tbLike interface {
 	Failed() bool
 }
 
+//go:norace
 func newWorld(seed uint64, strat strategy) *world {
 	w := &world{
 		seed:  seed,
-		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		rng:   newRand(seed, seed^0x9e3779b97f4a7c15),
 		strat: strat,
 		all:   make(map[int]*g),
 		now:   epochNanos,
@@ -166,7 +167,14 @@ func newWorld(seed uint64, strat strategy) *world {
 }
 
 // newG creates a runnable goroutine that will run fn on some worker.
+//
+//go:norace
 func (w *world) newG(fn func(), pc uintptr) *g {
+	if raceEnabled && raceOffSimrt() { // -race: w.all is a map, touched on the simrt thread (racecoro.go)
+		var ng *g
+		raceUpcall(func() { ng = w.newG(fn, pc) })
+		return ng
+	}
 	w.nextID++
 	ng := &g{id: w.nextID, w: w, fn: fn, createPC: pc, status: gRunnable, daemon: w.ambient}
 	if cur != nil && cur.w == w {
@@ -178,6 +186,7 @@ func (w *world) newG(fn func(), pc uintptr) *g {
 	return ng
 }
 
+//go:norace
 func (w *world) ready(x *g) {
 	x.status = gRunnable
 	x.runqIdx = len(w.runq)
@@ -187,6 +196,7 @@ func (w *world) ready(x *g) {
 	}
 }
 
+//go:norace
 func (w *world) unready(x *g) {
 	i := x.runqIdx
 	last := len(w.runq) - 1
@@ -207,6 +217,8 @@ func (w *world) unready(x *g) {
 // operation. splitmix64 and a multiply-shift reduction cost a few
 // nanoseconds; the bias of the reduction is below n/2^32, far below
 // anything a schedule can show.
+//
+//go:norace
 func (w *world) intn(n int) int {
 	w.fast += 0x9e3779b97f4a7c15
 	z := w.fast
@@ -218,6 +230,8 @@ func (w *world) intn(n int) int {
 
 // tick counts progress: a transfer or a scheduling point. The watchdog
 // sees it every 64 ticks, which keeps the atomic store off the fast path.
+//
+//go:norace
 func (w *world) tick() {
 	w.ticks++
 	if w.ticks&63 == 0 {
@@ -227,6 +241,8 @@ func (w *world) tick() {
 
 // point is a scheduling point: the running goroutine stays runnable and the
 // strategy may switch to another one.
+//
+//go:norace
 func (w *world) point() {
 	me := cur
 	w.tick()
@@ -272,6 +288,8 @@ func (w *world) point() {
 const spinLimit = 1 << 20
 
 // spinAdvance moves the clock to the next timer while goroutines spin.
+//
+//go:norace
 func (w *world) spinAdvance(me *g) {
 	me.spin = 0
 	w.advance()
@@ -283,6 +301,8 @@ func (w *world) spinAdvance(me *g) {
 
 // block parks the running goroutine until another goroutine (or a timer)
 // makes it runnable again.
+//
+//go:norace
 func (w *world) block(reason string) {
 	me := cur
 	if w.failure != nil || w.tearing {
@@ -294,6 +314,7 @@ func (w *world) block(reason string) {
 	if w.trace != nil {
 		w.trace.block(me, reason)
 	}
+	raceBlock(me)
 	next := w.pickNext()
 	if next == nil {
 		w.deadlock()
@@ -308,10 +329,13 @@ func (w *world) block(reason string) {
 		return
 	}
 	w.run(me, next)
+	raceResume(me)
 }
 
 // run switches from the running goroutine me to next and returns when me
 // runs again.
+//
+//go:norace
 func (w *world) run(me, next *g) {
 	w.transfer(me, next)
 	if me.abort || (w.failure != nil && me == w.root) {
@@ -321,6 +345,8 @@ func (w *world) run(me, next *g) {
 
 // pickNext takes a runnable goroutine off the run queue, moving virtual time
 // forward when nothing is runnable. It returns nil on deadlock.
+//
+//go:norace
 func (w *world) pickNext() *g {
 	for {
 		if len(w.pollers) > 0 || len(w.watchers) > 0 {
@@ -357,6 +383,8 @@ func (w *world) pickNext() *g {
 // wakeUp makes the blocked goroutine x runnable, for whatever it waited on
 // (a channel, a lock, a timer): ready, and the tracer's wake hook. ready
 // itself stays small enough to inline into point.
+//
+//go:norace
 func (w *world) wakeUp(x *g) {
 	if w.trace != nil {
 		w.trace.wake(x)
@@ -365,6 +393,8 @@ func (w *world) wakeUp(x *g) {
 }
 
 // spawn starts fn as a new simulated goroutine.
+//
+//go:norace
 func (w *world) spawn(fn func(), pc uintptr) *g {
 	ng := w.newG(fn, pc)
 	var wk *worker
@@ -377,12 +407,19 @@ func (w *world) spawn(fn func(), pc uintptr) *g {
 	}
 	wk.g = ng
 	ng.wk = wk
+	raceStartWorker(wk)
 	w.ready(ng)
 	return ng
 }
 
 // exit retires a finished goroutine.
+//
+//go:norace
 func (w *world) exit(x *g) {
+	if raceEnabled && raceOffSimrt() { // -race: w.all is a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { w.exit(x) })
+		return
+	}
 	x.status = gDone
 	delete(w.all, x.id)
 	w.dec.event(evExit, x.id)
@@ -392,6 +429,8 @@ func (w *world) exit(x *g) {
 }
 
 // wakeAll makes every goroutine of q runnable and empties q.
+//
+//go:norace
 func (w *world) wakeAll(q *gqueue) {
 	for _, x := range q.q {
 		x.waitq = nil
@@ -402,6 +441,8 @@ func (w *world) wakeAll(q *gqueue) {
 }
 
 // pickAfterExit chooses who runs after a goroutine finished.
+//
+//go:norace
 func (w *world) pickAfterExit() *g {
 	if w.tearing || w.failure != nil {
 		return w.takeRoot()
@@ -416,6 +457,8 @@ func (w *world) pickAfterExit() *g {
 
 // takeRoot returns the root goroutine, off the run queue, for a switch that
 // does not go through the strategy (failure and teardown).
+//
+//go:norace
 func (w *world) takeRoot() *g {
 	if w.root.status == gRunnable {
 		w.unready(w.root)
@@ -425,6 +468,8 @@ func (w *world) takeRoot() *g {
 
 // unwind ends the running goroutine because the world is failing or being
 // torn down. It does not return.
+//
+//go:norace
 func (w *world) unwind(me *g) {
 	me.withdraw()
 	if me == w.root && w.ambient {
@@ -438,6 +483,8 @@ func (w *world) unwind(me *g) {
 
 // curGoid returns the running goroutine's runtime id by parsing the header
 // of its stack trace. It is called once per worker, not per switch.
+//
+//go:norace
 func curGoid() int64 {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)

@@ -69,10 +69,19 @@ type bucket struct {
 
 type instantHeap []int64
 
-func (h instantHeap) Len() int           { return len(h) }
+//go:norace
+func (h instantHeap) Len() int { return len(h) }
+
+//go:norace
 func (h instantHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h instantHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *instantHeap) Push(x any)        { *h = append(*h, x.(int64)) }
+
+//go:norace
+func (h instantHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+
+//go:norace
+func (h *instantHeap) Push(x any) { *h = append(*h, x.(int64)) }
+
+//go:norace
 func (h *instantHeap) Pop() any {
 	old := *h
 	n := len(old) - 1
@@ -82,6 +91,8 @@ func (h *instantHeap) Pop() any {
 }
 
 // sortTimers orders timers by instant, then creation.
+//
+//go:norace
 func sortTimers(ts []*timer) {
 	sort.Slice(ts, func(i, j int) bool {
 		if ts[i].when != ts[j].when {
@@ -92,9 +103,17 @@ func sortTimers(ts []*timer) {
 }
 
 // Len is the number of scheduled timers.
+//
+//go:norace
 func (ts *timers) Len() int { return ts.n }
 
+//go:norace
 func (w *world) addTimer(t *timer) {
+	if raceEnabled && raceOffSimrt() { // -race: timers sit in a map, touched on the simrt thread (racecoro.go)
+		raceArm(t)
+		raceUpcall(func() { w.addTimer(t) })
+		return
+	}
 	if t.serial == 0 {
 		w.serials++
 		t.serial = w.serials
@@ -129,7 +148,13 @@ func (w *world) addTimer(t *timer) {
 	ts.n++
 }
 
+//go:norace
 func (w *world) delTimer(t *timer) bool {
+	if raceEnabled && raceOffSimrt() { // -race: timers sit in a map, touched on the simrt thread (racecoro.go)
+		var ok bool
+		raceUpcall(func() { ok = w.delTimer(t) })
+		return ok
+	}
 	if t.idx < 0 || t.w != w {
 		return false
 	}
@@ -160,6 +185,8 @@ const maxWhen = math.MaxInt64
 // deadline is the instant d after now. It saturates at maxWhen: a duration
 // too long for the clock (time.Duration(math.MaxInt64), a common "never")
 // must not wrap around into the past and fire at once.
+//
+//go:norace
 func deadline(now int64, d time.Duration) int64 {
 	if d <= 0 {
 		return now
@@ -172,6 +199,8 @@ func deadline(now int64, d time.Duration) int64 {
 
 // unixNanos is t as an instant of the clock, saturated at maxWhen (t.UnixNano
 // is undefined past the year 2262).
+//
+//go:norace
 func unixNanos(t time.Time) int64 {
 	if t.After(time.Unix(0, maxWhen)) {
 		return maxWhen
@@ -181,7 +210,13 @@ func unixNanos(t time.Time) int64 {
 
 // advance moves the clock to the earliest timer and fires every timer due
 // then, in seeded order.
+//
+//go:norace
 func (w *world) advance() {
+	if raceEnabled && raceOffSimrt() { // -race: timers sit in a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(w.advance)
+		return
+	}
 	ts := &w.timers
 	var batch []*timer
 	for len(ts.instants) > 0 {
@@ -221,7 +256,9 @@ func (w *world) advance() {
 	w.batch = batch[:0]
 }
 
+//go:norace
 func (w *world) fire(t *timer) {
+	raceFire(t)
 	if w.trace != nil {
 		w.trace.timerFire(t)
 	}
@@ -250,6 +287,8 @@ func (w *world) fire(t *timer) {
 }
 
 // Now is time.Now on the virtual clock. Outside a simulation it is Epoch.
+//
+//go:norace
 func Now() time.Time {
 	if w := cw; w != nil {
 		return time.Unix(0, w.now)
@@ -261,13 +300,19 @@ func Now() time.Time {
 }
 
 // Since is time.Since on the virtual clock.
+//
+//go:norace
 func Since(t time.Time) time.Duration { return Now().Sub(t) }
 
 // Until is time.Until on the virtual clock.
+//
+//go:norace
 func Until(t time.Time) time.Duration { return t.Sub(Now()) }
 
 // Sleep is time.Sleep on the virtual clock. Outside a simulation it sleeps
 // for real.
+//
+//go:norace
 func Sleep(d time.Duration) {
 	w := cw
 	if w == nil {
@@ -297,6 +342,8 @@ type Timer struct {
 
 // timerChan passes a scheduling point and makes a timer's channel: a
 // hidden buffer of one, len and cap 0.
+//
+//go:norace
 func (w *world) timerChan() *Chan[time.Time] {
 	w.point()
 	c := MakeChan[time.Time](1)
@@ -305,6 +352,8 @@ func (w *world) timerChan() *Chan[time.Time] {
 }
 
 // NewTimer is time.NewTimer.
+//
+//go:norace
 func NewTimer(d time.Duration) *Timer {
 	w := cw
 	if w == nil {
@@ -319,9 +368,13 @@ func NewTimer(d time.Duration) *Timer {
 }
 
 // After is time.After.
+//
+//go:norace
 func After(d time.Duration) *Chan[time.Time] { return NewTimer(d).C }
 
 // AfterFunc is time.AfterFunc: f runs in its own simulated goroutine.
+//
+//go:norace
 func AfterFunc(d time.Duration, f func()) *Timer {
 	w := cw
 	if w == nil {
@@ -339,6 +392,8 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 
 // drain empties a timer channel's hidden buffer and reports whether it held
 // an unreceived value.
+//
+//go:norace
 func drain(c *Chan[time.Time]) bool {
 	if c == nil || c.count == 0 {
 		return false
@@ -352,6 +407,8 @@ func drain(c *Chan[time.Time]) bool {
 // Stop prevents the timer from firing. It reports whether the call stopped
 // it: as in Go 1.23+, a fired timer whose value was not yet received counts
 // as stopped, and the value is discarded.
+//
+//go:norace
 func (t *Timer) Stop() bool {
 	_, pending := t.unschedule("Stop")
 	return pending
@@ -359,6 +416,8 @@ func (t *Timer) Stop() bool {
 
 // unschedule takes the timer off the clock and drains its channel, after a
 // scheduling point, and reports whether it was pending (Stop's meaning).
+//
+//go:norace
 func (t *Timer) unschedule(method string) (*world, bool) {
 	if t.t.w == nil {
 		panic("time: " + method + " called on uninitialized Timer")
@@ -376,6 +435,8 @@ func (t *Timer) unschedule(method string) (*world, bool) {
 
 // Reset changes the timer to fire after d. It reports whether the timer had
 // been active (with Stop's meaning of active).
+//
+//go:norace
 func (t *Timer) Reset(d time.Duration) bool {
 	w, pending := t.unschedule("Reset")
 	t.t.when = deadline(w.now, d)
@@ -391,6 +452,8 @@ type Ticker struct {
 }
 
 // NewTicker is time.NewTicker.
+//
+//go:norace
 func NewTicker(d time.Duration) *Ticker {
 	if d <= 0 {
 		panic("non-positive interval for NewTicker")
@@ -408,6 +471,8 @@ func NewTicker(d time.Duration) *Ticker {
 }
 
 // Tick is time.Tick.
+//
+//go:norace
 func Tick(d time.Duration) *Chan[time.Time] {
 	if d <= 0 {
 		return nil
@@ -417,6 +482,8 @@ func Tick(d time.Duration) *Chan[time.Time] {
 
 // Stop turns off the ticker. No more ticks are sent, and an unreceived one
 // is discarded.
+//
+//go:norace
 func (t *Ticker) Stop() {
 	if t.t.w == nil {
 		return
@@ -431,6 +498,8 @@ func (t *Ticker) Stop() {
 
 // Reset stops the ticker and resets its period to d; the next tick arrives
 // after d.
+//
+//go:norace
 func (t *Ticker) Reset(d time.Duration) {
 	if d <= 0 {
 		panic("non-positive interval for Ticker.Reset")

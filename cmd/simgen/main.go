@@ -81,6 +81,12 @@
 //		(simgen test) Explore seeds for at most the duration d, then
 //		report; with -seeds, stop at whichever comes first.
 //
+// go test's -race works under simulation (simgen test -race, or go test
+// -race -tags sim -overlay ...): the race detector sees the program's own
+// happens-before edges only, not the scheduler's handoffs, so a data race
+// is reported on the seed that interleaves it, and the replay line (which
+// then includes -race) reports it again.
+//
 // A simulated run is steered by environment variables:
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
@@ -156,6 +162,11 @@ flags and -o, -tags and -strict, simgen test takes:
   -budget d
     	Explore seeds for at most the duration d (such as 30s), then
     	report what they found.
+
+go test's -race works under simulation: the detector sees the program's
+own happens-before edges only, not the scheduler's, so a data race is
+reported on the seed that interleaves it, at your lines, and its replay
+line (with -race) reports it again.
 
 A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
 seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
