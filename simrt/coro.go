@@ -94,8 +94,8 @@ func (wk *worker) runG(x *g) {
 	completed = true
 }
 
-// ended is runG's deferred call: a method, not a closure, so that it is
-// go:norace under -race like the rest of simrt (race.go).
+// ended is runG's deferred call: a method, not a closure, so that under
+// -race it is not instrumented, like the rest of simrt (race.go).
 //
 //go:norace
 func (wk *worker) ended(x *g, completed *bool) {

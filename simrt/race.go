@@ -21,6 +21,11 @@ package simrt
 // Done, a go statement), an acquire at the one that observes it.
 //
 // Invariants:
+//   - Every function of simrt is go:norace (norace_test.go), but Go, whose
+//     entry records the go statement's line for reports. A closure is
+//     instrumented whatever encloses it: none may write simrt state that
+//     another goroutine reads (runG's deferred call is a method for that).
+//   - simrt's maps are touched on the simrt thread only (racecoro.go).
 //   - Every address released or acquired belongs to the simulated object (a
 //     field of it, or a slot of its buffer), so its edges live as long as it.
 //   - These functions never touch simrt state; they only call the runtime.

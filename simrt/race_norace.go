@@ -5,12 +5,10 @@ package simrt
 // This file is race.go's twin for builds without -race: every hook is empty
 // and inlines to nothing, so a simulation pays nothing for them.
 //
-// Invariant: the same names and signatures as race.go.
+// Invariant: every hook the rest of simrt calls exists here with race.go's
+// signature.
 
-import (
-	"math/rand/v2"
-	"unsafe"
-)
+import "math/rand/v2"
 
 // raceEnabled reports whether the build has the race detector.
 const raceEnabled = false
@@ -22,16 +20,9 @@ const raceOn = false
 // maxIdle bounds the pool of idle workers ready to carry a new g.
 const maxIdle = 1024
 
-func raceAcquire(unsafe.Pointer)      {}
-func raceRelease(unsafe.Pointer)      {}
-func raceReleaseMerge(unsafe.Pointer) {}
-func raceIgnoreSync()                 {}
-func raceNoticeSync()                 {}
-
 func raceBlock(*g)                          {}
 func raceResume(*g)                         {}
 func raceGive(*g)                           {}
-func raceSwap(*g)                           {}
 func raceChanBuf[T any](*Chan[T], int)      {}
 func raceChanPair[T any](*Chan[T], int, *g) {}
 func raceChanSkip[T any](*Chan[T])          {}

@@ -68,7 +68,12 @@ func (p *chanPull) finish() {
 	p.v = nil
 	// Park until the run's teardown rather than exit: whether a goroutine
 	// that ended shows as "finished" or "running" in a report would depend
-	// on when the real goroutine got to exit.
+	// on when the real goroutine got to exit. The detector allows 8128
+	// live goroutines: past maxEnded the parked ones go (a report that
+	// names one of those may then say either).
+	if len(ended) >= maxEnded {
+		reapEnded()
+	}
 	ended = append(ended, p)
 	raceIgnoreSync()
 	p.back <- struct{}{}
@@ -77,6 +82,9 @@ func (p *chanPull) finish() {
 
 // ended are the workers whose function ended, parked until reapEnded.
 var ended []*chanPull
+
+// maxEnded bounds ended, well under the detector's limit of live goroutines.
+const maxEnded = 2048
 
 // reapEnded lets the ended workers' goroutines exit, at a run's teardown.
 //
