@@ -148,6 +148,10 @@ func build(t *testing.T, root string) []*bug {
 	if err := copyDir(filepath.Join(root, "testdata", "bugs"), mod); err != nil {
 		t.Fatal(err)
 	}
+	// The corpus requires golang.org/x/sync; simgen and the builds below run
+	// with GOPROXY=off, so fetch what go.mod names first, with the user's
+	// own settings, as a fresh machine's module cache lacks it.
+	run(t, mod, []string{"GOFLAGS=-mod=mod", "GOWORK=off"}, "go", "mod", "download")
 	run(t, mod, goEnv, simgen, "-o", filepath.Join(mod, ".simbuild"), "./...")
 	overlay := filepath.Join(mod, ".simbuild", "overlay.json")
 

@@ -6,8 +6,11 @@ package simrt
 //
 // Invariants:
 //   - A channel with waiting receivers has an empty buffer; a channel with
-//     waiting senders has a full buffer (or none). Both queues are never
-//     non-empty at once.
+//     waiting senders has a full buffer (or none). Both queues are non-empty
+//     at once only through one select that waits to send and to receive on
+//     the same unbuffered channel (`select { case c <- v: case <-c: }`):
+//     its waiter sits in both, and a select never matches itself, as in
+//     runtime/chan.go.
 //   - Waiters are served first in, first out, as in Go.
 //   - A waiter is in at most one queue, and is removed from every queue of
 //     its select when any case of that select fires (eager removal, so a

@@ -513,8 +513,26 @@ func TestCondCopied(t *testing.T) {
 func TestCondSignalOutside(t *testing.T) {
 	var mu simrt.Mutex
 	c := simrt.NewCond(&mu)
+	// Outside a simulation, with no waiter, both are no-ops: neither
+	// panics, and neither leaves a notification for a later Wait.
 	c.Signal()
 	c.Broadcast()
+	simrt.Test(t, func(t *testing.T) {
+		ready := false
+		simrt.Go(func() {
+			simrt.Sleep(time.Millisecond)
+			mu.Lock()
+			ready = true
+			c.Signal()
+			mu.Unlock()
+		})
+		mu.Lock()
+		c.Wait()
+		if !ready {
+			t.Error("Wait returned before the Signal that came after it: an earlier Signal outside the simulation was kept")
+		}
+		mu.Unlock()
+	})
 }
 
 // ---- Once and the OnceFunc family ----

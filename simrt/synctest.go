@@ -39,13 +39,20 @@ func SyncTest(t *testing.T, f func(*testing.T)) {
 	// t.Cleanup inside f (simrt.Cleanup) registers on t: keep the test's
 	// own cleanups aside, so that only f's run when f returns.
 	var outer []func()
+	var outerCtx testContext
+	var hadCtx bool
 	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 		if w.cleanups == nil {
 			w.cleanups = make(map[any][]func())
 		}
 		outer = w.cleanups[t]
 		w.cleanups[t] = nil
+		// f's t.Context() is f's own, canceled when f's cleanups run, as
+		// the bubble's T has its own natively; the test's stays as it was.
+		outerCtx, hadCtx = w.testCtx[t]
+		delete(w.testCtx, t)
 	})
+	defer w.restoreTestContext(t, outerCtx, hadCtx)
 	done := false
 	defer func() {
 		if !done {
@@ -98,4 +105,19 @@ func SyncWait() {
 	w.idleq.push(me)
 	w.block("synctest.Wait")
 	me.waitq = nil
+}
+
+// restoreTestContext puts back the test's own context after a bubble;
+// synctest.Test's deferred call, a method so that it is not instrumented
+// under -race (race.go).
+//
+//go:norace
+func (w *world) restoreTestContext(t any, c testContext, had bool) {
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if had {
+			w.testCtx[t] = c
+		} else {
+			delete(w.testCtx, t)
+		}
+	})
 }

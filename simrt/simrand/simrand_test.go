@@ -15,7 +15,18 @@ import (
 // processes under chosen seeds.
 func TestDraw(t *testing.T) {
 	simrt.Test(t, func(t *testing.T) {
-		fmt.Println("DRAW", simrand.Intn(1000), simrand.Int63(), simrand.Float64(), simrand.Perm(5))
+		n, i63, f, p := simrand.Intn(1000), simrand.Int63(), simrand.Float64(), simrand.Perm(5)
+		if n < 0 || n >= 1000 || i63 < 0 || f < 0 || f >= 1 {
+			t.Errorf("draws out of range: Intn(1000)=%d Int63()=%d Float64()=%v", n, i63, f)
+		}
+		seen := make([]bool, len(p))
+		for _, x := range p {
+			if x < 0 || x >= len(p) || seen[x] {
+				t.Fatalf("Perm(5) = %v is not a permutation of 0..4", p)
+			}
+			seen[x] = true
+		}
+		fmt.Println("DRAW", n, i63, f, p)
 	})
 }
 
