@@ -25,7 +25,6 @@ package simrt
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"time"
 )
@@ -38,6 +37,8 @@ var theWorld *world
 var ambientW *world
 
 // processWorld returns theWorld, making it (in ambient mode) if needed.
+//
+//go:norace
 func processWorld() *world {
 	if theWorld == nil {
 		c := loadConfig()
@@ -56,6 +57,8 @@ func processWorld() *world {
 // enterAmbient makes the running goroutine the root of the world in
 // ambient mode and returns the world. It is called only while no run is
 // armed.
+//
+//go:norace
 func enterAmbient() *world {
 	w := processWorld()
 	w.root.wk.goid = curGoid()
@@ -68,6 +71,8 @@ func enterAmbient() *world {
 // ambient root: outside a run, cw stays nil between operations, so a
 // goroutine that is not simulated (a test's own native side, a real
 // goroutine of the standard library) never finds a world to act in.
+//
+//go:norace
 func leaveAmbient() {
 	if w := cw; w != nil && w.ambient && cur == w.root {
 		cw, cur = nil, nil
@@ -75,6 +80,8 @@ func leaveAmbient() {
 }
 
 // ambientFailure ends the process after a failure outside every test.
+//
+//go:norace
 func (w *world) ambientFailure() {
 	fmt.Fprintf(os.Stderr, "%s\nsimrt: this happened outside every test (package initialization or TestMain), under seed %d; SIM_SEED=%d replays it\n",
 		w.failure.report, w.seed, w.seed)
@@ -89,11 +96,18 @@ type ambientRoot struct {
 // arm prepares the world for one run: seed, strategy, clock at Epoch,
 // fresh decision log and random streams, a new root, and the daemons
 // renumbered after it.
+//
+//go:norace
 func (w *world) arm(seed uint64, strat strategy) ambientRoot {
+	if raceEnabled && raceOffSimrt() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		var r ambientRoot
+		raceUpcall(func() { r = w.arm(seed, strat) })
+		return r
+	}
 	saved := ambientRoot{root: w.root}
 	w.ambient = false
 	w.seed = seed
-	w.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	w.rng = newRand(seed, seed^0x9e3779b97f4a7c15)
 	w.fast = seed ^ 0x6a09e667f3bcc909
 	w.urand = nil
 	w.strat = strat
@@ -130,7 +144,13 @@ func (w *world) arm(seed uint64, strat strategy) ambientRoot {
 }
 
 // disarm returns the world to ambient mode after a run's teardown.
+//
+//go:norace
 func (w *world) disarm(saved ambientRoot) {
+	if raceEnabled && raceOffSimrt() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { w.disarm(saved) })
+		return
+	}
 	delete(w.all, w.root.id)
 	w.root = saved.root
 	w.all[saved.root.id] = saved.root
@@ -141,7 +161,13 @@ func (w *world) disarm(saved ambientRoot) {
 }
 
 // retime moves the clock to now, keeping every timer's distance to it.
+//
+//go:norace
 func (w *world) retime(now int64) {
+	if raceEnabled && raceOffSimrt() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { w.retime(now) })
+		return
+	}
 	var ts []*timer
 	for _, b := range w.timers.buckets {
 		ts = append(ts, b.ts...)

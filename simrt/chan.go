@@ -47,6 +47,7 @@ type waiter[T any] struct {
 	send       bool // in c.sendq rather than c.recvq
 }
 
+//go:norace
 func (x *waiter[T]) dequeue() {
 	if x.send {
 		x.c.sendq.remove(x)
@@ -59,6 +60,7 @@ type waitq[T any] struct {
 	first, last *waiter[T]
 }
 
+//go:norace
 func (q *waitq[T]) push(x *waiter[T]) {
 	x.next = nil
 	x.prev = q.last
@@ -71,6 +73,7 @@ func (q *waitq[T]) push(x *waiter[T]) {
 	x.queued = true
 }
 
+//go:norace
 func (q *waitq[T]) remove(x *waiter[T]) {
 	if !x.queued {
 		return
@@ -88,6 +91,7 @@ func (q *waitq[T]) remove(x *waiter[T]) {
 	x.prev, x.next, x.queued = nil, nil, false
 }
 
+//go:norace
 func (q *waitq[T]) pop() *waiter[T] {
 	x := q.first
 	if x != nil {
@@ -100,12 +104,17 @@ func (q *waitq[T]) pop() *waiter[T] {
 // channel"), so that recover() sees what native code would see.
 type plainError string
 
+//go:norace
 func (e plainError) Error() string { return string(e) }
 
 // RuntimeError marks plainError as a runtime.Error.
+//
+//go:norace
 func (plainError) RuntimeError() {}
 
 // MakeChan is make(chan T, size).
+//
+//go:norace
 func MakeChan[T any](size int) *Chan[T] {
 	if size < 0 {
 		panic(plainError("makechan: size out of range"))
@@ -119,6 +128,8 @@ func MakeChan[T any](size int) *Chan[T] {
 
 // wake completes a waiter: the goroutine becomes runnable and, if it was in
 // a select, its other cases are withdrawn.
+//
+//go:norace
 func wake(x *g, sel *selWait, idx int) {
 	if sel != nil {
 		sel.fired = idx
@@ -128,6 +139,8 @@ func wake(x *g, sel *selWait, idx int) {
 }
 
 // Send is ch <- v.
+//
+//go:norace
 func Send[T any](c *Chan[T], v T) {
 	w := cw
 	if w == nil {
@@ -166,11 +179,15 @@ func Send[T any](c *Chan[T], v T) {
 
 // trySend performs a send that does not block, if one is possible now. The
 // caller has checked that c is open.
+//
+//go:norace
 func (c *Chan[T]) trySend(w *world, v T) bool {
 	if c.out != nil {
 		c.forward(v)
 	}
 	if r := c.recvq.pop(); r != nil {
+		raceChanPair(c, c.head, r.g)
+		raceChanSkip(c)
 		r.val = v
 		r.ok = true
 		r.done = true
@@ -184,6 +201,7 @@ func (c *Chan[T]) trySend(w *world, v T) bool {
 		}
 		c.buf[i] = v
 		c.count++
+		raceChanBuf(c, i)
 		return true
 	}
 	return false
@@ -191,6 +209,8 @@ func (c *Chan[T]) trySend(w *world, v T) bool {
 
 // forward offers a sent value to the real twin, if it has room: the twin
 // stands for c in code that is not rewritten, which sees what it can.
+//
+//go:norace
 func (c *Chan[T]) forward(v T) {
 	select {
 	case c.out <- v:
@@ -203,6 +223,8 @@ func (c *Chan[T]) forward(v T) {
 // Done, http.CloseNotifier's CloseNotify): the twin is closed when c is, and
 // sees values sent on c while it has room. Rewritten code that receives from
 // the twin is handed c itself (NativeRecv).
+//
+//go:norace
 func ToNative[T any](c *Chan[T]) <-chan T {
 	if c == nil {
 		return nil
@@ -217,10 +239,12 @@ func ToNative[T any](c *Chan[T]) <-chan T {
 		}
 	}
 	if w := cw; w != nil {
-		if w.twins == nil {
-			w.twins = make(map[any]any)
-		}
-		w.twins[(<-chan T)(c.out)] = c
+		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+			if w.twins == nil {
+				w.twins = make(map[any]any)
+			}
+			w.twins[(<-chan T)(c.out)] = c
+		})
 	}
 	return c.out
 }
@@ -229,6 +253,8 @@ func ToNative[T any](c *Chan[T]) <-chan T {
 // waits on one plain operation at a time, and its waiter is out of every
 // queue once the operation completes, so one per element type suffices and
 // a blocking operation allocates nothing in the common case.
+//
+//go:norace
 func waiterFor[T any](x *g) *waiter[T] {
 	if wt, ok := x.wcache.(*waiter[T]); ok {
 		return wt
@@ -239,12 +265,16 @@ func waiterFor[T any](x *g) *waiter[T] {
 }
 
 // Recv is <-ch.
+//
+//go:norace
 func Recv[T any](c *Chan[T]) T {
 	v, _ := Recv2(c)
 	return v
 }
 
 // Recv2 is v, ok := <-ch.
+//
+//go:norace
 func Recv2[T any](c *Chan[T]) (T, bool) {
 	w := cw
 	if w == nil {
@@ -277,8 +307,11 @@ func Recv2[T any](c *Chan[T]) (T, bool) {
 }
 
 // tryRecv performs a receive that does not block, if one is possible now.
+//
+//go:norace
 func (c *Chan[T]) tryRecv(w *world) (v T, ok, done bool) {
 	if s := c.sendq.pop(); s != nil {
+		raceChanPair(c, c.head, s.g)
 		if len(c.buf) == 0 {
 			v = s.val
 		} else {
@@ -296,6 +329,7 @@ func (c *Chan[T]) tryRecv(w *world) (v T, ok, done bool) {
 		return v, true, true
 	}
 	if c.count > 0 {
+		raceChanBuf(c, c.head)
 		var zero T
 		v = c.buf[c.head]
 		c.buf[c.head] = zero
@@ -307,12 +341,15 @@ func (c *Chan[T]) tryRecv(w *world) (v T, ok, done bool) {
 		return v, true, true
 	}
 	if c.closed {
+		raceChanClosed(c)
 		return v, false, true
 	}
 	return v, false, false
 }
 
 // Close is close(ch).
+//
+//go:norace
 func Close[T any](c *Chan[T]) {
 	if c == nil {
 		panic(plainError("close of nil channel"))
@@ -329,6 +366,7 @@ func Close[T any](c *Chan[T]) {
 		panic(plainError("close of closed channel"))
 	}
 	c.closed = true
+	raceChanClose(c)
 	if c.out != nil {
 		close(c.out)
 	}
@@ -338,16 +376,20 @@ func Close[T any](c *Chan[T]) {
 		r.val = zero
 		r.ok = false
 		r.done = true
+		raceGive(r.g)
 		wake(r.g, r.sel, r.idx)
 	}
 	for s := c.sendq.pop(); s != nil; s = c.sendq.pop() {
 		s.ok = false
 		s.done = true
+		raceGive(s.g)
 		wake(s.g, s.sel, s.idx)
 	}
 }
 
 // Len is len(ch).
+//
+//go:norace
 func Len[T any](c *Chan[T]) int {
 	if c == nil || c.timer {
 		return 0
@@ -359,6 +401,8 @@ func Len[T any](c *Chan[T]) int {
 }
 
 // Cap is cap(ch).
+//
+//go:norace
 func Cap[T any](c *Chan[T]) int {
 	if c == nil || c.timer {
 		return 0
@@ -371,6 +415,8 @@ func Cap[T any](c *Chan[T]) int {
 
 // blockForever parks the running goroutine for good (nil channels, empty
 // select). It returns only by unwinding.
+//
+//go:norace
 func blockForever(w *world, reason string) {
 	for {
 		w.block(reason)
@@ -381,6 +427,8 @@ func blockForever(w *world, reason string) {
 // run that need not wait (Send and Recv2 check; one that must wait runs in
 // ambient mode instead). A native channel is used as it is: outside a run
 // nothing is simulated that it could block.
+//
+//go:norace
 func sendOutside[T any](c *Chan[T], v T) {
 	switch {
 	case c.native != nil:
@@ -392,6 +440,7 @@ func sendOutside[T any](c *Chan[T], v T) {
 	}
 }
 
+//go:norace
 func recvOutside[T any](c *Chan[T]) (T, bool) {
 	if c.native != nil {
 		v, ok := <-c.native.r
@@ -404,6 +453,8 @@ func recvOutside[T any](c *Chan[T]) (T, bool) {
 // RangeChan starts `for v := range ch` in a file before Go 1.22, whose one v
 // lives across the loop: it returns ch and v's zero value, so the generated
 // for statement can declare v without spelling its type.
+//
+//go:norace
 func RangeChan[T any](c *Chan[T]) (*Chan[T], T) {
 	var zero T
 	return c, zero

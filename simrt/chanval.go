@@ -15,10 +15,16 @@ package simrt
 type ChanVal[T any] struct{ c *Chan[T] }
 
 // MakeChanVal is make(T, size) for such a type T.
+//
+//go:norace
 func MakeChanVal[T any](size int) ChanVal[T] { return ChanVal[T]{MakeChan[T](size)} }
 
 // V wraps a channel as a ChanVal, to convert or assign it to such a type.
+//
+//go:norace
 func V[T any](c *Chan[T]) ChanVal[T] { return ChanVal[T]{c} }
 
 // P returns the channel a value of such a type holds.
+//
+//go:norace
 func P[C ~struct{ c *Chan[T] }, T any](c C) *Chan[T] { return ChanVal[T](c).c }

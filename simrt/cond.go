@@ -43,12 +43,16 @@ type condWaiter struct {
 }
 
 // NewCond returns a new Cond with Locker l.
+//
+//go:norace
 func NewCond(l Locker) *Cond {
 	return &Cond{L: l}
 }
 
 // Wait unlocks c.L, suspends the goroutine until Signal or Broadcast wakes
 // it, and locks c.L again before returning.
+//
+//go:norace
 func (c *Cond) Wait() {
 	c.checker.check()
 	w := cw
@@ -72,6 +76,8 @@ func (c *Cond) Wait() {
 }
 
 // Signal wakes the goroutine that has waited on c longest, if there is one.
+//
+//go:norace
 func (c *Cond) Signal() {
 	c.checker.check()
 	w := cw
@@ -89,6 +95,8 @@ func (c *Cond) Signal() {
 }
 
 // Broadcast wakes every goroutine waiting on c, in the order they waited.
+//
+//go:norace
 func (c *Cond) Broadcast() {
 	c.checker.check()
 	w := cw
@@ -105,6 +113,8 @@ func (c *Cond) Broadcast() {
 // notify completes one ticket and reports whether it woke a live waiter of
 // the running world. A ticket of a goroutine that ended (its world was torn
 // down while it was inside c.L.Unlock) is dropped without effect.
+//
+//go:norace
 func (c *Cond) notify(w *world, cwt *condWaiter) bool {
 	x := cwt.g
 	if x.status == gDone {
@@ -125,6 +135,7 @@ type copyChecker uintptr
 
 var checkerSink atomic.Pointer[copyChecker]
 
+//go:norace
 func (c *copyChecker) check() {
 	self := uintptr(unsafe.Pointer(c))
 	if *c == 0 {
@@ -144,7 +155,11 @@ func (c *copyChecker) check() {
 type noCopy struct{}
 
 // Lock is a no-op used by go vet's copylocks check.
+//
+//go:norace
 func (*noCopy) Lock() {}
 
 // Unlock is a no-op used by go vet's copylocks check.
+//
+//go:norace
 func (*noCopy) Unlock() {}

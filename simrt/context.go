@@ -51,6 +51,7 @@ type afterReg struct {
 	removed bool
 }
 
+//go:norace
 func (c *simCtx) Deadline() (time.Time, bool) {
 	if c.hasDL {
 		return c.deadline, true
@@ -58,8 +59,10 @@ func (c *simCtx) Deadline() (time.Time, bool) {
 	return c.parent.Deadline()
 }
 
+//go:norace
 func (c *simCtx) Done() <-chan struct{} { return c.done }
 
+//go:norace
 func (c *simCtx) Err() error {
 	c.poll()
 	c.mu.Lock()
@@ -70,6 +73,8 @@ func (c *simCtx) Err() error {
 // poll cancels c if its standard-library parent has been canceled. That
 // parent cannot call back (its children interface is unexported), so c
 // looks whenever it is asked, and the world looks at every decision.
+//
+//go:norace
 func (c *simCtx) poll() bool {
 	if c.foreign == nil {
 		return false
@@ -85,6 +90,7 @@ func (c *simCtx) poll() bool {
 	}
 }
 
+//go:norace
 func (c *simCtx) Value(key any) any {
 	if key == (causeKey{}) {
 		return c
@@ -92,6 +98,7 @@ func (c *simCtx) Value(key any) any {
 	return c.parent.Value(key)
 }
 
+//go:norace
 func (c *simCtx) String() string {
 	if c.hasDL {
 		return contextName(c.parent) + ".WithDeadline(" + c.deadline.String() + " [" + Until(c.deadline).String() + "])"
@@ -99,6 +106,7 @@ func (c *simCtx) String() string {
 	return contextName(c.parent) + ".WithCancel"
 }
 
+//go:norace
 func contextName(c context.Context) string {
 	if s, ok := c.(interface{ String() string }); ok {
 		return s.String()
@@ -111,6 +119,8 @@ type causeKey struct{}
 
 // AfterFunc registers f to run, synchronously, when c is canceled. The
 // context package calls this method to attach its own children.
+//
+//go:norace
 func (c *simCtx) AfterFunc(f func()) (stop func() bool) {
 	c.mu.Lock()
 	if c.err != nil {
@@ -133,6 +143,8 @@ func (c *simCtx) AfterFunc(f func()) (stop func() bool) {
 }
 
 // cancel closes c's channels and cancels everything registered with it.
+//
+//go:norace
 func (c *simCtx) cancel(err, cause error) {
 	c.mu.Lock()
 	if c.err != nil {
@@ -168,6 +180,8 @@ func (c *simCtx) cancel(err, cause error) {
 }
 
 // newCtx makes a cancelable child of parent and wires up propagation.
+//
+//go:norace
 func newCtx(parent context.Context) *simCtx {
 	if parent == nil {
 		panic("cannot create context from nil parent")
@@ -177,15 +191,18 @@ func newCtx(parent context.Context) *simCtx {
 		c.w = w
 		c.twin = MakeChan[struct{}](0)
 		c.twin.out = c.done
-		if w.twins == nil {
-			w.twins = make(map[any]any)
-		}
-		w.twins[(<-chan struct{})(c.done)] = c
+		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+			if w.twins == nil {
+				w.twins = make(map[any]any)
+			}
+			w.twins[(<-chan struct{})(c.done)] = c
+		})
 	}
 	c.propagate(parent)
 	return c
 }
 
+//go:norace
 func (c *simCtx) propagate(parent context.Context) {
 	pdone := parent.Done()
 	if pdone == nil {
@@ -222,23 +239,31 @@ type CancelFunc = context.CancelFunc
 type CancelCauseFunc = context.CancelCauseFunc
 
 // WithCancel is context.WithCancel.
+//
+//go:norace
 func WithCancel(parent context.Context) (context.Context, context.CancelFunc) {
 	c := newCtx(parent)
 	return c, func() { c.cancel(context.Canceled, nil) }
 }
 
 // WithCancelCause is context.WithCancelCause.
+//
+//go:norace
 func WithCancelCause(parent context.Context) (context.Context, context.CancelCauseFunc) {
 	c := newCtx(parent)
 	return c, func(cause error) { c.cancel(context.Canceled, cause) }
 }
 
 // WithDeadline is context.WithDeadline on the virtual clock.
+//
+//go:norace
 func WithDeadline(parent context.Context, d time.Time) (context.Context, context.CancelFunc) {
 	return WithDeadlineCause(parent, d, nil)
 }
 
 // WithDeadlineCause is context.WithDeadlineCause on the virtual clock.
+//
+//go:norace
 func WithDeadlineCause(parent context.Context, d time.Time, cause error) (context.Context, context.CancelFunc) {
 	if parent == nil {
 		panic("cannot create context from nil parent")
@@ -271,16 +296,22 @@ func WithDeadlineCause(parent context.Context, d time.Time, cause error) (contex
 }
 
 // WithTimeout is context.WithTimeout on the virtual clock.
+//
+//go:norace
 func WithTimeout(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
 	return WithDeadline(parent, Now().Add(d))
 }
 
 // WithTimeoutCause is context.WithTimeoutCause on the virtual clock.
+//
+//go:norace
 func WithTimeoutCause(parent context.Context, d time.Duration, cause error) (context.Context, context.CancelFunc) {
 	return WithDeadlineCause(parent, Now().Add(d), cause)
 }
 
 // Cause is context.Cause, which also knows simulated contexts.
+//
+//go:norace
 func Cause(c context.Context) error {
 	if sc, ok := c.Value(causeKey{}).(*simCtx); ok {
 		sc.mu.Lock()
@@ -297,6 +328,8 @@ func Cause(c context.Context) error {
 
 // ContextAfterFunc is context.AfterFunc: after ctx is done, f runs in its
 // own simulated goroutine.
+//
+//go:norace
 func ContextAfterFunc(ctx context.Context, f func()) (stop func() bool) {
 	w := cw
 	spawn := func() {
@@ -330,21 +363,26 @@ func ContextAfterFunc(ctx context.Context, f func()) (stop func() bool) {
 
 // closeQuiet closes a simulated channel from inside the scheduler (a timer
 // firing, a cancel): like Close, but never a scheduling point.
+//
+//go:norace
 func (c *Chan[T]) closeQuiet() {
 	if c.closed {
 		return
 	}
 	c.closed = true
+	raceChanClose(c)
 	if c.out != nil {
 		close(c.out)
 	}
 	for r := c.recvq.pop(); r != nil; r = c.recvq.pop() {
 		var zero T
 		r.val, r.ok, r.done = zero, false, true
+		raceGive(r.g)
 		wake(r.g, r.sel, r.idx)
 	}
 	for s := c.sendq.pop(); s != nil; s = c.sendq.pop() {
 		s.ok, s.done = false, true
+		raceGive(s.g)
 		wake(s.g, s.sel, s.idx)
 	}
 }

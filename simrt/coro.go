@@ -21,7 +21,6 @@ package simrt
 //   - cur is set by whoever transfers control, before the transfer.
 
 import (
-	"iter"
 	"runtime"
 	"sync"
 )
@@ -45,11 +44,15 @@ var handoff *g
 // (start), by the driver: a coroutine must not be created on a goroutine
 // locked to its thread (the main goroutine during package initialization),
 // or every later switch from another thread is a fatal error.
+//
+//go:norace
 func newWorker() *worker { return &worker{} }
 
 // start creates the worker's coroutine.
+//
+//go:norace
 func (wk *worker) start() {
-	wk.next, wk.stop = iter.Pull(func(yield func(*g) bool) {
+	wk.next, wk.stop = pull(func(yield func(*g) bool) {
 		wk.yield = yield
 		wk.goid = curGoid()
 		wk.loop()
@@ -58,6 +61,8 @@ func (wk *worker) start() {
 
 // loop runs on the worker coroutine: carry the g in cur, then park idle and
 // carry the next one.
+//
+//go:norace
 func (wk *worker) loop() {
 	for {
 		x := cur
@@ -80,34 +85,44 @@ func (wk *worker) loop() {
 
 // runG runs x.fn. A panic is recovered and fails the world; a Goexit ends
 // the g, and the worker then parks for good inside the deferred call.
+//
+//go:norace
 func (wk *worker) runG(x *g) {
 	completed := false
-	defer func() {
-		if completed {
-			return
-		}
-		if r := recover(); r != nil {
-			x.w.panicked(x, r)
-			return
-		}
-		// runtime.Goexit (t.FailNow in a goroutine, a user Goexit, or
-		// teardown): the deferred calls have run.
-		w := x.w
-		wk.dead = true
-		w.dead = append(w.dead, wk)
-		w.exit(x)
-		if w.tearing {
-			return
-		}
-		next := w.pickAfterExit()
-		wk.yield(next) // returns false at teardown; the Goexit then goes on
-	}()
+	defer wk.ended(x, &completed)
 	x.fn()
 	completed = true
 }
 
+// ended is runG's deferred call: a method, not a closure, so that under
+// -race it is not instrumented, like the rest of simrt (race.go).
+//
+//go:norace
+func (wk *worker) ended(x *g, completed *bool) {
+	if *completed {
+		return
+	}
+	if r := recover(); r != nil {
+		x.w.panicked(x, r)
+		return
+	}
+	// runtime.Goexit (t.FailNow in a goroutine, a user Goexit, or
+	// teardown): the deferred calls have run.
+	w := x.w
+	wk.dead = true
+	w.dead = append(w.dead, wk)
+	w.exit(x)
+	if w.tearing {
+		return
+	}
+	next := w.pickAfterExit()
+	wk.yield(next) // returns false at teardown; the Goexit then goes on
+}
+
 // transfer hands control from the running goroutine me to next and returns
 // when me runs again.
+//
+//go:norace
 func (w *world) transfer(me, next *g) {
 	next.status = gRunning
 	w.tick()
@@ -128,6 +143,8 @@ func (w *world) transfer(me, next *g) {
 
 // drive runs on the root's goroutine: it resumes workers until one of them
 // chooses the root.
+//
+//go:norace
 func (w *world) drive(next *g) {
 	root := w.root
 	for next != root {
@@ -149,6 +166,8 @@ func (w *world) drive(next *g) {
 // ambient world's root is often the main goroutine during package
 // initialization, which the runtime locks to its thread, and a coroutine
 // switch from a locked goroutine is a fatal error.
+//
+//go:norace
 func (w *world) driveElsewhere(next *g) {
 	ambientDriverOnce.Do(func() {
 		ambientReq = make(chan *g)

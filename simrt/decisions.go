@@ -34,6 +34,7 @@ const (
 	evCrash
 )
 
+//go:norace
 func (k evKind) String() string {
 	switch k {
 	case evPick:
@@ -101,6 +102,7 @@ const (
 	fnvPrime  = 1099511628211
 )
 
+//go:norace
 func (d *decisions) init(w *world) {
 	d.w = w
 	d.hash = fnvOffset
@@ -108,11 +110,14 @@ func (d *decisions) init(w *world) {
 
 // mix folds one decision into the hash, a word at a time (a multiply-xorshift
 // step in the style of wyhash): cheap enough to run at every decision.
+//
+//go:norace
 func (d *decisions) mix(x uint64) {
 	h := (d.hash ^ x) * 0x9E3779B97F4A7C15
 	d.hash = h ^ (h >> 29) ^ fnvPrime
 }
 
+//go:norace
 func (d *decisions) record(k evKind, val, n int) {
 	d.n++
 	d.mix(uint64(k)<<56 ^ uint64(n))
@@ -137,6 +142,8 @@ func (d *decisions) record(k evKind, val, n int) {
 
 // recordSlow is the part of record for a run that keeps its log
 // (determinism check) or is traced.
+//
+//go:norace
 func (d *decisions) recordSlow(i int) {
 	s := &d.ring[i]
 	if d.keep {
@@ -149,6 +156,8 @@ func (d *decisions) recordSlow(i int) {
 }
 
 // wait returns what the goroutine of ring entry i waited on, if it blocked.
+//
+//go:norace
 func (d *decisions) wait(i int) string {
 	if d.ring[i].blocked {
 		return d.waits[i]
@@ -156,11 +165,16 @@ func (d *decisions) wait(i int) string {
 	return ""
 }
 
-func (d *decisions) pick(id, n int)          { d.record(evPick, id, n) }
+//go:norace
+func (d *decisions) pick(id, n int) { d.record(evPick, id, n) }
+
+//go:norace
 func (d *decisions) event(k evKind, val int) { d.record(k, val, 0) }
 
 // format writes decision i of the log (determinism.go), whose steps carry
 // a position of their own (pc).
+//
+//go:norace
 func (d *decisions) format(i int, s step) string { return d.formatWith(i, s, "", nil) }
 
 // formatWith writes decision i for a report or a determinism check: its step,
@@ -169,6 +183,8 @@ func (d *decisions) format(i int, s step) string { return d.formatWith(i, s, "",
 // decision itself.
 //
 // wait and tr come from beside the ring (see decisions); both may be empty.
+//
+//go:norace
 func (d *decisions) formatWith(i int, s step, wait string, tr *stepTrace) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d  +%s  g%d  ", i, fmtDuration(s.vtime), s.g)
@@ -211,6 +227,8 @@ func (d *decisions) formatWith(i int, s step, wait string, tr *stepTrace) string
 }
 
 // recent formats the last decisions, oldest first.
+//
+//go:norace
 func (d *decisions) recent(max int) string {
 	var b strings.Builder
 	n := min(d.rings, len(d.ring), max)
@@ -222,6 +240,8 @@ func (d *decisions) recent(max int) string {
 }
 
 // userPC returns the program counter of the innermost caller outside simrt.
+//
+//go:norace
 func userPC() uintptr {
 	var pcs [32]uintptr
 	n := runtime.Callers(3, pcs[:])
@@ -237,6 +257,7 @@ func userPC() uintptr {
 	}
 }
 
+//go:norace
 func pcString(pc uintptr) string {
 	f, _ := runtime.CallersFrames([]uintptr{pc}).Next()
 	if f.File == "" {
@@ -245,6 +266,7 @@ func pcString(pc uintptr) string {
 	return fmt.Sprintf("%s:%d", f.File, f.Line)
 }
 
+//go:norace
 func fmtDuration(ns int64) string {
 	return fmt.Sprint(timeDuration(ns))
 }
@@ -254,6 +276,8 @@ const reportDecisions = 40
 
 // recentText is the end of every failure report: the last decisions, and
 // how to see each one's operation and position when they are not shown.
+//
+//go:norace
 func (w *world) recentText() string {
 	var b strings.Builder
 	b.WriteString("last decisions:\n")

@@ -17,6 +17,8 @@ import (
 
 // compareRuns returns "" when the two worlds made the same decisions, or a
 // report naming the first divergent step.
+//
+//go:norace
 func compareRuns(a, b *runResult) string {
 	la, lb := a.dec.log, b.dec.log
 	n := min(len(la), len(lb))

@@ -19,6 +19,8 @@ import (
 // SetFinalizer is runtime.SetFinalizer under simulation: it checks that obj
 // is a pointer, as the runtime does, and registers nothing, so the
 // finalizer never runs (see docs/limitations.md).
+//
+//go:norace
 func SetFinalizer(obj any, finalizer any) {
 	if obj == nil {
 		panic("runtime.SetFinalizer: first argument is nil")
@@ -31,6 +33,8 @@ func SetFinalizer(obj any, finalizer any) {
 // AddCleanup is runtime.AddCleanup under simulation: the cleanup is not
 // registered and never runs; the Cleanup returned is the runtime's no-op
 // one, whose Stop does nothing.
+//
+//go:norace
 func AddCleanup[T, S any](ptr *T, cleanup func(S), arg S) runtime.Cleanup {
 	if ptr == nil {
 		panic("runtime.AddCleanup: ptr is nil")

@@ -14,6 +14,10 @@ import (
 // Go starts fn as a simulated goroutine: the target of a rewritten go
 // statement. The generated code has already evaluated the function value and
 // its arguments, as a go statement does.
+//
+// Go is instrumented under -race (no go:norace, and it only reads simrt
+// state): its entry records the go statement's line, so that a report names
+// it where a goroutine was created.
 func Go(fn func()) {
 	var pc [1]uintptr
 	runtime.Callers(2, pc[:])
@@ -31,6 +35,8 @@ func Go(fn func()) {
 }
 
 // Gosched is runtime.Gosched: a scheduling point.
+//
+//go:norace
 func Gosched() {
 	if w := cw; w != nil {
 		w.point()
@@ -41,6 +47,8 @@ func Gosched() {
 
 // NumGoroutine is runtime.NumGoroutine: the number of live simulated
 // goroutines, the root included.
+//
+//go:norace
 func NumGoroutine() int {
 	if w := cw; w != nil {
 		return len(w.all)
@@ -50,13 +58,19 @@ func NumGoroutine() int {
 
 // Goexit is runtime.Goexit: it runs the goroutine's deferred calls and ends
 // it, leaving the others running.
+//
+//go:norace
 func Goexit() {
 	runtime.Goexit()
 }
 
 // LockOSThread is runtime.LockOSThread. Simulated goroutines share threads
 // by design, so it does nothing.
+//
+//go:norace
 func LockOSThread() {}
 
 // UnlockOSThread is runtime.UnlockOSThread; it does nothing.
+//
+//go:norace
 func UnlockOSThread() {}

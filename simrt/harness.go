@@ -80,11 +80,13 @@ var (
 	cfg     config
 )
 
+//go:norace
 func loadConfig() *config {
 	cfgOnce.Do(func() { cfg = parseConfig(os.Getenv) })
 	return &cfg
 }
 
+//go:norace
 func parseConfig(getenv func(string) string) config {
 	c := config{seeds: 1, watchdog: 5 * time.Second}
 	fail := func(format string, args ...any) {
@@ -162,6 +164,7 @@ func parseConfig(getenv func(string) string) config {
 	return c
 }
 
+//go:norace
 func truthy(s string) bool {
 	switch strings.ToLower(s) {
 	case "1", "true", "yes", "on":
@@ -171,6 +174,8 @@ func truthy(s string) bool {
 }
 
 // firstSeed is SIM_SEED, or a fresh random seed.
+//
+//go:norace
 func (c *config) firstSeed() uint64 {
 	if c.seedSet {
 		return c.seed
@@ -193,12 +198,15 @@ type session struct {
 
 // Test runs a test body under the simulation: once per seed, each time as
 // the root goroutine of a fresh world. Rewritten tests call it.
+//
+//go:norace
 func Test(t *testing.T, body func(t *testing.T)) {
 	t.Helper()
 	s := &session{t: t, name: t.Name(), c: loadConfig()}
 	if s.c.err != nil {
 		t.Fatalf("simrt: %v", s.c.err)
 	}
+	races := raceErrors() // -race: a seed with a report fails (race.go)
 	defer func() {
 		t.Helper()
 		s.done()
@@ -215,6 +223,10 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		s.seed = first + uint64(i)
 		s.before = runsBegun
 		r := s.runOnce(s.seed, s.c.check, func() { body(t) })
+		if raceErrors() > races {
+			t.Fail() // testing adds "race detected during execution of test"
+			return
+		}
 		if r.failure != nil || t.Failed() {
 			return
 		}
@@ -246,6 +258,8 @@ func Test(t *testing.T, body func(t *testing.T)) {
 
 // Benchmark runs a benchmark body as the root of a world (seed SIM_SEED,
 // or 2), once per call the testing package makes with a new b.N.
+//
+//go:norace
 func Benchmark(b *testing.B, body func(b *testing.B)) {
 	b.Helper()
 	s := &session{t: b, name: b.Name(), c: loadConfig()}
@@ -268,6 +282,8 @@ func Benchmark(b *testing.B, body func(b *testing.B)) {
 // Main runs a program's main function (or an example's body) as the root of
 // a world seeded by SIM_SEED or afresh. A failure prints its report and the
 // replay line and exits with status 2, as a Go fatal error does.
+//
+//go:norace
 func Main(body func()) {
 	c := loadConfig()
 	if c.err != nil {
@@ -282,6 +298,8 @@ func Main(body func()) {
 
 // Example runs an Example function's body as the root of a world, as Main
 // does; its replay line runs that example with go test.
+//
+//go:norace
 func Example(name string, body func()) {
 	c := loadConfig()
 	if c.err != nil {
@@ -294,6 +312,7 @@ func Example(name string, body func()) {
 	}
 }
 
+//go:norace
 func (s *session) exitFailure() {
 	f := s.w.failure
 	if f == nil && s.last != nil {
@@ -320,6 +339,8 @@ type runResult struct {
 }
 
 // runOnce runs body as the root goroutine of the world, armed for seed.
+//
+//go:norace
 func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) {
 	if s.t != nil {
 		s.t.Helper()
@@ -384,6 +405,8 @@ const settleSteps = 100000
 // settle lets the goroutines still runnable when the root's body ended run
 // until each blocks or ends, without moving the clock, as they would go on
 // running natively; what is left is then reported as leaked.
+//
+//go:norace
 func (w *world) settle() {
 	if w.failure != nil || len(w.runq) == 0 {
 		return
@@ -407,6 +430,8 @@ func (w *world) settle() {
 // rootAbort ends the root goroutine of a failed world: in a test through
 // t.FailNow (the report is printed on the way out, by session.done), in a
 // program by printing the report and exiting.
+//
+//go:norace
 func (w *world) rootAbort() {
 	if w.tb != nil {
 		w.tb.FailNow()
@@ -417,6 +442,8 @@ func (w *world) rootAbort() {
 
 // done reports the outcome of a session: the failure report, if the world
 // failed, and the replay line for any failure.
+//
+//go:norace
 func (s *session) done() {
 	s.t.Helper()
 	var f *failure
@@ -454,6 +481,8 @@ func (s *session) done() {
 // logPlain writes a line to the test's output without a file:line prefix
 // where the testing package allows it (Go 1.25+), since the prefix would
 // name the runtime's frame that ran the deferred report.
+//
+//go:norace
 func logPlain(t tbLike, line string) {
 	if o, ok := t.(interface{ Output() io.Writer }); ok {
 		fmt.Fprintln(o.Output(), line)
@@ -464,6 +493,8 @@ func logPlain(t tbLike, line string) {
 
 // replay is the line that reruns this failure, with every setting of the
 // process that changes a run (replay.Settings).
+//
+//go:norace
 func (s *session) replay() string {
 	ov, pkg := replayPaths()
 	l := replay.Line{Seed: s.seed, Getenv: os.Getenv, Command: "run", Tags: buildTags, Overlay: ov, Package: pkg}
@@ -474,6 +505,9 @@ func (s *session) replay() string {
 	if name != "" {
 		l.Command = "test"
 		l.Run = replay.RunPattern(name)
+	}
+	if raceEnabled && raceOn {
+		l.Flags = append(l.Flags, "-race") // a race replays only under the detector (race.go)
 	}
 	return "simrt: replay with: " + l.String()
 }
@@ -490,6 +524,8 @@ var (
 
 // replayPaths returns the overlay file and the package argument for a
 // replay line, relative to the module root when possible.
+//
+//go:norace
 func replayPaths() (overlay, pkg string) {
 	wd, _ := os.Getwd()
 	mod := moduleDir
@@ -525,6 +561,8 @@ func replayPaths() (overlay, pkg string) {
 // Run is t.Run (or b.Run) inside a simulation: the subtest's body runs as
 // the calling simulated goroutine, carried by the subtest's own goroutine
 // while the caller waits in t.Run.
+//
+//go:norace
 func Run[T interface {
 	Run(string, func(T)) bool
 }](t T, name string, f func(T)) bool {
@@ -569,6 +607,8 @@ func Run[T interface {
 }
 
 // replayFor is the replay line for a subtest.
+//
+//go:norace
 func (s *session) replayFor(name string) string {
 	saved := s.name
 	s.name = name
@@ -578,16 +618,20 @@ func (s *session) replayFor(name string) string {
 
 // Cleanup is t.Cleanup inside a simulation: f runs as a simulated goroutine
 // (the root) when the test's body returns, before the world ends.
+//
+//go:norace
 func Cleanup(t testing.TB, f func()) {
 	w := cw
 	if w == nil {
 		t.Cleanup(f)
 		return
 	}
-	if w.cleanups == nil {
-		w.cleanups = make(map[any][]func())
-	}
-	w.cleanups[t] = append(w.cleanups[t], f)
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if w.cleanups == nil {
+			w.cleanups = make(map[any][]func())
+		}
+		w.cleanups[t] = append(w.cleanups[t], f)
+	})
 }
 
 // runBody runs a test's body as x, then cancels t's context and runs its
@@ -597,6 +641,8 @@ func Cleanup(t testing.TB, f func()) {
 // may run in it any more. A panic is recorded as the world's failure here,
 // where the panicking frames are still on the stack; a cleanup that ends
 // with Goexit or panics leaves through the caller's deferred calls.
+//
+//go:norace
 func (w *world) runBody(x *g, t any, body func()) {
 	returned := false
 	defer func() {
@@ -629,12 +675,15 @@ type testContext struct {
 // native one is canceled only when the test function returns, after the
 // simulated cleanups have run: a cleanup that waits for a goroutine to see
 // the cancellation would wait for good.
+//
+//go:norace
 func TestContext(t testing.TB) context.Context {
 	w := cw
 	if w == nil {
 		return t.(interface{ Context() context.Context }).Context()
 	}
-	c := w.testCtx[t]
+	var c testContext
+	raceUpcall(func() { c = w.testCtx[t] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	if c.ctx != nil {
 		return c.ctx
 	}
@@ -644,16 +693,21 @@ func TestContext(t testing.TB) context.Context {
 		// late): canceled already, as natively.
 		c.cancel()
 	}
-	if w.testCtx == nil {
-		w.testCtx = make(map[any]testContext)
-	}
-	w.testCtx[t] = c
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if w.testCtx == nil {
+			w.testCtx = make(map[any]testContext)
+		}
+		w.testCtx[t] = c
+	})
 	return c.ctx
 }
 
 // endTestContext cancels t's context, or marks it to be born canceled.
+//
+//go:norace
 func (w *world) endTestContext(t any) {
-	c := w.testCtx[t]
+	var c testContext
+	raceUpcall(func() { c = w.testCtx[t] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	if c.ended {
 		return
 	}
@@ -661,31 +715,41 @@ func (w *world) endTestContext(t any) {
 	if c.cancel != nil {
 		c.cancel()
 	}
-	if w.testCtx == nil {
-		w.testCtx = make(map[any]testContext)
-	}
-	w.testCtx[t] = c
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if w.testCtx == nil {
+			w.testCtx = make(map[any]testContext)
+		}
+		w.testCtx[t] = c
+	})
 }
 
 // runCleanups cancels t's context and runs the cleanups registered for t,
 // last first.
+//
+//go:norace
 func (w *world) runCleanups(t any) {
 	if t != nil {
 		w.endTestContext(t)
 	}
 	for {
-		fs := w.cleanups[t]
-		if len(fs) == 0 {
+		var f func()
+		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+			if fs := w.cleanups[t]; len(fs) > 0 {
+				f = fs[len(fs)-1]
+				w.cleanups[t] = fs[:len(fs)-1]
+			}
+		})
+		if f == nil {
 			return
 		}
-		f := fs[len(fs)-1]
-		w.cleanups[t] = fs[:len(fs)-1]
 		f()
 	}
 }
 
 // Parallel is t.Parallel inside a simulation. Simulated tests run one at a
 // time (worlds never overlap), so it does nothing.
+//
+//go:norace
 func Parallel(t testing.TB) {
 	if cw == nil {
 		if p, ok := t.(interface{ Parallel() }); ok {
@@ -697,6 +761,8 @@ func Parallel(t testing.TB) {
 // teardown ends every goroutine of the run still alive (daemons stay),
 // running their deferred calls, and withdraws them from channels, locks and
 // timers that may outlive the run.
+//
+//go:norace
 func (w *world) teardown() {
 	w.tearing = true
 	root := w.root
@@ -710,10 +776,12 @@ func (w *world) teardown() {
 		x.withdraw()
 		if !x.started {
 			// Its worker never ran it: give the worker back to the pool.
-			delete(w.all, x.id)
+			raceUpcall(func() { delete(w.all, x.id) }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 			x.wk.g = nil
 			if len(idle) < maxIdle {
 				idle = append(idle, x.wk)
+			} else {
+				raceDropWorker(x.wk)
 			}
 			continue
 		}
@@ -721,7 +789,7 @@ func (w *world) teardown() {
 		x.status = gRunning
 		cur = x
 		stopWorker(x.wk)
-		delete(w.all, x.id)
+		raceUpcall(func() { delete(w.all, x.id) }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	}
 	if w.m != nil {
 		for _, x := range w.m.crashed {
@@ -729,6 +797,8 @@ func (w *world) teardown() {
 				x.wk.g = nil
 				if len(idle) < maxIdle {
 					idle = append(idle, x.wk)
+				} else {
+					raceDropWorker(x.wk)
 				}
 				continue
 			}
@@ -745,13 +815,15 @@ func (w *world) teardown() {
 	cur = root
 	w.dead = nil
 	var keep []*timer
-	for _, b := range w.timers.buckets {
-		for _, t := range b.ts {
-			if t.daemon {
-				keep = append(keep, t)
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		for _, b := range w.timers.buckets {
+			for _, t := range b.ts {
+				if t.daemon {
+					keep = append(keep, t)
+				}
 			}
 		}
-	}
+	})
 	sortTimers(keep)
 	w.timers = timers{}
 	for _, t := range keep {
@@ -766,11 +838,14 @@ func (w *world) teardown() {
 	w.pollers = pollers
 	w.watchers = nil
 	w.twins = nil
+	reapEnded() // -race: ended workers park until here (racecoro.go)
 }
 
 // stopWorker ends a worker coroutine. Its goroutine unwinds with
 // runtime.Goexit, which iter.Pull passes on to the caller of stop, so stop
 // runs on a goroutine of its own that may end that way.
+//
+//go:norace
 func stopWorker(wk *worker) {
 	done := make(chan struct{})
 	go func() {

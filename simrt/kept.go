@@ -58,6 +58,8 @@ type keptSeed struct {
 }
 
 // parseKept reads a kept seed file's text.
+//
+//go:norace
 func parseKept(file, text string) (keptSeed, error) {
 	k := keptSeed{file: file, env: make(map[string]string)}
 	lines := strings.Split(text, "\n")
@@ -101,6 +103,8 @@ func parseKept(file, text string) (keptSeed, error) {
 
 // loadKept reads the kept seeds of a test, from the working directory
 // (the package's, under go test), in file-name order.
+//
+//go:norace
 func loadKept(test string) ([]keptSeed, []error) {
 	dir := filepath.Join("testdata", "simgen", test)
 	ents, err := os.ReadDir(dir)
@@ -131,6 +135,8 @@ func loadKept(test string) ([]keptSeed, []error) {
 }
 
 // config returns c as the kept seed was run: its strategy and settings.
+//
+//go:norace
 func (k keptSeed) config(c *config) (*config, error) {
 	kc := *c
 	kc.stratName = k.strategy
@@ -153,6 +159,8 @@ func (k keptSeed) config(c *config) (*config, error) {
 
 // runKept runs the test's kept seeds, if this run is to. It reports
 // whether the test is over: a kept seed failed, or SIM_KEPT=only.
+//
+//go:norace
 func (s *session) runKept(t *testing.T, body func(t *testing.T)) bool {
 	t.Helper()
 	mode := os.Getenv("SIM_KEPT")

@@ -61,6 +61,7 @@ type machines struct {
 // maxFaultRecord bounds the record of injected faults kept for a report.
 const maxFaultRecord = 200
 
+//go:norace
 func (w *world) mach() *machines {
 	if w.m == nil {
 		w.m = &machines{
@@ -74,6 +75,8 @@ func (w *world) mach() *machines {
 // running returns the running world, or nil outside a simulated run.
 // Nodes, world-local state and faults belong to runs, not to the ambient
 // world of package initialization.
+//
+//go:norace
 func running() *world {
 	if w := cw; w != nil && !w.ambient {
 		return w
@@ -83,10 +86,14 @@ func running() *world {
 
 // Simulated reports whether the calling goroutine runs inside a simulated
 // run (a test, benchmark, example or main under the sim build).
+//
+//go:norace
 func Simulated() bool { return running() != nil }
 
 // CurrentNode returns the node of the running goroutine: Host outside a
 // run and for every goroutine not started on a node.
+//
+//go:norace
 func CurrentNode() NodeID {
 	if running() == nil || cur == nil {
 		return Host
@@ -98,6 +105,8 @@ func CurrentNode() NodeID {
 // address is 10.0.x.y, in the order nodes are made. Names are unique in a
 // run; NewNode panics on a duplicate or outside a run. The node is down
 // until GoOn starts a goroutine on it.
+//
+//go:norace
 func NewNode(name string) NodeID {
 	w := running()
 	if w == nil {
@@ -107,15 +116,18 @@ func NewNode(name string) NodeID {
 	if name == "" || name == "host" || name == "localhost" {
 		panic(fmt.Sprintf("simrt: NewNode: invalid node name %q", name))
 	}
-	if _, dup := m.byName[name]; dup {
+	var dup bool
+	raceUpcall(func() { _, dup = m.byName[name] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+	if dup {
 		panic(fmt.Sprintf("simrt: NewNode: a node named %q exists already", name))
 	}
 	id := NodeID(len(m.nodes))
 	m.nodes = append(m.nodes, &node{name: name, ip: [4]byte{10, 0, byte(id >> 8), byte(id)}})
-	m.byName[name] = id
+	raceUpcall(func() { m.byName[name] = id }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	return id
 }
 
+//go:norace
 func (w *world) node(id NodeID) *node {
 	m := w.mach()
 	if id < 0 || int(id) >= len(m.nodes) {
@@ -125,6 +137,8 @@ func (w *world) node(id NodeID) *node {
 }
 
 // NodeName returns the name of node id ("host" for the host).
+//
+//go:norace
 func NodeName(id NodeID) string {
 	w := running()
 	if w == nil {
@@ -134,6 +148,8 @@ func NodeName(id NodeID) string {
 }
 
 // NodeIP returns node id's IPv4 address (127.0.0.1 for the host).
+//
+//go:norace
 func NodeIP(id NodeID) [4]byte {
 	w := running()
 	if w == nil {
@@ -143,16 +159,22 @@ func NodeIP(id NodeID) [4]byte {
 }
 
 // NodeByName returns the node named name, if the run has one.
+//
+//go:norace
 func NodeByName(name string) (NodeID, bool) {
 	w := running()
 	if w == nil {
 		return 0, false
 	}
-	id, ok := w.mach().byName[name]
+	var id NodeID
+	var ok bool
+	raceUpcall(func() { id, ok = w.mach().byName[name] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	return id, ok
 }
 
 // NodeByIP returns the node whose address is ip, if the run has one.
+//
+//go:norace
 func NodeByIP(ip [4]byte) (NodeID, bool) {
 	w := running()
 	if w == nil {
@@ -167,6 +189,8 @@ func NodeByIP(ip [4]byte) (NodeID, bool) {
 }
 
 // Nodes returns the ids of the run's nodes, the host first.
+//
+//go:norace
 func Nodes() []NodeID {
 	w := running()
 	if w == nil {
@@ -180,6 +204,8 @@ func Nodes() []NodeID {
 }
 
 // Alive reports whether node id is up: started and not crashed since.
+//
+//go:norace
 func Alive(id NodeID) bool {
 	w := running()
 	if w == nil {
@@ -190,6 +216,8 @@ func Alive(id NodeID) bool {
 
 // Boots returns how many times node id was started (brought up by GoOn
 // while down).
+//
+//go:norace
 func Boots(id NodeID) int {
 	w := running()
 	if w == nil {
@@ -200,6 +228,8 @@ func Boots(id NodeID) int {
 
 // GoOn starts fn as a goroutine of node id. A node that is down comes up:
 // the start hooks run first (a disk recovers what survived the crash).
+//
+//go:norace
 func GoOn(id NodeID, fn func()) {
 	var pc [1]uintptr
 	runtime.Callers(2, pc[:])
@@ -229,6 +259,8 @@ func GoOn(id NodeID, fn func()) {
 // and the crash hooks run (connections reset, unsynced writes lost). A
 // goroutine of the node that calls Crash on it does not return. Crashing
 // a node that is down, or the host, does nothing (the host cannot crash).
+//
+//go:norace
 func Crash(id NodeID) {
 	w := running()
 	if w == nil || id == Host {
@@ -252,13 +284,15 @@ func Crash(id NodeID) {
 		w.remove(x)
 	}
 	var doomed []*timer
-	for _, b := range w.timers.buckets {
-		for _, t := range b.ts {
-			if t.node == id {
-				doomed = append(doomed, t)
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		for _, b := range w.timers.buckets {
+			for _, t := range b.ts {
+				if t.node == id {
+					doomed = append(doomed, t)
+				}
 			}
 		}
-	}
+	})
 	for _, t := range doomed {
 		w.delTimer(t)
 	}
@@ -277,12 +311,14 @@ func Crash(id NodeID) {
 
 // remove takes a goroutine that is not running out of the run for good: off
 // the run queue and every wait, out of w.all, its worker kept for teardown.
+//
+//go:norace
 func (w *world) remove(x *g) {
 	if x.status == gRunnable && x != cur {
 		w.unready(x)
 	}
 	x.withdraw()
-	delete(w.all, x.id)
+	raceUpcall(func() { delete(w.all, x.id) }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
 	x.status = gBlocked
 	x.reason = "crashed"
 	w.mach().crashed = append(w.mach().crashed, x)
@@ -294,6 +330,8 @@ func (w *world) remove(x *g) {
 // OnCrash registers f to run whenever a node of the running world
 // crashes, after its goroutines and timers are gone. Hooks last for the
 // run; packages register theirs when they make their world-local state.
+//
+//go:norace
 func OnCrash(f func(NodeID)) {
 	if w := running(); w != nil {
 		w.mach().onCrash = append(w.mach().onCrash, f)
@@ -302,6 +340,8 @@ func OnCrash(f func(NodeID)) {
 
 // OnStart registers f to run whenever a node comes up (first start or
 // restart), before its first goroutine.
+//
+//go:norace
 func OnStart(f func(NodeID)) {
 	if w := running(); w != nil {
 		w.mach().onStart = append(w.mach().onStart, f)
@@ -311,25 +351,34 @@ func OnStart(f func(NodeID)) {
 // WorldLocal returns the running world's value for key, made by mk on
 // first use in the run. Values live for one run. Outside a run it returns
 // a fresh mk() each time.
+//
+//go:norace
 func WorldLocal(key any, mk func() any) any {
 	w := running()
 	if w == nil {
 		return mk()
 	}
 	m := w.mach()
-	if v, ok := m.locals[key]; ok {
+	var v any
+	var ok bool
+	raceUpcall(func() { v, ok = m.locals[key] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+	if ok {
 		return v
 	}
-	if m.locals == nil {
-		m.locals = map[any]any{}
-	}
-	v := mk()
-	m.locals[key] = v
+	v = mk()
+	raceUpcall(func() {
+		if m.locals == nil {
+			m.locals = map[any]any{}
+		}
+		m.locals[key] = v
+	})
 	return v
 }
 
 // FaultFloat64 returns a number in [0, 1) from the run's fault stream.
 // Outside a run it returns 0.5; callers inject faults only inside one.
+//
+//go:norace
 func FaultFloat64() float64 {
 	w := running()
 	if w == nil {
@@ -339,6 +388,8 @@ func FaultFloat64() float64 {
 }
 
 // FaultUint64N returns a number in [0, n) from the run's fault stream.
+//
+//go:norace
 func FaultUint64N(n uint64) uint64 {
 	w := running()
 	if w == nil || n == 0 {
@@ -347,16 +398,19 @@ func FaultUint64N(n uint64) uint64 {
 	return w.faultRand().Uint64N(n)
 }
 
+//go:norace
 func (w *world) faultRand() *rand.Rand {
 	m := w.mach()
 	if m.frand == nil {
-		m.frand = rand.New(rand.NewPCG(w.seed^0xa0761d6478bd642f, w.seed+0xe7037ed1a0b428db))
+		m.frand = newRand(w.seed^0xa0761d6478bd642f, w.seed+0xe7037ed1a0b428db)
 	}
 	return m.frand
 }
 
 // RecordFault notes an injected fault for the failure report, with the
 // step, the virtual time and the node it happened on.
+//
+//go:norace
 func RecordFault(format string, args ...any) {
 	w := running()
 	if w == nil {
@@ -379,6 +433,8 @@ func RecordFault(format string, args ...any) {
 }
 
 // faultText is the report's list of injected faults, "" when none.
+//
+//go:norace
 func (m *machines) faultText() string {
 	if m == nil || m.nfaults == 0 {
 		return ""
@@ -405,6 +461,8 @@ type Event struct {
 
 // Wait blocks the running goroutine until the next Notify. reason is what
 // a deadlock report says it waits on ("net read", ...).
+//
+//go:norace
 func (e *Event) Wait(reason string) {
 	w := cw
 	if w == nil {
@@ -417,6 +475,8 @@ func (e *Event) Wait(reason string) {
 }
 
 // Notify wakes every goroutine waiting on e.
+//
+//go:norace
 func (e *Event) Notify() {
 	w := cw
 	if w == nil || len(e.q.q) == 0 {
@@ -431,6 +491,8 @@ func (e *Event) Notify() {
 // calls. The returned stop cancels the call if it has not run, and
 // reports whether it did cancel. Calls belong to no node: a crash does
 // not remove them.
+//
+//go:norace
 func CallAt(t time.Time, f func()) (stop func() bool) {
 	w := cw
 	if w == nil {

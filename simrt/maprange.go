@@ -34,6 +34,8 @@ import (
 // into a map during the run, for the canonical order of map keys, and
 // returns k. Rewritten code wraps every key stored into a map whose key
 // type may hold pointers.
+//
+//go:norace
 func MapKey[K any](k K) K {
 	w := cw
 	if w == nil {
@@ -48,7 +50,13 @@ func MapKey[K any](k K) K {
 }
 
 // notePointers gives each pointer of v not seen yet the next number.
+//
+//go:norace
 func (w *world) notePointers(v reflect.Value) {
+	if raceEnabled && raceOffSimrt() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { w.notePointers(v) })
+		return
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
 		if v.IsNil() {
@@ -78,10 +86,16 @@ func (w *world) notePointers(v reflect.Value) {
 
 // comparePointers orders two pointers: those MapKey noted by when, before
 // the others, which go by address.
+//
+//go:norace
 func comparePointers(a, b reflect.Value) int {
 	if w := cw; w != nil && w.ptrSeq != nil {
-		sa, oka := w.ptrSeq[a.UnsafePointer()]
-		sb, okb := w.ptrSeq[b.UnsafePointer()]
+		var sa, sb uint64
+		var oka, okb bool
+		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+			sa, oka = w.ptrSeq[a.UnsafePointer()]
+			sb, okb = w.ptrSeq[b.UnsafePointer()]
+		})
 		switch {
 		case oka && okb:
 			return cmp3(sa < sb, sa > sb)
@@ -103,6 +117,8 @@ type MapIter[K comparable, V any] struct {
 }
 
 // MapRange starts an iteration of m in an order drawn from the seed.
+//
+//go:norace
 func MapRange[M ~map[K]V, K comparable, V any](m M) *MapIter[K, V] {
 	it := &MapIter[K, V]{m: m}
 	if len(m) == 0 {
@@ -139,6 +155,8 @@ func MapRange[M ~map[K]V, K comparable, V any](m M) *MapIter[K, V] {
 
 // Next advances to the next entry still in the map and reports whether
 // there is one.
+//
+//go:norace
 func (it *MapIter[K, V]) Next() bool {
 	for it.i < len(it.keys) {
 		k := it.keys[it.i]
@@ -156,12 +174,18 @@ func (it *MapIter[K, V]) Next() bool {
 }
 
 // Key is the current entry's key.
+//
+//go:norace
 func (it *MapIter[K, V]) Key() K { return it.k }
 
 // Value is the current entry's value.
+//
+//go:norace
 func (it *MapIter[K, V]) Value() V { return it.v }
 
 // MapKeys is maps.Keys in the seed's order.
+//
+//go:norace
 func MapKeys[M ~map[K]V, K comparable, V any](m M) iter.Seq[K] {
 	return func(yield func(K) bool) {
 		for it := MapRange(m); it.Next(); {
@@ -173,6 +197,8 @@ func MapKeys[M ~map[K]V, K comparable, V any](m M) iter.Seq[K] {
 }
 
 // MapValues is maps.Values in the seed's order.
+//
+//go:norace
 func MapValues[M ~map[K]V, K comparable, V any](m M) iter.Seq[V] {
 	return func(yield func(V) bool) {
 		for it := MapRange(m); it.Next(); {
@@ -184,6 +210,8 @@ func MapValues[M ~map[K]V, K comparable, V any](m M) iter.Seq[V] {
 }
 
 // MapAll is maps.All in the seed's order.
+//
+//go:norace
 func MapAll[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
 		for it := MapRange(m); it.Next(); {
@@ -198,6 +226,8 @@ func MapAll[M ~map[K]V, K comparable, V any](m M) iter.Seq2[K, V] {
 // hash of each key mixed with seed: one sort of integers gives an order that
 // depends only on the keys and the seed, with no separate canonical sort and
 // shuffle. It reports false for other key types.
+//
+//go:norace
 func orderByHash[K comparable](keys []K, seed uint64) bool {
 	switch ks := any(keys).(type) {
 	case []string:
@@ -224,11 +254,14 @@ func orderByHash[K comparable](keys []K, seed uint64) bool {
 	return true
 }
 
+//go:norace
 func cmpOrdered[T int | int32 | int64 | uint32 | uint64](a, b T) int {
 	return cmp3(a < b, a > b)
 }
 
 // mix64 is a 64-bit finalizer (splitmix64's).
+//
+//go:norace
 func mix64(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
@@ -241,6 +274,8 @@ func mix64(x uint64) uint64 {
 // integers: each holds a key's hash in its high bits and the key's index in
 // its low 20, and keys whose hashes tie there are put in key order, so the
 // result never depends on the order the keys came in.
+//
+//go:norace
 func sortByHash[K any](keys []K, hash func(K) uint64, compare func(a, b K) int) {
 	const idxBits = 20
 	n := len(keys)
@@ -280,6 +315,8 @@ func sortByHash[K any](keys []K, hash func(K) uint64, compare func(a, b K) int) 
 // sortKeys puts keys in a canonical order: by value for the ordered kinds,
 // field by field for structs and arrays, type then value for interfaces.
 // vals, when not nil, is permuted along.
+//
+//go:norace
 func sortKeys[K comparable, V any](keys []K, vals []V) {
 	if vals == nil {
 		switch ks := any(keys).(type) {
@@ -328,6 +365,8 @@ func sortKeys[K comparable, V any](keys []K, vals []V) {
 }
 
 // compareValues orders two values of one comparable type.
+//
+//go:norace
 func compareValues(a, b reflect.Value) int {
 	switch a.Kind() {
 	case reflect.String:
@@ -379,8 +418,10 @@ func compareValues(a, b reflect.Value) int {
 	return 0
 }
 
+//go:norace
 func typeKey(t reflect.Type) string { return t.PkgPath() + "." + t.String() + fmt.Sprint(t.Kind()) }
 
+//go:norace
 func cmp3(less, greater bool) int {
 	switch {
 	case less:
@@ -394,18 +435,24 @@ func cmp3(less, greater bool) int {
 // MapRangeK starts an iteration for `for k := range m` in a file before Go
 // 1.22, whose one k lives across the loop: it also returns k's zero value,
 // so the generated for statement can declare k without spelling its type.
+//
+//go:norace
 func MapRangeK[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K) {
 	var k K
 	return MapRange(m), k
 }
 
 // MapRangeV is MapRangeK for `for _, v := range m`.
+//
+//go:norace
 func MapRangeV[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], V) {
 	var v V
 	return MapRange(m), v
 }
 
 // MapRangeKV is MapRangeK for `for k, v := range m`.
+//
+//go:norace
 func MapRangeKV[M ~map[K]V, K comparable, V any](m M) (*MapIter[K, V], K, V) {
 	var k K
 	var v V

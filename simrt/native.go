@@ -24,12 +24,16 @@ type nativeChan[T any] struct {
 }
 
 // NativeRecv wraps a receive-only channel from code that is not rewritten.
+//
+//go:norace
 func NativeRecv[T any](c <-chan T) *Chan[T] {
 	if c == nil {
 		return nil
 	}
 	if w := cw; w != nil && w.twins != nil {
-		switch v := w.twins[c].(type) {
+		var tw any
+		raceUpcall(func() { tw = w.twins[c] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		switch v := tw.(type) {
 		case *simCtx:
 			v.poll()
 			if t, ok := any(v.twin).(*Chan[T]); ok {
@@ -43,6 +47,8 @@ func NativeRecv[T any](c <-chan T) *Chan[T] {
 }
 
 // NativeSend wraps a send-only channel from code that is not rewritten.
+//
+//go:norace
 func NativeSend[T any](c chan<- T) *Chan[T] {
 	if c == nil {
 		return nil
@@ -51,6 +57,8 @@ func NativeSend[T any](c chan<- T) *Chan[T] {
 }
 
 // Native wraps a bidirectional channel from code that is not rewritten.
+//
+//go:norace
 func Native[T any](c chan T) *Chan[T] {
 	if c == nil {
 		return nil
@@ -58,6 +66,7 @@ func Native[T any](c chan T) *Chan[T] {
 	return &Chan[T]{native: &nativeChan[T]{ch: c, r: c, s: c}}
 }
 
+//go:norace
 func (n *nativeChan[T]) tryRecv() (v T, ok, done bool) {
 	if n.r == nil {
 		panic(plainError("invalid operation: receive from send-only channel"))
@@ -70,6 +79,7 @@ func (n *nativeChan[T]) tryRecv() (v T, ok, done bool) {
 	}
 }
 
+//go:norace
 func (n *nativeChan[T]) trySend(v T) bool {
 	if n.s == nil {
 		panic(plainError("invalid operation: send to receive-only channel"))
@@ -82,6 +92,7 @@ func (n *nativeChan[T]) trySend(v T) bool {
 	}
 }
 
+//go:norace
 func (n *nativeChan[T]) close() {
 	if n.ch != nil {
 		close(n.ch)
@@ -94,6 +105,7 @@ func (n *nativeChan[T]) close() {
 	panic(plainError("invalid operation: close of receive-only channel"))
 }
 
+//go:norace
 func (n *nativeChan[T]) len() int {
 	if n.r != nil {
 		return len(n.r)
@@ -101,6 +113,7 @@ func (n *nativeChan[T]) len() int {
 	return len(n.s)
 }
 
+//go:norace
 func (n *nativeChan[T]) cap() int {
 	if n.r != nil {
 		return cap(n.r)
@@ -111,6 +124,8 @@ func (n *nativeChan[T]) cap() int {
 // waitNative waits in real time for a native channel to make a poller
 // ready, when nothing else in the world can move. It gives up after the
 // watchdog limit and reports whether some poller became ready.
+//
+//go:norace
 func (w *world) waitNative() bool {
 	deadline := time.Now().Add(watchdogLimit())
 	for time.Now().Before(deadline) {

@@ -25,12 +25,15 @@ type Once struct {
 // Do calls f if and only if Do is being called for the first time for this
 // Once. Every other call waits until that first f has returned (or
 // panicked) and then returns without calling f.
+//
+//go:norace
 func (o *Once) Do(f func()) {
 	w := cw
 	if w != nil {
 		w.point()
 	}
 	if o.done {
+		raceOnceSeen(o)
 		return
 	}
 	if o.running {
@@ -45,6 +48,7 @@ func (o *Once) Do(f func()) {
 		me.waitq = &o.waiters
 		w.block("sync.Once.Do")
 		me.waitq = nil
+		raceOnceSeen(o)
 		return
 	}
 	o.running = true
@@ -54,7 +58,10 @@ func (o *Once) Do(f func()) {
 
 // finish marks o done and wakes the calls that waited for f; deferred, so a
 // panic or Goexit in f completes the Once as in Go.
+//
+//go:norace
 func (o *Once) finish() {
+	raceOnceDone(o)
 	o.done = true
 	o.running = false
 	for x := o.waiters.pop(); x != nil; x = o.waiters.pop() {
@@ -66,6 +73,8 @@ func (o *Once) finish() {
 // OnceFunc returns a function that invokes f only once. The returned
 // function may be called concurrently. If f panics, the returned function
 // panics with the same value on every call.
+//
+//go:norace
 func OnceFunc(f func()) func() {
 	d := struct {
 		f     func()
@@ -96,6 +105,8 @@ func OnceFunc(f func()) func() {
 // OnceValue returns a function that invokes f only once and returns the
 // value f returned. The returned function may be called concurrently. If f
 // panics, the returned function panics with the same value on every call.
+//
+//go:norace
 func OnceValue[T any](f func() T) func() T {
 	d := struct {
 		f      func() T
@@ -126,6 +137,8 @@ func OnceValue[T any](f func() T) func() T {
 // OnceValues returns a function that invokes f only once and returns the
 // values f returned. The returned function may be called concurrently. If f
 // panics, the returned function panics with the same value on every call.
+//
+//go:norace
 func OnceValues[T1, T2 any](f func() (T1, T2)) func() (T1, T2) {
 	d := struct {
 		f     func() (T1, T2)

@@ -24,6 +24,8 @@ type PB struct {
 
 // Next reports whether there are more iterations to execute. Each call is a
 // scheduling point, so the goroutines of one RunParallel interleave.
+//
+//go:norace
 func (pb *PB) Next() bool {
 	if w := cw; w != nil {
 		w.point()
@@ -41,6 +43,8 @@ func (pb *PB) Next() bool {
 // replay on a machine with another GOMAXPROCS interleaves differently.
 // Outside a simulation the body runs once, on the caller, for all b.N
 // iterations.
+//
+//go:norace
 func RunParallel(b *testing.B, body func(*PB)) {
 	left := b.N
 	if cw == nil {

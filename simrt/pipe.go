@@ -21,6 +21,7 @@ type onceError struct {
 	err error
 }
 
+//go:norace
 func (a *onceError) Store(err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -30,6 +31,7 @@ func (a *onceError) Store(err error) {
 	a.err = err
 }
 
+//go:norace
 func (a *onceError) Load() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -46,6 +48,7 @@ type pipe struct {
 	werr onceError
 }
 
+//go:norace
 func (p *pipe) read(b []byte) (n int, err error) {
 	if Select(true, OnRecv(p.done)) == 0 {
 		return 0, p.readCloseError()
@@ -61,6 +64,7 @@ func (p *pipe) read(b []byte) (n int, err error) {
 	}
 }
 
+//go:norace
 func (p *pipe) closeRead(err error) error {
 	if err == nil {
 		err = io.ErrClosedPipe
@@ -70,6 +74,7 @@ func (p *pipe) closeRead(err error) error {
 	return nil
 }
 
+//go:norace
 func (p *pipe) write(b []byte) (n int, err error) {
 	if Select(true, OnRecv(p.done)) == 0 {
 		return 0, p.writeCloseError()
@@ -89,6 +94,7 @@ func (p *pipe) write(b []byte) (n int, err error) {
 	return n, nil
 }
 
+//go:norace
 func (p *pipe) closeWrite(err error) error {
 	if err == nil {
 		err = io.EOF
@@ -98,6 +104,7 @@ func (p *pipe) closeWrite(err error) error {
 	return nil
 }
 
+//go:norace
 func (p *pipe) readCloseError() error {
 	rerr := p.rerr.Load()
 	if werr := p.werr.Load(); rerr == nil && werr != nil {
@@ -106,6 +113,7 @@ func (p *pipe) readCloseError() error {
 	return io.ErrClosedPipe
 }
 
+//go:norace
 func (p *pipe) writeCloseError() error {
 	werr := p.werr.Load()
 	if rerr := p.rerr.Load(); werr == nil && rerr != nil {
@@ -119,12 +127,18 @@ type PipeReader struct{ pipe }
 
 // Read implements io.Reader: it blocks until a writer arrives or the write
 // end is closed.
+//
+//go:norace
 func (r *PipeReader) Read(data []byte) (n int, err error) { return r.pipe.read(data) }
 
 // Close closes the reader; writes then fail with io.ErrClosedPipe.
+//
+//go:norace
 func (r *PipeReader) Close() error { return r.CloseWithError(nil) }
 
 // CloseWithError closes the reader; writes then fail with err.
+//
+//go:norace
 func (r *PipeReader) CloseWithError(err error) error { return r.pipe.closeRead(err) }
 
 // PipeWriter is io.PipeWriter on the simulated scheduler.
@@ -132,15 +146,23 @@ type PipeWriter struct{ r PipeReader }
 
 // Write implements io.Writer: it blocks until readers have consumed all of
 // data or the read end is closed.
+//
+//go:norace
 func (w *PipeWriter) Write(data []byte) (n int, err error) { return w.r.pipe.write(data) }
 
 // Close closes the writer; reads then return io.EOF.
+//
+//go:norace
 func (w *PipeWriter) Close() error { return w.CloseWithError(nil) }
 
 // CloseWithError closes the writer; reads then return err.
+//
+//go:norace
 func (w *PipeWriter) CloseWithError(err error) error { return w.r.pipe.closeWrite(err) }
 
 // Pipe is io.Pipe on the simulated scheduler.
+//
+//go:norace
 func Pipe() (*PipeReader, *PipeWriter) {
 	pw := &PipeWriter{r: PipeReader{pipe: pipe{
 		wrCh: MakeChan[[]byte](0),

@@ -27,6 +27,8 @@ type Pool struct {
 }
 
 // Put adds x to the pool.
+//
+//go:norace
 func (p *Pool) Put(x any) {
 	if x == nil {
 		return
@@ -40,6 +42,8 @@ func (p *Pool) Put(x any) {
 
 // Get removes the value Put last from the pool and returns it. When the pool
 // is empty it returns the result of p.New, or nil when New is nil.
+//
+//go:norace
 func (p *Pool) Get() any {
 	if p == nil {
 		panic("nil Pool")

@@ -43,6 +43,8 @@ var progress struct {
 
 // seedDone reports that test finished seed: ok if it passed. last says that
 // no seed of this test follows.
+//
+//go:norace
 func seedDone(test string, seed uint64, ok, last bool) {
 	progress.once.Do(openProgress)
 	if progress.f == nil {
@@ -71,6 +73,8 @@ func seedDone(test string, seed uint64, ok, last bool) {
 }
 
 // openProgress opens the SIM_PROGRESS file, if it is set, for appending.
+//
+//go:norace
 func openProgress() {
 	path := os.Getenv("SIM_PROGRESS")
 	if path == "" {

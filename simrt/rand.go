@@ -21,9 +21,11 @@ import (
 )
 
 // userRand returns the world's stream for the program's own randomness.
+//
+//go:norace
 func (w *world) userRand() *rand.Rand {
 	if w.urand == nil {
-		w.urand = rand.New(rand.NewPCG(w.seed^0x5851f42d4c957f2d, w.seed+0x14057b7ef767814f))
+		w.urand = newRand(w.seed^0x5851f42d4c957f2d, w.seed+0x14057b7ef767814f)
 	}
 	return w.urand
 }
@@ -31,6 +33,8 @@ func (w *world) userRand() *rand.Rand {
 // RandUint64 returns a random number from the running world's stream, or
 // from the process's random source outside a simulation. It is the source
 // behind packages simrand and simrandv2; user code reaches it through them.
+//
+//go:norace
 func RandUint64() uint64 {
 	if w := cw; w != nil {
 		return w.userRand().Uint64()
@@ -40,6 +44,7 @@ func RandUint64() uint64 {
 
 type cryptoReader struct{}
 
+//go:norace
 func (cryptoReader) Read(b []byte) (int, error) {
 	if cw == nil {
 		return cryptorand.Read(b)
@@ -48,6 +53,7 @@ func (cryptoReader) Read(b []byte) (int, error) {
 	return len(b), nil
 }
 
+//go:norace
 func fillRandom(b []byte) {
 	for i := 0; i < len(b); i += 8 {
 		v := RandUint64()
@@ -63,9 +69,13 @@ func fillRandom(b []byte) {
 var CryptoReader io.Reader = cryptoReader{}
 
 // CryptoRead is crypto/rand.Read under simulation.
+//
+//go:norace
 func CryptoRead(b []byte) (int, error) { return CryptoReader.Read(b) }
 
 // CryptoText is crypto/rand.Text under simulation: 26 base32 characters.
+//
+//go:norace
 func CryptoText() string {
 	if cw == nil {
 		return cryptorand.Text()

@@ -42,6 +42,8 @@ var (
 
 // noteTest records that test begins its runs, and returns how many runs
 // this process made before.
+//
+//go:norace
 func noteTest(test string) int {
 	top, _, _ := strings.Cut(test, "/")
 	if n := len(testsRun); n == 0 || testsRun[n-1] != top {
@@ -57,6 +59,8 @@ const replayCheckTimeout = 5 * time.Minute
 // when this process ran other simulated runs before it, and returns the
 // lines to print in place of the plain replay line; nil: the plain line
 // stands.
+//
+//go:norace
 func (s *session) checkReplay() []string {
 	if s.before == 0 || s.name == "" || s.t == nil {
 		return nil
@@ -102,6 +106,8 @@ func (s *session) checkReplay() []string {
 }
 
 // quoteNames quotes test names for a regular expression.
+//
+//go:norace
 func quoteNames(names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {

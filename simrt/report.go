@@ -29,12 +29,15 @@ type failure struct {
 	g      int // the goroutine that failed (panicked, hit a fatal error); 0: none alone
 }
 
+//go:norace
 func timeDuration(ns int64) time.Duration { return time.Duration(ns) }
 
 const simrtPkg = "simgen.dev/simgen/simrt"
 
 // isRuntimeFrame reports whether a function belongs to the machinery a user
 // does not need to see: the Go runtime, simrt itself, or package testing.
+//
+//go:norace
 func isRuntimeFrame(fn string) bool {
 	return strings.HasPrefix(fn, "runtime.") ||
 		strings.HasPrefix(fn, "runtime/debug.") ||
@@ -50,6 +53,8 @@ type frame struct {
 }
 
 // realStack returns runtime.Stack's dump, in a buffer grown until it fits.
+//
+//go:norace
 func realStack(all bool) []byte {
 	buf := make([]byte, 64<<10)
 	for {
@@ -63,6 +68,8 @@ func realStack(all bool) []byte {
 
 // goroutineStacks returns the stacks of every real goroutine by id, with the
 // machinery's frames removed.
+//
+//go:norace
 func goroutineStacks() map[int64][]frame {
 	buf := realStack(true)
 	out := make(map[int64][]frame)
@@ -83,6 +90,8 @@ func goroutineStacks() map[int64][]frame {
 }
 
 // parseFrames reads "function(args)\n\tfile:line +0x.." pairs.
+//
+//go:norace
 func parseFrames(lines []string) []frame {
 	var fs []frame
 	for i := 0; i+1 < len(lines); i += 2 {
@@ -105,6 +114,7 @@ func parseFrames(lines []string) []frame {
 	return fs
 }
 
+//go:norace
 func writeFrames(b *strings.Builder, fs []frame) {
 	if len(fs) == 0 {
 		b.WriteString("\t(no frames outside the runtime)\n")
@@ -115,6 +125,8 @@ func writeFrames(b *strings.Builder, fs []frame) {
 }
 
 // describe writes one goroutine's entry: header, stack and creation site.
+//
+//go:norace
 func (w *world) describe(b *strings.Builder, x *g, stacks map[int64][]frame) {
 	state := x.reason
 	switch x.status {
@@ -143,7 +155,14 @@ func (w *world) describe(b *strings.Builder, x *g, stacks map[int64][]frame) {
 }
 
 // liveSorted returns the live goroutines in id order.
+//
+//go:norace
 func (w *world) liveSorted() []*g {
+	if raceEnabled && raceOffSimrt() { // -race: w.all is a map, touched on the simrt thread (racecoro.go)
+		var gs []*g
+		raceUpcall(func() { gs = w.liveSorted() })
+		return gs
+	}
 	gs := make([]*g, 0, len(w.all))
 	for _, x := range w.all {
 		gs = append(gs, x)
@@ -152,6 +171,7 @@ func (w *world) liveSorted() []*g {
 	return gs
 }
 
+//go:norace
 func (w *world) header(what string) string {
 	return fmt.Sprintf("%s (seed %d, strategy %s, step %d, virtual time +%v)",
 		what, w.seed, w.strat.name(), w.dec.n, timeDuration(w.now-epochNanos))
@@ -160,6 +180,8 @@ func (w *world) header(what string) string {
 // timeLimit records that the virtual clock passed SIM_TIMELIMIT: with
 // goroutines blocked for good, a ticker or a timer loop alone can keep a
 // world's clock moving forever, a deadlock that never looks like one.
+//
+//go:norace
 func (w *world) timeLimit() {
 	if w.failure != nil {
 		return
@@ -175,6 +197,8 @@ func (w *world) timeLimit() {
 }
 
 // deadlock records that no goroutine can run and no timer is pending.
+//
+//go:norace
 func (w *world) deadlock() {
 	w.deadlockWhy("deadlock: every simulated goroutine is blocked and no timer is pending")
 }
@@ -194,11 +218,14 @@ func (w *world) deadlockWhy(what string) {
 	w.failure = &failure{kind: "deadlock", report: b.String()}
 }
 
+//go:norace
 func (w *world) writeRecent(b *strings.Builder) {
 	b.WriteString(w.recentText())
 }
 
 // panicked records a panic that a simulated goroutine did not recover.
+//
+//go:norace
 func (w *world) panicked(x *g, r any) {
 	if w.failure != nil {
 		return
@@ -216,6 +243,8 @@ func (w *world) panicked(x *g, r any) {
 }
 
 // panicText formats a panic value the way the Go runtime prints it.
+//
+//go:norace
 func panicText(r any) string {
 	switch v := r.(type) {
 	case error:
@@ -232,6 +261,8 @@ func panicText(r any) string {
 // fatal is an unrecoverable error of the kind Go reports as "fatal error"
 // (sync: unlock of unlocked mutex): it fails the world, or the process when
 // no world runs.
+//
+//go:norace
 func fatal(msg string) {
 	w := cw
 	if w == nil {
@@ -258,6 +289,8 @@ func fatal(msg string) {
 // or returns "" when there are none. Goroutines of simulated machines
 // (machine.go) are not leaks: a server's accept loop runs until its machine
 // stops, and the machines stop with the test.
+//
+//go:norace
 func (w *world) leaks() string {
 	var gs []*g
 	for _, x := range w.liveSorted() {

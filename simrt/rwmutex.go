@@ -33,6 +33,8 @@ type RWMutex struct {
 
 // RLock locks rw for reading. It blocks while a writer holds rw or waits for
 // it, so a steady stream of readers cannot starve a writer.
+//
+//go:norace
 func (rw *RWMutex) RLock() {
 	w := cw
 	if w == nil && rw.writing {
@@ -41,11 +43,13 @@ func (rw *RWMutex) RLock() {
 	}
 	if w == nil {
 		rw.readers++
+		raceRLocked(rw)
 		return
 	}
 	w.point()
 	if !rw.writing {
 		rw.readers++
+		raceRLocked(rw)
 		return
 	}
 	me := cur
@@ -54,10 +58,13 @@ func (rw *RWMutex) RLock() {
 	w.block("sync.RWMutex.RLock")
 	me.waitq = nil
 	// Unlock counted this goroutine in readers before waking it.
+	raceRLocked(rw)
 }
 
 // TryRLock locks rw for reading if no writer holds it or waits for it, and
 // reports whether it did.
+//
+//go:norace
 func (rw *RWMutex) TryRLock() bool {
 	if w := cw; w != nil {
 		w.point()
@@ -66,15 +73,19 @@ func (rw *RWMutex) TryRLock() bool {
 		return false
 	}
 	rw.readers++
+	raceRLocked(rw)
 	return true
 }
 
 // RUnlock undoes one RLock. Unlocking a mutex not locked for reading is a
 // fatal error in Go; here it fails the simulation with Go's text.
+//
+//go:norace
 func (rw *RWMutex) RUnlock() {
 	if rw.readers == 0 {
 		fatal("sync: RUnlock of unlocked RWMutex")
 	}
+	raceRUnlocking(rw)
 	rw.readers--
 	if rw.readers == 0 && rw.writing {
 		// The last reader left: the pending writer holds the lock now.
@@ -90,6 +101,8 @@ func (rw *RWMutex) RUnlock() {
 
 // Lock locks rw for writing, blocking while another writer owns it or
 // readers hold it.
+//
+//go:norace
 func (rw *RWMutex) Lock() {
 	w := cw
 	if w == nil && (rw.writing || rw.readers > 0) {
@@ -98,6 +111,7 @@ func (rw *RWMutex) Lock() {
 	}
 	if w == nil {
 		rw.writing = true
+		raceWLocked(rw)
 		return
 	}
 	w.point()
@@ -117,10 +131,13 @@ func (rw *RWMutex) Lock() {
 		w.block("sync.RWMutex.Lock")
 		me.waitq = nil
 	}
+	raceWLocked(rw)
 }
 
 // TryLock locks rw for writing if nobody holds it, and reports whether it
 // did.
+//
+//go:norace
 func (rw *RWMutex) TryLock() bool {
 	if w := cw; w != nil {
 		w.point()
@@ -129,15 +146,19 @@ func (rw *RWMutex) TryLock() bool {
 		return false
 	}
 	rw.writing = true
+	raceWLocked(rw)
 	return true
 }
 
 // Unlock unlocks rw for writing. Unlocking a mutex not locked for writing is
 // a fatal error in Go; here it fails the simulation with Go's text.
+//
+//go:norace
 func (rw *RWMutex) Unlock() {
 	if !rw.writing {
 		fatal("sync: Unlock of unlocked RWMutex")
 	}
+	raceWUnlocking(rw)
 	rw.writing = false
 	// The readers that queued behind this writer get the lock now, before
 	// the next writer can announce itself.
@@ -157,11 +178,16 @@ func (rw *RWMutex) Unlock() {
 
 // RLocker returns a Locker whose Lock and Unlock call rw.RLock and
 // rw.RUnlock.
+//
+//go:norace
 func (rw *RWMutex) RLocker() Locker {
 	return (*rlocker)(rw)
 }
 
 type rlocker RWMutex
 
-func (r *rlocker) Lock()   { (*RWMutex)(r).RLock() }
+//go:norace
+func (r *rlocker) Lock() { (*RWMutex)(r).RLock() }
+
+//go:norace
 func (r *rlocker) Unlock() { (*RWMutex)(r).RUnlock() }

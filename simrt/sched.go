@@ -68,6 +68,8 @@ type dequeuer interface{ dequeue() }
 // withdraw removes a blocked goroutine from whatever it waits on, so that a
 // world's teardown leaves no waiter behind in a channel or lock that may
 // outlive it (a package-level variable).
+//
+//go:norace
 func (x *g) withdraw() {
 	if x.sel != nil {
 		x.sel.withdraw(-1)
@@ -92,8 +94,6 @@ var (
 	cur     *g         // the running simulated goroutine
 	idle    []*worker  // idle workers ready to carry a new g
 )
-
-const maxIdle = 1024
 
 // world is one simulation: its goroutines, clock, timers and random stream.
 type world struct {
@@ -155,10 +155,11 @@ type tbLike interface {
 	Failed() bool
 }
 
+//go:norace
 func newWorld(seed uint64, strat strategy) *world {
 	w := &world{
 		seed:   seed,
-		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		rng:    newRand(seed, seed^0x9e3779b97f4a7c15),
 		strat:  strat,
 		all:    make(map[int]*g),
 		now:    epochNanos,
@@ -171,7 +172,14 @@ func newWorld(seed uint64, strat strategy) *world {
 }
 
 // newG creates a runnable goroutine that will run fn on some worker.
+//
+//go:norace
 func (w *world) newG(fn func(), pc uintptr) *g {
+	if raceEnabled && raceOffSimrt() { // -race: w.all is a map, touched on the simrt thread (racecoro.go)
+		var ng *g
+		raceUpcall(func() { ng = w.newG(fn, pc) })
+		return ng
+	}
 	w.nextID++
 	ng := &g{id: w.nextID, w: w, fn: fn, createPC: pc, status: gRunnable, daemon: w.ambient}
 	if cur != nil && cur.w == w {
@@ -183,6 +191,7 @@ func (w *world) newG(fn func(), pc uintptr) *g {
 	return ng
 }
 
+//go:norace
 func (w *world) ready(x *g) {
 	x.status = gRunnable
 	x.runqIdx = len(w.runq)
@@ -192,6 +201,7 @@ func (w *world) ready(x *g) {
 	}
 }
 
+//go:norace
 func (w *world) unready(x *g) {
 	i := x.runqIdx
 	last := len(w.runq) - 1
@@ -212,6 +222,8 @@ func (w *world) unready(x *g) {
 // operation. splitmix64 and a multiply-shift reduction cost a few
 // nanoseconds; the bias of the reduction is below n/2^32, far below
 // anything a schedule can show.
+//
+//go:norace
 func (w *world) intn(n int) int {
 	w.fast += 0x9e3779b97f4a7c15
 	z := w.fast
@@ -223,6 +235,8 @@ func (w *world) intn(n int) int {
 
 // tick counts progress: a transfer or a scheduling point. The watchdog
 // sees it every 64 ticks, which keeps the atomic store off the fast path.
+//
+//go:norace
 func (w *world) tick() {
 	w.ticks++
 	if w.ticks&63 == 0 {
@@ -232,6 +246,8 @@ func (w *world) tick() {
 
 // point is a scheduling point: the running goroutine stays runnable and the
 // strategy may switch to another one.
+//
+//go:norace
 func (w *world) point() {
 	me := cur
 	w.tick()
@@ -264,6 +280,8 @@ func (w *world) point() {
 
 // block parks the running goroutine until another goroutine (or a timer)
 // makes it runnable again.
+//
+//go:norace
 func (w *world) block(reason string) {
 	me := cur
 	if w.failure != nil || w.tearing {
@@ -275,6 +293,7 @@ func (w *world) block(reason string) {
 	if w.trace != nil {
 		w.trace.block(me, reason)
 	}
+	raceBlock(me)
 	next := w.pickNext()
 	if next == nil {
 		w.deadlock()
@@ -289,10 +308,13 @@ func (w *world) block(reason string) {
 		return
 	}
 	w.run(me, next)
+	raceResume(me)
 }
 
 // run switches from the running goroutine me to next and returns when me
 // runs again.
+//
+//go:norace
 func (w *world) run(me, next *g) {
 	w.transfer(me, next)
 	if me.abort || (w.failure != nil && me == w.root) {
@@ -302,6 +324,8 @@ func (w *world) run(me, next *g) {
 
 // pickNext takes a runnable goroutine off the run queue, moving virtual time
 // forward when nothing is runnable. It returns nil on deadlock.
+//
+//go:norace
 func (w *world) pickNext() *g {
 	if !w.switched() {
 		return nil
@@ -343,6 +367,8 @@ func (w *world) pickNext() *g {
 // wakeUp makes the blocked goroutine x runnable, for whatever it waited on
 // (a channel, a lock, a timer): ready, and the tracer's wake hook. ready
 // itself stays small enough to inline into point.
+//
+//go:norace
 func (w *world) wakeUp(x *g) {
 	if w.trace != nil {
 		w.trace.wake(x)
@@ -351,6 +377,8 @@ func (w *world) wakeUp(x *g) {
 }
 
 // spawn starts fn as a new simulated goroutine.
+//
+//go:norace
 func (w *world) spawn(fn func(), pc uintptr) *g {
 	ng := w.newG(fn, pc)
 	var wk *worker
@@ -363,13 +391,20 @@ func (w *world) spawn(fn func(), pc uintptr) *g {
 	}
 	wk.g = ng
 	ng.wk = wk
+	raceStartWorker(wk)
 	w.ready(ng)
 	w.progressed()
 	return ng
 }
 
 // exit retires a finished goroutine.
+//
+//go:norace
 func (w *world) exit(x *g) {
+	if raceEnabled && raceOffSimrt() { // -race: w.all is a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { w.exit(x) })
+		return
+	}
 	x.status = gDone
 	delete(w.all, x.id)
 	w.dec.event(evExit, x.id)
@@ -380,6 +415,8 @@ func (w *world) exit(x *g) {
 }
 
 // wakeAll makes every goroutine of q runnable and empties q.
+//
+//go:norace
 func (w *world) wakeAll(q *gqueue) {
 	for _, x := range q.q {
 		x.waitq = nil
@@ -390,6 +427,8 @@ func (w *world) wakeAll(q *gqueue) {
 }
 
 // pickAfterExit chooses who runs after a goroutine finished.
+//
+//go:norace
 func (w *world) pickAfterExit() *g {
 	if w.tearing || w.failure != nil {
 		return w.takeRoot()
@@ -407,6 +446,8 @@ func (w *world) pickAfterExit() *g {
 
 // takeRoot returns the root goroutine, off the run queue, for a switch that
 // does not go through the strategy (failure and teardown).
+//
+//go:norace
 func (w *world) takeRoot() *g {
 	if w.root.status == gRunnable {
 		w.unready(w.root)
@@ -416,6 +457,8 @@ func (w *world) takeRoot() *g {
 
 // unwind ends the running goroutine because the world is failing or being
 // torn down. It does not return.
+//
+//go:norace
 func (w *world) unwind(me *g) {
 	me.withdraw()
 	if me == w.root && w.ambient {
@@ -429,6 +472,8 @@ func (w *world) unwind(me *g) {
 
 // curGoid returns the running goroutine's runtime id by parsing the header
 // of its stack trace. It is called once per worker, not per switch.
+//
+//go:norace
 func curGoid() int64 {
 	var buf [64]byte
 	n := runtime.Stack(buf[:], false)

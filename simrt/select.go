@@ -38,6 +38,7 @@ type selWait struct {
 	fired int // index of the case that fired, -1 until then
 }
 
+//go:norace
 func (s *selWait) withdraw(except int) {
 	for i, c := range s.cases {
 		if i != except {
@@ -49,6 +50,7 @@ func (s *selWait) withdraw(except int) {
 	}
 }
 
+//go:norace
 func (s *selWait) hasNative() bool {
 	for _, c := range s.cases {
 		if c.isNative() {
@@ -75,18 +77,31 @@ type SendOp[T any] struct {
 }
 
 // OnRecv makes a receive case on c.
+//
+//go:norace
 func OnRecv[T any](c *Chan[T]) *RecvOp[T] { return &RecvOp[T]{c: c} }
 
 // OnSend makes a case sending v on c.
+//
+//go:norace
 func OnSend[T any](c *Chan[T], v T) *SendOp[T] { return &SendOp[T]{c: c, v: v} }
 
-func (r *RecvOp[T]) isNil() bool    { return r.c == nil }
+//go:norace
+func (r *RecvOp[T]) isNil() bool { return r.c == nil }
+
+//go:norace
 func (r *RecvOp[T]) isNative() bool { return r.c != nil && r.c.native != nil }
+
+//go:norace
 func (r *RecvOp[T]) ready() bool {
 	c := r.c
 	return c.sendq.first != nil || c.count > 0 || c.closed
 }
+
+//go:norace
 func (r *RecvOp[T]) commit(w *world) { r.V, r.OK, _ = r.c.tryRecv(w) }
+
+//go:norace
 func (r *RecvOp[T]) try(w *world) bool {
 	v, ok, done := r.c.native.tryRecv()
 	if done {
@@ -94,6 +109,8 @@ func (r *RecvOp[T]) try(w *world) bool {
 	}
 	return done
 }
+
+//go:norace
 func (r *RecvOp[T]) enqueue(s *selWait, i int) {
 	if r.c == nil || r.c.native != nil {
 		return
@@ -101,30 +118,45 @@ func (r *RecvOp[T]) enqueue(s *selWait, i int) {
 	r.wt = waiter[T]{g: s.g, c: r.c, sel: s, idx: i}
 	r.c.recvq.push(&r.wt)
 }
+
+//go:norace
 func (r *RecvOp[T]) dequeue() {
 	if r.c != nil && r.c.native == nil {
 		r.c.recvq.remove(&r.wt)
 	}
 }
+
+//go:norace
 func (r *RecvOp[T]) finish() {
 	if r.c.native == nil {
 		r.V, r.OK = r.wt.val, r.wt.ok
 	}
 }
 
-func (s *SendOp[T]) isNil() bool    { return s.c == nil }
+//go:norace
+func (s *SendOp[T]) isNil() bool { return s.c == nil }
+
+//go:norace
 func (s *SendOp[T]) isNative() bool { return s.c != nil && s.c.native != nil }
+
+//go:norace
 func (s *SendOp[T]) ready() bool {
 	c := s.c
 	return c.closed || c.recvq.first != nil || c.count < len(c.buf)
 }
+
+//go:norace
 func (s *SendOp[T]) commit(w *world) {
 	if s.c.closed {
 		panic(plainError("send on closed channel"))
 	}
 	s.c.trySend(w, s.v)
 }
+
+//go:norace
 func (s *SendOp[T]) try(w *world) bool { return s.c.native.trySend(s.v) }
+
+//go:norace
 func (s *SendOp[T]) enqueue(sw *selWait, i int) {
 	if s.c == nil || s.c.native != nil {
 		return
@@ -132,11 +164,15 @@ func (s *SendOp[T]) enqueue(sw *selWait, i int) {
 	s.wt = waiter[T]{g: sw.g, c: s.c, sel: sw, idx: i, val: s.v, send: true}
 	s.c.sendq.push(&s.wt)
 }
+
+//go:norace
 func (s *SendOp[T]) dequeue() {
 	if s.c != nil && s.c.native == nil {
 		s.c.sendq.remove(&s.wt)
 	}
 }
+
+//go:norace
 func (s *SendOp[T]) finish() {
 	if s.c.native == nil && !s.wt.ok {
 		panic(plainError("send on closed channel"))
@@ -145,6 +181,8 @@ func (s *SendOp[T]) finish() {
 
 // Select runs a select statement over cases and returns the index of the
 // case that proceeded, or -1 when hasDefault and no case was ready.
+//
+//go:norace
 func Select(hasDefault bool, cases ...Case) int {
 	w := cw
 	if w == nil {
@@ -156,6 +194,8 @@ func Select(hasDefault bool, cases ...Case) int {
 }
 
 // selectAfterPoint is Select once the scheduling point has passed.
+//
+//go:norace
 func (w *world) selectAfterPoint(hasDefault bool, cases []Case) int {
 	if i, ok := w.selectReady(cases); ok {
 		return i
@@ -189,6 +229,8 @@ func (w *world) selectAfterPoint(hasDefault bool, cases []Case) int {
 }
 
 // selectReady performs one ready case, chosen by the seed, if any is ready.
+//
+//go:norace
 func (w *world) selectReady(cases []Case) (int, bool) {
 	native := false
 	nready := 0
@@ -243,6 +285,8 @@ func (w *world) selectReady(cases []Case) (int, bool) {
 
 // pollNative completes blocked selects whose native cases became ready, and
 // runs the watchers of native state.
+//
+//go:norace
 func (w *world) pollNative() {
 	for i := 0; i < len(w.watchers); i++ {
 		if w.watchers[i]() {
@@ -262,6 +306,7 @@ func (w *world) pollNative() {
 	}
 }
 
+//go:norace
 func (w *world) removePoller(sw *selWait) {
 	for i, p := range w.pollers {
 		if p == sw {

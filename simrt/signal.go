@@ -21,6 +21,8 @@ var (
 
 // SignalNotify is signal.Notify for a simulated channel: the signals are
 // caught, and never sent on c.
+//
+//go:norace
 func SignalNotify(c *Chan[os.Signal], sig ...os.Signal) {
 	if c == nil {
 		panic("os/signal: Notify using nil channel")
@@ -36,6 +38,8 @@ func SignalNotify(c *Chan[os.Signal], sig ...os.Signal) {
 }
 
 // SignalStop is signal.Stop for a simulated channel.
+//
+//go:norace
 func SignalStop(c *Chan[os.Signal]) {
 	signalsMu.Lock()
 	defer signalsMu.Unlock()

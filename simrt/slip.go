@@ -60,6 +60,8 @@ const (
 )
 
 // costFor is the virtual cost of a scheduling point in the run of seed.
+//
+//go:norace
 func costFor(seed uint64) int64 {
 	z := seed ^ 0xd1b54a32d192ed03
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
@@ -95,6 +97,8 @@ type timeConfig struct {
 // armTime prepares the clock of a run of seed: per-point cost, no work
 // done, bounds reset. Called once the timers carried over by arm are in
 // place.
+//
+//go:norace
 func (w *world) armTime(seed uint64, tc timeConfig) {
 	w.cost = 0
 	if !tc.exact {
@@ -110,6 +114,8 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 
 // disarmTime turns slip off for the ambient world, where code runs outside
 // every test (package init, TestMain) and nothing is explored.
+//
+//go:norace
 func (w *world) disarmTime() {
 	w.cost, w.quietLimit = 0, 0
 	w.work, w.steps, w.quiet = 0, 0, 0
@@ -118,6 +124,8 @@ func (w *world) disarmTime() {
 // compute charges the running goroutine's scheduling point: the cost of
 // the work since its last point, and the slip or spin bound it may reach.
 // It runs at the top of point, after the settling and failure checks.
+//
+//go:norace
 func (w *world) compute(me *g) {
 	if w.quiet++; w.quietLimit > 0 && w.quiet > w.quietLimit {
 		w.livelock(me)
@@ -141,6 +149,8 @@ func (w *world) compute(me *g) {
 // moved has reached, in order of instant, moving the clock to each; me is
 // the running goroutine, which carries on (or yields to the root, when
 // moving the clock failed the world).
+//
+//go:norace
 func (w *world) slip(me *g) {
 	w.slipTimers()
 	w.afterClock(me)
@@ -148,6 +158,8 @@ func (w *world) slip(me *g) {
 
 // slipTimers is slip's loop, for callers with no running goroutine (a
 // goroutine that has just blocked or ended, in pickNext).
+//
+//go:norace
 func (w *world) slipTimers() {
 	for {
 		when, ok := w.timers.earliest()
@@ -172,6 +184,8 @@ func (w *world) slipTimers() {
 // switched charges a block or an exit: a goroutine parks and another runs,
 // a step of the world like a scheduling point. It reports false when moving
 // the clock failed the world.
+//
+//go:norace
 func (w *world) switched() bool {
 	if w.cost == 0 || w.settling {
 		return true
@@ -185,6 +199,8 @@ func (w *world) switched() bool {
 
 // afterClock hands control to the root when moving the clock failed the
 // world (SIM_TIMELIMIT), as block does for a deadlock.
+//
+//go:norace
 func (w *world) afterClock(me *g) {
 	if w.failure == nil {
 		return
@@ -198,11 +214,21 @@ func (w *world) afterClock(me *g) {
 
 // progressed records that a goroutine blocked, started or ended: whatever
 // the others do, the run is not a livelock.
+//
+//go:norace
 func (w *world) progressed() { w.quiet = 0 }
 
 // earliest returns the earliest instant with a pending timer, dropping the
 // instants of emptied buckets from the heap's top.
+//
+//go:norace
 func (ts *timers) earliest() (int64, bool) {
+	if raceEnabled && raceOffSimrt() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		var when int64
+		var ok bool
+		raceUpcall(func() { when, ok = ts.earliest() })
+		return when, ok
+	}
 	for len(ts.instants) > 0 {
 		when := ts.instants[0]
 		if _, ok := ts.buckets[when]; ok {
@@ -215,6 +241,8 @@ func (ts *timers) earliest() (int64, bool) {
 
 // livelock fails the world: goroutines have kept running for quietLimit
 // points without any of them blocking, starting or ending.
+//
+//go:norace
 func (w *world) livelock(me *g) {
 	if w.failure == nil {
 		var b strings.Builder
@@ -242,6 +270,8 @@ func (w *world) livelock(me *g) {
 // TimeExact reports whether the running world runs under SIM_TIME=exact
 // (or no world runs): computation and I/O then cost no virtual time, and
 // simnet's loopback has no latency.
+//
+//go:norace
 func TimeExact() bool {
 	w := cw
 	return w == nil || w.ambient || w.cost == 0

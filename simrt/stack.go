@@ -27,17 +27,21 @@ import (
 // simulation's own goroutines, so a leak checker (go.uber.org/goleak) that
 // reads it sees the program's goroutines, as it does natively; simulated
 // goroutines read as native ones in either form.
+//
+//go:norace
 func Stack(buf []byte, all bool) int {
 	dump := realStack(all)
 	var sim map[int64]*g       // real goroutine id -> the simulated goroutine it carries
 	var crashed map[int64]bool // real goroutines parked by a machine's crash (machine.go)
 	if w := cw; w != nil && cur != nil && cur.w == w {
-		sim = make(map[int64]*g, len(w.all))
-		for _, x := range w.all {
-			if x.wk != nil && (x.started || x.wk.root) {
-				sim[x.wk.goid] = x
+		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+			sim = make(map[int64]*g, len(w.all))
+			for _, x := range w.all {
+				if x.wk != nil && (x.started || x.wk.root) {
+					sim[x.wk.goid] = x
+				}
 			}
-		}
+		})
 		if w.m != nil && len(w.m.crashed) > 0 {
 			crashed = map[int64]bool{}
 			for _, x := range w.m.crashed {
@@ -73,6 +77,8 @@ var simGoids int64 // the last id given out, touched by the running goroutine
 
 // dumpGoid is x's goroutine id in stack dumps: the real one for a root,
 // which runs on the test's own goroutine, a fresh one for the rest.
+//
+//go:norace
 func (x *g) dumpGoid() int64 {
 	if x.wk != nil && x.wk.root {
 		return x.wk.goid
@@ -87,6 +93,8 @@ func (x *g) dumpGoid() int64 {
 // internalGoroutine reports whether a goroutine's block of a stack dump
 // runs the simulation's code only: a simrt frame, and no frame outside
 // simrt and the runtime's, iter's, time's and sync's own.
+//
+//go:norace
 func internalGoroutine(block []byte) bool {
 	lines := strings.Split(string(block), "\n")
 	if len(lines) < 2 || !strings.HasPrefix(lines[0], "goroutine ") {
@@ -110,6 +118,8 @@ func internalGoroutine(block []byte) bool {
 }
 
 // blockGoid returns the id in a block's "goroutine N [...]:" header, or 0.
+//
+//go:norace
 func blockGoid(block []byte) int64 {
 	rest, ok := bytes.CutPrefix(block, []byte("goroutine "))
 	if !ok {
@@ -129,6 +139,8 @@ func blockGoid(block []byte) int64 {
 // would print x: its id and the state it waits in, without the
 // simulation's frames, and, on a worker, with the go statement as its
 // creator.
+//
+//go:norace
 func nativeBlock(block []byte, x *g) []byte {
 	lines := strings.Split(string(block), "\n")
 	state := x.reason
@@ -170,7 +182,9 @@ func nativeBlock(block []byte, x *g) []byte {
 	if !x.wk.root && x.createPC != 0 {
 		f, _ := runtime.CallersFrames([]uintptr{x.createPC}).Next()
 		b.WriteString("created by " + f.Function)
-		if p := x.w.all[x.parent]; p != nil && p.wk != nil {
+		var p *g
+		raceUpcall(func() { p = x.w.all[x.parent] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if p != nil && p.wk != nil {
 			fmt.Fprintf(&b, " in goroutine %d", p.dumpGoid())
 		}
 		fmt.Fprintf(&b, "\n\t%s:%d +0x%x", f.File, f.Line, x.createPC-f.Entry)

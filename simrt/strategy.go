@@ -31,13 +31,15 @@ type strategy interface {
 }
 
 // parseStrategy reads a SIM_STRATEGY value.
+//
+//go:norace
 func parseStrategy(s string) (func() strategy, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "portfolio" {
-		return func() strategy { return &portfolio{} }, nil
+		return newPortfolio, nil
 	}
 	if s == "random" {
-		return func() strategy { return &randomStrategy{} }, nil
+		return newRandom, nil
 	}
 	parts := strings.Split(s, ":")
 	if parts[0] != "pct" || len(parts) > 3 {
@@ -55,15 +57,40 @@ func parseStrategy(s string) (func() strategy, error) {
 			return nil, fmt.Errorf("SIM_STRATEGY=%q: step bound must be a positive integer", s)
 		}
 	}
-	return func() strategy { return &pctStrategy{depth: d, steps: k} }, nil
+	return pctMaker{d, k}.make, nil
 }
+
+// The strategy constructors are functions, not closures: under -race a
+// closure's body is instrumented, and the strategy it allocates is read on
+// the simrt thread (race.go).
+//
+//go:norace
+func newPortfolio() strategy { return &portfolio{} }
+
+//go:norace
+func newRandom() strategy { return &randomStrategy{} }
+
+// pctMaker makes PCT strategies of one depth and step bound.
+type pctMaker struct{ depth, steps int }
+
+//go:norace
+func (m pctMaker) make() strategy { return &pctStrategy{depth: m.depth, steps: m.steps} }
 
 type randomStrategy struct{}
 
-func (*randomStrategy) name() string            { return "random" }
-func (*randomStrategy) init(*world)             {}
-func (*randomStrategy) spawned(*world, *g)      {}
+//go:norace
+func (*randomStrategy) name() string { return "random" }
+
+//go:norace
+func (*randomStrategy) init(*world) {}
+
+//go:norace
+func (*randomStrategy) spawned(*world, *g) {}
+
+//go:norace
 func (*randomStrategy) pickBlocked(w *world) *g { return w.runq[w.intn(len(w.runq))] }
+
+//go:norace
 func (*randomStrategy) pickPoint(w *world, me *g) *g {
 	n := len(w.runq)
 	if n == 0 {
@@ -93,8 +120,10 @@ type pctStrategy struct {
 // others: PCT keeps its bias, and every runnable goroutine makes progress.
 const starveLimit = 1000
 
+//go:norace
 func (p *pctStrategy) name() string { return fmt.Sprintf("pct:%d:%d", p.depth, p.steps) }
 
+//go:norace
 func (p *pctStrategy) init(w *world) {
 	p.ran = make(map[*g]int64)
 	w.prioq = &prioHeap{}
@@ -106,6 +135,7 @@ func (p *pctStrategy) init(w *world) {
 	}
 }
 
+//go:norace
 func (p *pctStrategy) spawned(w *world, x *g) {
 	// Initial priorities sit above every demoted priority (< depth).
 	x.prio = p.depth + w.rng.IntN(1<<30)
@@ -119,6 +149,7 @@ func (p *pctStrategy) spawned(w *world, x *g) {
 	}
 }
 
+//go:norace
 func (p *pctStrategy) tick(me *g) {
 	p.step++
 	for i, s := range p.change {
@@ -128,11 +159,19 @@ func (p *pctStrategy) tick(me *g) {
 	}
 }
 
+//go:norace
 func (p *pctStrategy) best(w *world) *g { return w.prioq.top() }
 
 // starved returns the runnable goroutine that has waited longest, when that
 // is over starveLimit steps, raised to the top priority.
+//
+//go:norace
 func (p *pctStrategy) starved(w *world) *g {
+	if raceEnabled && raceOffSimrt() { // -race: ran is a map, touched on the simrt thread (racecoro.go)
+		var x *g
+		raceUpcall(func() { x = p.starved(w) })
+		return x
+	}
 	if p.step%starveLimit != 0 {
 		return nil
 	}
@@ -151,11 +190,17 @@ func (p *pctStrategy) starved(w *world) *g {
 	return old
 }
 
+//go:norace
 func (p *pctStrategy) picked(x *g) *g {
+	if raceEnabled && raceOffSimrt() { // -race: ran is a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { p.picked(x) })
+		return x
+	}
 	p.ran[x] = p.step
 	return x
 }
 
+//go:norace
 func (p *pctStrategy) pickPoint(w *world, me *g) *g {
 	p.tick(me)
 	if s := p.starved(w); s != nil {
@@ -168,6 +213,7 @@ func (p *pctStrategy) pickPoint(w *world, me *g) *g {
 	return p.picked(b)
 }
 
+//go:norace
 func (p *pctStrategy) pickBlocked(w *world) *g {
 	p.tick(nil)
 	if s := p.starved(w); s != nil {
@@ -183,6 +229,7 @@ type portfolio struct {
 	strategy
 }
 
+//go:norace
 func (p *portfolio) name() string {
 	if p.strategy == nil {
 		return "portfolio"
@@ -190,6 +237,7 @@ func (p *portfolio) name() string {
 	return "portfolio/" + p.strategy.name()
 }
 
+//go:norace
 func (p *portfolio) init(w *world) {
 	if w.seed%2 == 0 {
 		p.strategy = &randomStrategy{}
@@ -213,17 +261,20 @@ func (p *portfolio) init(w *world) {
 // world.ready and unready keep it in step with w.runq.
 type prioHeap struct{ gs []*g }
 
+//go:norace
 func (h *prioHeap) less(i, j int) bool {
 	a, b := h.gs[i], h.gs[j]
 	return a.prio > b.prio || (a.prio == b.prio && a.id < b.id)
 }
 
+//go:norace
 func (h *prioHeap) swap(i, j int) {
 	h.gs[i], h.gs[j] = h.gs[j], h.gs[i]
 	h.gs[i].prioIdx = i
 	h.gs[j].prioIdx = j
 }
 
+//go:norace
 func (h *prioHeap) up(i int) {
 	for i > 0 {
 		p := (i - 1) / 2
@@ -235,6 +286,7 @@ func (h *prioHeap) up(i int) {
 	}
 }
 
+//go:norace
 func (h *prioHeap) down(i int) {
 	n := len(h.gs)
 	for {
@@ -254,12 +306,14 @@ func (h *prioHeap) down(i int) {
 	}
 }
 
+//go:norace
 func (h *prioHeap) push(x *g) {
 	x.prioIdx = len(h.gs)
 	h.gs = append(h.gs, x)
 	h.up(x.prioIdx)
 }
 
+//go:norace
 func (h *prioHeap) remove(x *g) {
 	i := x.prioIdx
 	last := len(h.gs) - 1
@@ -274,11 +328,13 @@ func (h *prioHeap) remove(x *g) {
 	}
 }
 
+//go:norace
 func (h *prioHeap) fix(x *g) {
 	h.down(x.prioIdx)
 	h.up(x.prioIdx)
 }
 
+//go:norace
 func (h *prioHeap) top() *g {
 	if len(h.gs) == 0 {
 		return nil

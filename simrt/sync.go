@@ -25,8 +25,10 @@ type gqueue struct {
 	q []*g
 }
 
+//go:norace
 func (q *gqueue) push(x *g) { q.q = append(q.q, x) }
 
+//go:norace
 func (q *gqueue) pop() *g {
 	if len(q.q) == 0 {
 		return nil
@@ -37,6 +39,7 @@ func (q *gqueue) pop() *g {
 	return x
 }
 
+//go:norace
 func (q *gqueue) remove(x *g) {
 	for i, y := range q.q {
 		if y == x {
@@ -47,6 +50,8 @@ func (q *gqueue) remove(x *g) {
 }
 
 // Lock locks m, blocking while another goroutine holds it.
+//
+//go:norace
 func (m *Mutex) Lock() {
 	w := cw
 	if w == nil && m.locked {
@@ -55,6 +60,7 @@ func (m *Mutex) Lock() {
 	}
 	if w == nil {
 		m.locked = true
+		raceLocked(m)
 		return
 	}
 	w.point()
@@ -66,9 +72,12 @@ func (m *Mutex) Lock() {
 		me.waitq = nil
 	}
 	m.locked = true
+	raceLocked(m)
 }
 
 // TryLock locks m if it is free and reports whether it did.
+//
+//go:norace
 func (m *Mutex) TryLock() bool {
 	if w := cw; w != nil {
 		w.point()
@@ -77,16 +86,20 @@ func (m *Mutex) TryLock() bool {
 		return false
 	}
 	m.locked = true
+	raceLocked(m)
 	return true
 }
 
 // Unlock unlocks m. Unlocking an unlocked mutex is a fatal error in Go; here
 // it fails the simulation with Go's text.
+//
+//go:norace
 func (m *Mutex) Unlock() {
 	w := cw
 	if !m.locked {
 		fatal("sync: unlock of unlocked mutex")
 	}
+	raceUnlocking(m)
 	m.locked = false
 	if x := m.waiters.pop(); x != nil {
 		// A daemon may wait on a package-level mutex that code outside
@@ -106,10 +119,15 @@ type WaitGroup struct {
 }
 
 // Add adds delta to the counter, waking every waiter when it reaches zero.
+//
+//go:norace
 func (wg *WaitGroup) Add(delta int) {
 	w := cw
 	if w != nil {
 		w.point()
+	}
+	if delta < 0 {
+		raceWGDone(wg)
 	}
 	wg.n += int64(delta)
 	if wg.n < 0 {
@@ -124,9 +142,13 @@ func (wg *WaitGroup) Add(delta int) {
 }
 
 // Done decrements the counter by one.
+//
+//go:norace
 func (wg *WaitGroup) Done() { wg.Add(-1) }
 
 // Go calls f in a new goroutine and adds that task to the WaitGroup.
+//
+//go:norace
 func (wg *WaitGroup) Go(f func()) {
 	wg.Add(1)
 	Go(func() {
@@ -136,10 +158,13 @@ func (wg *WaitGroup) Go(f func()) {
 }
 
 // Wait blocks until the counter is zero.
+//
+//go:norace
 func (wg *WaitGroup) Wait() {
 	w := cw
 	if w == nil {
 		if wg.n == 0 {
+			raceWGWaited(wg)
 			return
 		}
 		w = enterAmbient()
@@ -147,6 +172,7 @@ func (wg *WaitGroup) Wait() {
 	}
 	w.point()
 	if wg.n == 0 {
+		raceWGWaited(wg)
 		return
 	}
 	me := cur
@@ -156,4 +182,5 @@ func (wg *WaitGroup) Wait() {
 	if wg.n != 0 {
 		panic("sync: WaitGroup is reused before previous Wait has returned")
 	}
+	raceWGWaited(wg)
 }

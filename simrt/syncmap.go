@@ -35,6 +35,8 @@ type mapSlot struct {
 }
 
 // syncPoint is the scheduling point of the operations that never block.
+//
+//go:norace
 func syncPoint() {
 	if w := cw; w != nil {
 		w.point()
@@ -42,7 +44,14 @@ func syncPoint() {
 }
 
 // find returns the slot of key, or nil.
+//
+//go:norace
 func (m *Map) find(key any) *mapSlot {
+	if raceEnabled && raceOffSimrt() { // -race: index is a map, touched on the simrt thread (racecoro.go)
+		var sl *mapSlot
+		raceUpcall(func() { sl = m.find(key) })
+		return sl
+	}
 	i, ok := m.index[key]
 	if !ok {
 		return nil
@@ -51,7 +60,13 @@ func (m *Map) find(key any) *mapSlot {
 }
 
 // add appends a new key; the caller has checked it is absent.
+//
+//go:norace
 func (m *Map) add(key, value any) {
+	if raceEnabled && raceOffSimrt() { // -race: index is a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { m.add(key, value) })
+		return
+	}
 	if m.index == nil {
 		m.index = make(map[any]int)
 	}
@@ -61,7 +76,13 @@ func (m *Map) add(key, value any) {
 }
 
 // del removes the live slot s of key.
+//
+//go:norace
 func (m *Map) del(key any, s *mapSlot) {
+	if raceEnabled && raceOffSimrt() { // -race: index is a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(func() { m.del(key, s) })
+		return
+	}
 	delete(m.index, key)
 	*s = mapSlot{dead: true}
 	m.live--
@@ -71,6 +92,8 @@ func (m *Map) del(key any, s *mapSlot) {
 }
 
 // compact drops dead slots, keeping the order of the live ones.
+//
+//go:norace
 func (m *Map) compact() {
 	n := 0
 	for _, s := range m.slots {
@@ -88,8 +111,11 @@ func (m *Map) compact() {
 
 // Load returns the value stored for key, or nil; ok reports whether a value
 // was present.
+//
+//go:norace
 func (m *Map) Load(key any) (value any, ok bool) {
 	syncPoint()
+	raceMapRead(m)
 	if s := m.find(key); s != nil {
 		return s.value, true
 	}
@@ -97,8 +123,11 @@ func (m *Map) Load(key any) (value any, ok bool) {
 }
 
 // Store sets the value for key.
+//
+//go:norace
 func (m *Map) Store(key, value any) {
 	syncPoint()
+	raceMapWrite(m)
 	if s := m.find(key); s != nil {
 		s.value = value
 		return
@@ -107,8 +136,11 @@ func (m *Map) Store(key, value any) {
 }
 
 // Clear deletes all the entries, leaving an empty Map.
+//
+//go:norace
 func (m *Map) Clear() {
 	syncPoint()
+	raceMapWrite(m)
 	m.index = nil
 	m.slots = nil
 	m.live = 0
@@ -116,8 +148,11 @@ func (m *Map) Clear() {
 
 // LoadOrStore returns the existing value for key if present (loaded is
 // true); otherwise it stores value and returns it.
+//
+//go:norace
 func (m *Map) LoadOrStore(key, value any) (actual any, loaded bool) {
 	syncPoint()
+	raceMapWrite(m)
 	if s := m.find(key); s != nil {
 		return s.value, true
 	}
@@ -127,8 +162,11 @@ func (m *Map) LoadOrStore(key, value any) (actual any, loaded bool) {
 
 // LoadAndDelete deletes the value for key, returning the previous value if
 // any; loaded reports whether the key was present.
+//
+//go:norace
 func (m *Map) LoadAndDelete(key any) (value any, loaded bool) {
 	syncPoint()
+	raceMapWrite(m)
 	s := m.find(key)
 	if s == nil {
 		return nil, false
@@ -139,14 +177,19 @@ func (m *Map) LoadAndDelete(key any) (value any, loaded bool) {
 }
 
 // Delete deletes the value for key.
+//
+//go:norace
 func (m *Map) Delete(key any) {
 	m.LoadAndDelete(key)
 }
 
 // Swap stores value for key and returns the previous value if any; loaded
 // reports whether the key was present.
+//
+//go:norace
 func (m *Map) Swap(key, value any) (previous any, loaded bool) {
 	syncPoint()
+	raceMapWrite(m)
 	if s := m.find(key); s != nil {
 		previous, s.value = s.value, value
 		return previous, true
@@ -157,8 +200,11 @@ func (m *Map) Swap(key, value any) (previous any, loaded bool) {
 
 // CompareAndSwap swaps the old and new values for key if the value stored
 // in the map equals old. The old value must be of a comparable type.
+//
+//go:norace
 func (m *Map) CompareAndSwap(key, old, new any) (swapped bool) {
 	syncPoint()
+	raceMapWrite(m)
 	s := m.find(key)
 	if s == nil || s.value != old {
 		return false
@@ -170,8 +216,11 @@ func (m *Map) CompareAndSwap(key, old, new any) (swapped bool) {
 // CompareAndDelete deletes the entry for key if its value equals old. The
 // old value must be of a comparable type. If there is no current value for
 // key, it returns false, even if old is nil.
+//
+//go:norace
 func (m *Map) CompareAndDelete(key, old any) (deleted bool) {
 	syncPoint()
+	raceMapWrite(m)
 	s := m.find(key)
 	if s == nil || s.value != old {
 		return false
@@ -184,6 +233,8 @@ func (m *Map) CompareAndDelete(key, old any) (deleted bool) {
 // drawn from the seed, until f returns false. Keys deleted during the Range
 // are skipped, and a key stored again is visited with its current value;
 // f may call any method of m.
+//
+//go:norace
 func (m *Map) Range(f func(key, value any) bool) {
 	w := cw
 	if w != nil {
@@ -207,6 +258,7 @@ func (m *Map) Range(f func(key, value any) bool) {
 		if s == nil {
 			continue
 		}
+		raceMapRead(m)
 		if !f(k, s.value) {
 			return
 		}

@@ -26,6 +26,8 @@ import (
 // it registers run when it returns, and SyncTest then waits for every
 // goroutine started since it was called to exit. Goroutines that block
 // forever instead are a deadlock, which fails the test as synctest does.
+//
+//go:norace
 func SyncTest(t *testing.T, f func(*testing.T)) {
 	w := cw
 	if w == nil || cur == nil || cur.w != w {
@@ -36,32 +38,31 @@ func SyncTest(t *testing.T, f func(*testing.T)) {
 	first := w.nextID + 1
 	// t.Cleanup inside f (simrt.Cleanup) registers on t: keep the test's
 	// own cleanups aside, so that only f's run when f returns.
-	if w.cleanups == nil {
-		w.cleanups = make(map[any][]func())
-	}
-	outer := w.cleanups[t]
-	w.cleanups[t] = nil
-	// f's t.Context() is f's own, canceled when f's cleanups run, as the
-	// bubble's T has its own natively; the test's stays as it was.
-	outerCtx, hadCtx := w.testCtx[t]
-	delete(w.testCtx, t)
-	defer func() {
-		if hadCtx {
-			w.testCtx[t] = outerCtx
-		} else {
-			delete(w.testCtx, t)
+	var outer []func()
+	var outerCtx testContext
+	var hadCtx bool
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if w.cleanups == nil {
+			w.cleanups = make(map[any][]func())
 		}
-	}()
+		outer = w.cleanups[t]
+		w.cleanups[t] = nil
+		// f's t.Context() is f's own, canceled when f's cleanups run, as
+		// the bubble's T has its own natively; the test's stays as it was.
+		outerCtx, hadCtx = w.testCtx[t]
+		delete(w.testCtx, t)
+	})
+	defer w.restoreTestContext(t, outerCtx, hadCtx)
 	done := false
 	defer func() {
 		if !done {
 			// f failed (FailNow, a panic): its cleanups run with the test's.
-			w.cleanups[t] = append(outer, w.cleanups[t]...)
+			raceUpcall(func() { w.cleanups[t] = append(outer, w.cleanups[t]...) })
 		}
 	}()
 	f(t)
 	w.runCleanups(t)
-	w.cleanups[t] = outer
+	raceUpcall(func() { w.cleanups[t] = outer })
 	done = true
 	for w.bubbleAlive(first, me) {
 		me.waitq = &w.exitq
@@ -73,7 +74,14 @@ func SyncTest(t *testing.T, f func(*testing.T)) {
 
 // bubbleAlive reports whether a goroutine started at or after id first,
 // other than me and the daemons, is alive.
+//
+//go:norace
 func (w *world) bubbleAlive(first int, me *g) bool {
+	if raceEnabled && raceOffSimrt() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		var r bool
+		raceUpcall(func() { r = w.bubbleAlive(first, me) })
+		return r
+	}
 	for id, x := range w.all {
 		if id >= first && x != me && !x.daemon {
 			return true
@@ -84,6 +92,8 @@ func (w *world) bubbleAlive(first int, me *g) bool {
 
 // SyncWait is synctest.Wait: it returns when every other goroutine of the
 // world is blocked, before the clock moves.
+//
+//go:norace
 func SyncWait() {
 	w := cw
 	if w == nil || cur == nil || cur.w != w {
@@ -95,4 +105,19 @@ func SyncWait() {
 	w.idleq.push(me)
 	w.block("synctest.Wait")
 	me.waitq = nil
+}
+
+// restoreTestContext puts back the test's own context after a bubble;
+// synctest.Test's deferred call, a method so that it is not instrumented
+// under -race (race.go).
+//
+//go:norace
+func (w *world) restoreTestContext(t any, c testContext, had bool) {
+	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if had {
+			w.testCtx[t] = c
+		} else {
+			delete(w.testCtx, t)
+		}
+	})
 }

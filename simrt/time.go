@@ -75,10 +75,19 @@ type bucket struct {
 
 type instantHeap []int64
 
-func (h instantHeap) Len() int           { return len(h) }
+//go:norace
+func (h instantHeap) Len() int { return len(h) }
+
+//go:norace
 func (h instantHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h instantHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *instantHeap) Push(x any)        { *h = append(*h, x.(int64)) }
+
+//go:norace
+func (h instantHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+
+//go:norace
+func (h *instantHeap) Push(x any) { *h = append(*h, x.(int64)) }
+
+//go:norace
 func (h *instantHeap) Pop() any {
 	old := *h
 	n := len(old) - 1
@@ -88,6 +97,8 @@ func (h *instantHeap) Pop() any {
 }
 
 // sortTimers orders timers by instant, then creation.
+//
+//go:norace
 func sortTimers(ts []*timer) {
 	sort.Slice(ts, func(i, j int) bool {
 		if ts[i].when != ts[j].when {
@@ -98,9 +109,17 @@ func sortTimers(ts []*timer) {
 }
 
 // Len is the number of scheduled timers.
+//
+//go:norace
 func (ts *timers) Len() int { return ts.n }
 
+//go:norace
 func (w *world) addTimer(t *timer) {
+	if raceEnabled && raceOffSimrt() { // -race: timers sit in a map, touched on the simrt thread (racecoro.go)
+		raceArm(t)
+		raceUpcall(func() { w.addTimer(t) })
+		return
+	}
 	if t.serial == 0 {
 		w.serials++
 		t.serial = w.serials
@@ -138,7 +157,13 @@ func (w *world) addTimer(t *timer) {
 	}
 }
 
+//go:norace
 func (w *world) delTimer(t *timer) bool {
+	if raceEnabled && raceOffSimrt() { // -race: timers sit in a map, touched on the simrt thread (racecoro.go)
+		var ok bool
+		raceUpcall(func() { ok = w.delTimer(t) })
+		return ok
+	}
 	if t.idx < 0 || t.w != w {
 		return false
 	}
@@ -169,6 +194,8 @@ const maxWhen = math.MaxInt64
 // deadline is the instant d after now. It saturates at maxWhen: a duration
 // too long for the clock (time.Duration(math.MaxInt64), a common "never")
 // must not wrap around into the past and fire at once.
+//
+//go:norace
 func deadline(now int64, d time.Duration) int64 {
 	if d <= 0 {
 		return now
@@ -181,6 +208,8 @@ func deadline(now int64, d time.Duration) int64 {
 
 // unixNanos is t as an instant of the clock, saturated at maxWhen (t.UnixNano
 // is undefined past the year 2262).
+//
+//go:norace
 func unixNanos(t time.Time) int64 {
 	if t.After(time.Unix(0, maxWhen)) {
 		return maxWhen
@@ -190,7 +219,13 @@ func unixNanos(t time.Time) int64 {
 
 // advance moves the clock to the earliest timer and fires every timer due
 // then, in seeded order.
+//
+//go:norace
 func (w *world) advance() {
+	if raceEnabled && raceOffSimrt() { // -race: timers sit in a map, touched on the simrt thread (racecoro.go)
+		raceUpcall(w.advance)
+		return
+	}
 	ts := &w.timers
 	var batch []*timer
 	for len(ts.instants) > 0 {
@@ -235,7 +270,9 @@ func (w *world) advance() {
 	w.batch = batch[:0]
 }
 
+//go:norace
 func (w *world) fire(t *timer) {
+	raceFire(t)
 	if w.trace != nil {
 		w.trace.timerFire(t)
 	}
@@ -264,6 +301,8 @@ func (w *world) fire(t *timer) {
 }
 
 // Now is time.Now on the virtual clock. Outside a simulation it is Epoch.
+//
+//go:norace
 func Now() time.Time {
 	if w := cw; w != nil {
 		return time.Unix(0, w.now)
@@ -275,13 +314,19 @@ func Now() time.Time {
 }
 
 // Since is time.Since on the virtual clock.
+//
+//go:norace
 func Since(t time.Time) time.Duration { return Now().Sub(t) }
 
 // Until is time.Until on the virtual clock.
+//
+//go:norace
 func Until(t time.Time) time.Duration { return t.Sub(Now()) }
 
 // Sleep is time.Sleep on the virtual clock. Outside a simulation it sleeps
 // for real.
+//
+//go:norace
 func Sleep(d time.Duration) {
 	w := cw
 	if w == nil {
@@ -311,6 +356,8 @@ type Timer struct {
 
 // timerChan passes a scheduling point and makes a timer's channel: a
 // buffer of one, hidden (len and cap 0) under synchronous semantics.
+//
+//go:norace
 func (w *world) timerChan() *Chan[time.Time] {
 	w.point()
 	c := MakeChan[time.Time](1)
@@ -330,6 +377,8 @@ var asyncTimerChan = sync.OnceValue(func() bool {
 })
 
 // NewTimer is time.NewTimer.
+//
+//go:norace
 func NewTimer(d time.Duration) *Timer {
 	w := cw
 	if w == nil {
@@ -344,9 +393,13 @@ func NewTimer(d time.Duration) *Timer {
 }
 
 // After is time.After.
+//
+//go:norace
 func After(d time.Duration) *Chan[time.Time] { return NewTimer(d).C }
 
 // AfterFunc is time.AfterFunc: f runs in its own simulated goroutine.
+//
+//go:norace
 func AfterFunc(d time.Duration, f func()) *Timer {
 	w := cw
 	if w == nil {
@@ -365,6 +418,8 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 // drain empties a timer channel's hidden buffer and reports whether it held
 // an unreceived value. Under asynctimerchan=1 the buffer is the program's
 // own, and Stop and Reset leave it alone, as Go 1.22 does.
+//
+//go:norace
 func drain(c *Chan[time.Time]) bool {
 	if c == nil || c.count == 0 || !c.timer {
 		return false
@@ -379,6 +434,8 @@ func drain(c *Chan[time.Time]) bool {
 // it: as in Go 1.23+, a fired timer whose value was not yet received counts
 // as stopped, and the value is discarded; under asynctimerchan=1 the value
 // stays in the channel and Stop reports false.
+//
+//go:norace
 func (t *Timer) Stop() bool {
 	_, pending := t.unschedule("Stop")
 	return pending
@@ -386,6 +443,8 @@ func (t *Timer) Stop() bool {
 
 // unschedule takes the timer off the clock and drains its channel, after a
 // scheduling point, and reports whether it was pending (Stop's meaning).
+//
+//go:norace
 func (t *Timer) unschedule(method string) (*world, bool) {
 	if t.t.w == nil {
 		panic("time: " + method + " called on uninitialized Timer")
@@ -403,6 +462,8 @@ func (t *Timer) unschedule(method string) (*world, bool) {
 
 // Reset changes the timer to fire after d. It reports whether the timer had
 // been active (with Stop's meaning of active).
+//
+//go:norace
 func (t *Timer) Reset(d time.Duration) bool {
 	w, pending := t.unschedule("Reset")
 	t.t.when = deadline(w.now, d)
@@ -418,6 +479,8 @@ type Ticker struct {
 }
 
 // NewTicker is time.NewTicker.
+//
+//go:norace
 func NewTicker(d time.Duration) *Ticker {
 	if d <= 0 {
 		panic("non-positive interval for NewTicker")
@@ -435,6 +498,8 @@ func NewTicker(d time.Duration) *Ticker {
 }
 
 // Tick is time.Tick.
+//
+//go:norace
 func Tick(d time.Duration) *Chan[time.Time] {
 	if d <= 0 {
 		return nil
@@ -444,6 +509,8 @@ func Tick(d time.Duration) *Chan[time.Time] {
 
 // Stop turns off the ticker. No more ticks are sent, and an unreceived one
 // is discarded.
+//
+//go:norace
 func (t *Ticker) Stop() {
 	if t.t.w == nil {
 		return
@@ -458,6 +525,8 @@ func (t *Ticker) Stop() {
 
 // Reset stops the ticker and resets its period to d; the next tick arrives
 // after d.
+//
+//go:norace
 func (t *Ticker) Reset(d time.Duration) {
 	if d <= 0 {
 		panic("non-positive interval for Ticker.Reset")

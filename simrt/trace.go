@@ -81,10 +81,13 @@ type traceConfig struct {
 	path string // SIM_TRACE=json:PATH
 }
 
+//go:norace
 func (c traceConfig) on() bool { return c.text || c.path != "" }
 
 // parseTrace parses SIM_TRACE: "", 0 or false (off), 1 or true (text), or
 // json:PATH.
+//
+//go:norace
 func parseTrace(s string) (traceConfig, error) {
 	if p, ok := strings.CutPrefix(s, "json:"); ok {
 		if p == "" {
@@ -149,6 +152,7 @@ var (
 	traceFileErr error
 )
 
+//go:norace
 func openTraceFile(path string) (*bufio.Writer, error) {
 	traceFileMu.Lock()
 	defer traceFileMu.Unlock()
@@ -163,6 +167,8 @@ func openTraceFile(path string) (*bufio.Writer, error) {
 
 // startTrace arms tracing for the run s is about to make, as SIM_TRACE
 // asks. It is a no-op without SIM_TRACE.
+//
+//go:norace
 func (w *world) startTrace(s *session) {
 	c := s.c.trace
 	w.dec.slow = w.dec.keep
@@ -190,6 +196,8 @@ func (w *world) startTrace(s *session) {
 // report (a world failure, a leak under SIM_LEAKS=fail, or a test that
 // failed by itself), then "end". It is called before teardown, so that the
 // goroutines a leak report names are still there, and is idempotent.
+//
+//go:norace
 func (w *world) endTrace(s *session) {
 	t := w.trace
 	if t == nil {
@@ -229,6 +237,8 @@ func (w *world) endTrace(s *session) {
 
 // emit stamps an event with the step and the clock, and writes it.
 // Decision events carry their own step.
+//
+//go:norace
 func (t *tracer) emit(e traceEvent) {
 	if !e.Decision {
 		e.Step = t.w.dec.n
@@ -239,6 +249,8 @@ func (t *tracer) emit(e traceEvent) {
 
 // stamped returns e stamped now, for an operation held back (pending):
 // the clock may move before it is written.
+//
+//go:norace
 func (t *tracer) stamped(e traceEvent) traceEvent {
 	e.Step = t.w.dec.n
 	e.T = t.w.now - epochNanos
@@ -246,6 +258,8 @@ func (t *tracer) stamped(e traceEvent) traceEvent {
 }
 
 // write numbers an event and writes it.
+//
+//go:norace
 func (t *tracer) write(e traceEvent) {
 	e.I = t.n
 	t.n++
@@ -262,6 +276,8 @@ func (t *tracer) write(e traceEvent) {
 }
 
 // flush writes a pending operation on its own.
+//
+//go:norace
 func (t *tracer) flush() {
 	if t.hasPend {
 		t.hasPend = false
@@ -271,6 +287,8 @@ func (t *tracer) flush() {
 
 // point is the hook at a scheduling point: me is about to perform the
 // operation on its stack.
+//
+//go:norace
 func (t *tracer) point(me *g) {
 	t.flush()
 	op, pos := callerOp()
@@ -280,6 +298,8 @@ func (t *tracer) point(me *g) {
 }
 
 // block is the hook where me blocks on reason.
+//
+//go:norace
 func (t *tracer) block(me *g, reason string) {
 	t.flush()
 	_, pos := callerOp()
@@ -294,6 +314,8 @@ func (t *tracer) block(me *g, reason string) {
 // wake is the hook where x becomes runnable; it records a wake when x was
 // blocked. The waker is the running goroutine; when none runs (the
 // scheduler is looking for one), a timer or a native channel woke x.
+//
+//go:norace
 func (t *tracer) wake(x *g) {
 	if x.status != gBlocked {
 		return // a new goroutine, or one back from a scheduling point
@@ -314,12 +336,16 @@ func (t *tracer) wake(x *g) {
 }
 
 // fault is the hook where a fault is injected (machine.go).
+//
+//go:norace
 func (t *tracer) fault(what string) {
 	t.flush()
 	t.emit(traceEvent{G: idOf(cur), Op: "fault", Wait: what})
 }
 
 // timerFire is the hook where the clock fires tm.
+//
+//go:norace
 func (t *tracer) timerFire(tm *timer) {
 	t.flush()
 	t.firing = true
@@ -346,6 +372,8 @@ func (t *tracer) timerFire(tm *timer) {
 // the decision, merged with the operation that led to it, and returns the
 // operation and position for the ring. wait is what the goroutine that
 // gave up control waited on, for a pick after a block.
+//
+//go:norace
 func (t *tracer) decision(i int64, s *step, wait string) *stepTrace {
 	e := traceEvent{Step: i, G: s.g, Decision: true}
 	switch s.kind {
@@ -394,6 +422,8 @@ func (t *tracer) decision(i int64, s *step, wait string) *stepTrace {
 
 // line formats an event for SIM_TRACE=1: decisions start with their step
 // number, other events are indented under the step they followed.
+//
+//go:norace
 func (e *traceEvent) line(cwd string) string {
 	var b strings.Builder
 	if e.Decision {
@@ -455,6 +485,8 @@ func (e *traceEvent) line(cwd string) string {
 
 // shortPos shortens a position below dir to a relative one, as the go
 // command prints positions.
+//
+//go:norace
 func shortPos(dir, pos string) string {
 	if dir == "" {
 		return pos
@@ -470,6 +502,8 @@ func shortPos(dir, pos string) string {
 // package testing. The operation is named after the outermost exported
 // simrt function below it, up to the first closure of simrt (whose caller
 // is the machinery, not the user: the deferred Done in WaitGroup.Go).
+//
+//go:norace
 func callerOp() (op, pos string) {
 	var pcs [48]uintptr
 	n := runtime.Callers(2, pcs[:])
@@ -499,6 +533,8 @@ func callerOp() (op, pos string) {
 
 // exportedName reports whether a simrt function name is an exported
 // function or a method of an exported type: an entry point of user code.
+//
+//go:norace
 func exportedName(fn string) bool {
 	rest := fn[strings.LastIndexByte(fn, '/')+1:]
 	if i := strings.IndexByte(rest, '.'); i >= 0 {
@@ -526,6 +562,8 @@ var opNames = map[string]string{
 }
 
 // opName turns a simrt function name into an operation name.
+//
+//go:norace
 func opName(fn string) string {
 	if fn == "" {
 		return "point"
@@ -558,6 +596,8 @@ func opName(fn string) string {
 }
 
 // idOf is x's id, or 0 for none.
+//
+//go:norace
 func idOf(x *g) int {
 	if x == nil {
 		return 0

@@ -28,16 +28,20 @@ var (
 	watchdogOnce sync.Once
 )
 
+//go:norace
 func watchdogLimit() time.Duration { return time.Duration(watchLimit.Load()) }
 
+//go:norace
 func watch(w *world, limit time.Duration) {
 	watchLimit.Store(int64(limit))
 	watched.Store(w)
 	watchdogOnce.Do(func() { go watchdog() })
 }
 
+//go:norace
 func unwatch() { watched.Store(nil) }
 
+//go:norace
 func watchdog() {
 	var last *world
 	var lastProgress int64

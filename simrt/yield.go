@@ -8,6 +8,8 @@ package simrt
 // Yield is a scheduling point for packages of simrt; not for user code.
 // When a simulation runs, the scheduler may switch to another goroutine
 // before the caller goes on.
+//
+//go:norace
 func Yield() {
 	if w := cw; w != nil {
 		w.point()

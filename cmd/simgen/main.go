@@ -104,6 +104,12 @@
 //	-keep=false
 //		(simgen test, exploring) Keep no failing seed under testdata/simgen.
 //
+// go test's -race works under simulation (simgen test -race, or go test
+// -race -tags sim -overlay ...): the race detector sees the program's own
+// happens-before edges only, not the scheduler's handoffs, so a data race
+// is reported on the seed that interleaves it, and the replay line (which
+// then includes -race) reports it again.
+//
 // A simulated run is steered by environment variables:
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
@@ -204,6 +210,11 @@ flags and -o, -tags and -strict, simgen test takes:
     	simgen merge combines the shards' -json files.
   -keep=false
     	Do not keep failing seeds under testdata/simgen/<TestName>/.
+
+go test's -race works under simulation: the detector sees the program's
+own happens-before edges only, not the scheduler's, so a data race is
+reported on the seed that interleaves it, at your lines, and its replay
+line (with -race) reports it again.
 
 A simulated run reads these environment variables (docs/usage.md says
 more of each; a replay line carries those that change a run):

@@ -32,7 +32,9 @@ func runChild(t *testing.T, test string, env ...string) (string, error) {
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.v")
 	cmd.Env = []string{"SIMOS_CHILD=1"}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SIM_") { // the parent's settings are not the child's
+		// The parent's settings are not the child's; a race build's mode is
+		// (SIM_RACE, simrt/race.go).
+		if !strings.HasPrefix(kv, "SIM_") || strings.HasPrefix(kv, "SIM_RACE=") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}

@@ -1,0 +1,52 @@
+package simrt_test
+
+// Under -race, simrt's own state must stay out of the detector's sight
+// (race.go): every function of package simrt is go:norace, except the few
+// that are instrumented on purpose and only read simrt state.
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// instrumented are the functions left instrumented on purpose: their entry
+// records the caller's line, which a report's stack needs.
+var instrumented = map[string]bool{
+	"Go": true, // the go statement's line, for "created at"
+}
+
+func TestEveryFunctionIsNorace(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || strings.HasSuffix(f, "_norace.go") {
+			continue // tests, and the empty twins of the race build
+		}
+		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range file.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || instrumented[fn.Name.Name] && fn.Recv == nil {
+				continue
+			}
+			norace := false
+			if fn.Doc != nil {
+				for _, c := range fn.Doc.List {
+					norace = norace || c.Text == "//go:norace"
+				}
+			}
+			if !norace {
+				t.Errorf("%s: func %s has no //go:norace: under -race its accesses to simrt's state would be reported as the program's races", fset.Position(fn.Pos()), fn.Name.Name)
+			}
+		}
+	}
+}

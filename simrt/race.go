@@ -1,0 +1,267 @@
+//go:build race
+
+package simrt
+
+// This file is the race detector's view of a simulation, in builds with
+// -race (race_norace.go is its twin without).
+//
+// The detector must see the happens-before edges of the program's own
+// operations and nothing else. Three things would hide races:
+//   - the scheduler's handoffs: iter.Pull marks every switch as an edge, so
+//     under -race workers switch with the runtime's coroutine switch itself
+//     (racecoro.go), which the detector does not see;
+//   - a worker carrying one goroutine after another: its accesses are all on
+//     one thread for the detector, so under -race a worker carries one
+//     goroutine only (maxIdle is 0);
+//   - simrt's own state, which every goroutine touches in turn: simrt's
+//     functions are marked go:norace, so their accesses are not recorded, and
+//     the real locks simrt takes are taken with sync events ignored.
+// The program's edges are then added explicitly: a release on an address of
+// the object at the operation that publishes (an unlock, a send, a close, a
+// Done, a go statement), an acquire at the one that observes it.
+//
+// Invariants:
+//   - Every function of simrt is go:norace (norace_test.go), but Go, whose
+//     entry records the go statement's line for reports. A closure is
+//     instrumented whatever encloses it: none may write simrt state that
+//     another goroutine reads (runG's deferred call is a method for that).
+//   - simrt's maps are touched on the simrt thread only (racecoro.go).
+//   - Every address released or acquired belongs to the simulated object (a
+//     field of it, or a slot of its buffer), so its edges live as long as it.
+//   - These functions never touch simrt state; they only call the runtime.
+
+import (
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"unsafe"
+)
+
+// raceEnabled reports whether the build has the race detector.
+const raceEnabled = true
+
+// maxIdle bounds the pool of idle workers. Under -race a worker carries one
+// goroutine: the detector sees a worker's whole life as one thread.
+var maxIdle = 0
+
+// raceOn is whether the detector sees the program's edges only (the
+// default under -race). SIM_RACE=off keeps a race build's simulation
+// totally ordered, as before: simrt's own tests, which share state between
+// goroutines on the strength of the scheduler alone, run that way.
+var raceOn = os.Getenv("SIM_RACE") != "off"
+
+//go:norace
+func init() {
+	if !raceOn {
+		maxIdle = 1024
+	}
+}
+
+//go:norace
+func raceAcquire(addr unsafe.Pointer) { runtime.RaceAcquire(addr) }
+
+//go:norace
+func raceRelease(addr unsafe.Pointer) { runtime.RaceRelease(addr) }
+
+//go:norace
+func raceReleaseMerge(addr unsafe.Pointer) { runtime.RaceReleaseMerge(addr) }
+
+// raceIgnoreSync and raceNoticeSync bracket simrt's use of real locks and
+// channels, whose edges are not the program's.
+//
+//go:norace
+func raceIgnoreSync() { runtime.RaceDisable() }
+
+//go:norace
+func raceNoticeSync() { runtime.RaceEnable() }
+
+// raceToken is the address a goroutine releases its clock to when it blocks
+// (block) and acquires when it resumes: a goroutine that completes a
+// blocked goroutine's operation with an edge both ways (an unbuffered
+// channel's rendezvous) acquires it, then releases its own clock into it.
+//
+//go:norace
+func raceToken(x *g) unsafe.Pointer { return unsafe.Pointer(x) }
+
+//go:norace
+func raceBlock(x *g) { runtime.RaceRelease(raceToken(x)) }
+
+//go:norace
+func raceResume(x *g) { runtime.RaceAcquire(raceToken(x)) }
+
+// raceGive releases the running goroutine's clock to the blocked x, which
+// acquires it when it resumes.
+//
+//go:norace
+func raceGive(x *g) { runtime.RaceRelease(raceToken(x)) }
+
+// raceSwap is a rendezvous with the blocked x: each of the two gets the
+// other's clock, as in the runtime's racesync.
+//
+//go:norace
+func raceSwap(x *g) {
+	runtime.RaceAcquire(raceToken(x))
+	runtime.RaceRelease(raceToken(x))
+}
+
+// raceSlot is the address the detector uses for slot i of c's buffer: the
+// slot itself, or one address for the whole channel when elements have size
+// zero (they share one address in the runtime too).
+//
+//go:norace
+func raceSlot[T any](c *Chan[T], i int) unsafe.Pointer {
+	var zero T
+	if unsafe.Sizeof(zero) == 0 || len(c.buf) == 0 {
+		return unsafe.Pointer(&c.buf)
+	}
+	return unsafe.Pointer(&c.buf[i])
+}
+
+// raceChanBuf is a send into, or a receive from, slot i with no goroutine
+// waiting: the runtime's racenotify.
+//
+//go:norace
+func raceChanBuf[T any](c *Chan[T], i int) {
+	s := raceSlot(c, i)
+	runtime.RaceAcquire(s)
+	runtime.RaceRelease(s)
+}
+
+// raceChanPair is a send or receive that completes the blocked x's
+// operation. Unbuffered: a rendezvous both ways. Buffered: slot i passes
+// between the two as the runtime's two racenotify calls do, and the slot
+// keeps x's clock for the receive of x's value. (The runner also gets x's
+// clock here, one edge more than the runtime gives: at worst a race unseen,
+// never a race invented.)
+//
+//go:norace
+func raceChanPair[T any](c *Chan[T], i int, x *g) {
+	if len(c.buf) == 0 {
+		raceSwap(x)
+		return
+	}
+	s := raceSlot(c, i)
+	runtime.RaceAcquire(s)
+	runtime.RaceRelease(s)
+	runtime.RaceAcquire(raceToken(x))
+	runtime.RaceRelease(s)
+	runtime.RaceRelease(raceToken(x))
+}
+
+// raceChanSkip moves c's empty ring by one slot after a value went straight
+// to a waiting receiver, as the runtime does (recvx++, sendx = recvx), so
+// that the k-th receive and the (k+cap)-th send meet at one slot.
+//
+//go:norace
+func raceChanSkip[T any](c *Chan[T]) {
+	if len(c.buf) > 0 && c.count == 0 {
+		c.head++
+		if c.head == len(c.buf) {
+			c.head = 0
+		}
+	}
+}
+
+// raceChanClose is close(c): a release every receiver that sees the close
+// acquires, and a release to each goroutine it wakes.
+//
+//go:norace
+func raceChanClose[T any](c *Chan[T]) { runtime.RaceRelease(unsafe.Pointer(&c.buf)) }
+
+// raceChanClosed is a receive that returns because c is closed.
+//
+//go:norace
+func raceChanClosed[T any](c *Chan[T]) { runtime.RaceAcquire(unsafe.Pointer(&c.buf)) }
+
+// Locks: an unlock releases on the lock, a lock acquires it (sync.Mutex's
+// own annotations). RWMutex uses two addresses, as sync does: readers
+// release into one that only writers acquire.
+//
+//go:norace
+func raceLocked(m *Mutex) { runtime.RaceAcquire(unsafe.Pointer(m)) }
+
+//go:norace
+func raceUnlocking(m *Mutex) { runtime.RaceRelease(unsafe.Pointer(m)) }
+
+//go:norace
+func raceRLocked(rw *RWMutex) { runtime.RaceAcquire(unsafe.Pointer(&rw.readerq)) }
+
+//go:norace
+func raceRUnlocking(rw *RWMutex) { runtime.RaceReleaseMerge(unsafe.Pointer(&rw.writerq)) }
+
+//go:norace
+func raceWLocked(rw *RWMutex) {
+	runtime.RaceAcquire(unsafe.Pointer(&rw.readerq))
+	runtime.RaceAcquire(unsafe.Pointer(&rw.writerq))
+}
+
+//go:norace
+func raceWUnlocking(rw *RWMutex) { runtime.RaceRelease(unsafe.Pointer(&rw.readerq)) }
+
+// WaitGroup: every Done merges into the group, Wait acquires it.
+//
+//go:norace
+func raceWGDone(wg *WaitGroup) { runtime.RaceReleaseMerge(unsafe.Pointer(wg)) }
+
+//go:norace
+func raceWGWaited(wg *WaitGroup) { runtime.RaceAcquire(unsafe.Pointer(wg)) }
+
+// Once: f's return releases, every Do acquires.
+//
+//go:norace
+func raceOnceDone(o *Once) { runtime.RaceRelease(unsafe.Pointer(o)) }
+
+//go:norace
+func raceOnceSeen(o *Once) { runtime.RaceAcquire(unsafe.Pointer(o)) }
+
+// raceErrors is the number of races the detector reported so far.
+//
+//go:norace
+func raceErrors() int { return runtime.RaceErrors() }
+
+// Timers: arming releases on the timer, its fire (on the simrt thread)
+// acquires it, so the send on its channel, AfterFunc's goroutine and a
+// deadline's cancel all come after the arming, as with the runtime's
+// timers.
+//
+//go:norace
+func raceArm(t *timer) { runtime.RaceReleaseMerge(unsafe.Pointer(t)) }
+
+//go:norace
+func raceFire(t *timer) { runtime.RaceAcquire(unsafe.Pointer(t)) }
+
+// sync.Map: every operation that may store merges into the map's address,
+// every one acquires it. The runtime's sync.Map orders by entry; this is
+// coarser (more edges, at worst a race unseen, never one invented).
+//
+//go:norace
+func raceMapWrite(m *Map) {
+	runtime.RaceAcquire(unsafe.Pointer(m))
+	runtime.RaceReleaseMerge(unsafe.Pointer(m))
+}
+
+//go:norace
+func raceMapRead(m *Map) { runtime.RaceAcquire(unsafe.Pointer(m)) }
+
+// raceSource is a PCG whose state is touched on the simrt thread only: the
+// world's random streams are drawn from every goroutine in turn, and
+// math/rand/v2 is instrumented.
+type raceSource struct{ pcg *rand.PCG }
+
+//go:norace
+func (s *raceSource) Uint64() uint64 {
+	if raceOffSimrt() {
+		var v uint64
+		raceUpcall(func() { v = s.pcg.Uint64() })
+		return v
+	}
+	return s.pcg.Uint64()
+}
+
+// newRand is rand.New(rand.NewPCG(seed1, seed2)), drawn on the simrt
+// thread.
+//
+//go:norace
+func newRand(seed1, seed2 uint64) *rand.Rand {
+	return rand.New(&raceSource{rand.NewPCG(seed1, seed2)})
+}

@@ -1,0 +1,48 @@
+//go:build !race
+
+package simrt
+
+// This file is race.go's twin for builds without -race: every hook is empty
+// and inlines to nothing, so a simulation pays nothing for them.
+//
+// Invariant: every hook the rest of simrt calls exists here with race.go's
+// signature.
+
+import "math/rand/v2"
+
+// raceEnabled reports whether the build has the race detector.
+const raceEnabled = false
+
+// raceOn is whether the detector sees the program's edges only: never
+// without -race.
+const raceOn = false
+
+// maxIdle bounds the pool of idle workers ready to carry a new g.
+const maxIdle = 1024
+
+func raceBlock(*g)                          {}
+func raceResume(*g)                         {}
+func raceGive(*g)                           {}
+func raceChanBuf[T any](*Chan[T], int)      {}
+func raceChanPair[T any](*Chan[T], int, *g) {}
+func raceChanSkip[T any](*Chan[T])          {}
+func raceChanClose[T any](*Chan[T])         {}
+func raceChanClosed[T any](*Chan[T])        {}
+func raceLocked(*Mutex)                     {}
+func raceUnlocking(*Mutex)                  {}
+func raceRLocked(*RWMutex)                  {}
+func raceRUnlocking(*RWMutex)               {}
+func raceWLocked(*RWMutex)                  {}
+func raceWUnlocking(*RWMutex)               {}
+func raceWGDone(*WaitGroup)                 {}
+func raceWGWaited(*WaitGroup)               {}
+func raceOnceDone(*Once)                    {}
+func raceOnceSeen(*Once)                    {}
+func raceErrors() int                       { return 0 }
+func raceArm(*timer)                        {}
+func raceFire(*timer)                       {}
+func raceMapWrite(*Map)                     {}
+func raceMapRead(*Map)                      {}
+
+// newRand is rand.New(rand.NewPCG(seed1, seed2)).
+func newRand(seed1, seed2 uint64) *rand.Rand { return rand.New(rand.NewPCG(seed1, seed2)) }
