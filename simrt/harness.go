@@ -29,6 +29,8 @@ package simrt
 //	                        fails as a livelock (default 16777216)
 //	SIM_REPLAY_CHECK=off    do not rerun a failure that followed other runs
 //	                        alone to check its replay line (replaycheck.go)
+//	SIM_RACE=off            under -race, make every scheduler handoff a
+//	                        happens-before edge again (race.go)
 //	SIM_BUGGIFY=on|off      read by package sim: every Buggify site on, or
 //	                        none
 //

@@ -129,6 +129,7 @@
 //	                         fails as a livelock (default 16777216)
 //	SIM_KEPT=off|only        skip the kept seeds of testdata/simgen, or run only them
 //	SIM_REPLAY_CHECK=off     do not rerun a failure alone to check its replay line
+//	SIM_RACE=off             under -race, every scheduler handoff is an edge again
 //
 // simgen -h prints the same list from the one table of the variables,
 // package simenv; its test checks this comment, simrt's harness doc and

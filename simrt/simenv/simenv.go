@@ -43,6 +43,7 @@ var Vars = []Var{
 	{Name: "SIM_TIMELIMIT", Value: "D", Default: "1000h", Meaning: "virtual-time limit of a run", Replay: true},
 	{Name: "SIM_TIME", Value: "exact", Default: "slip", Meaning: "exact: computation costs no virtual time; slip: each scheduling point costs a seeded few nanoseconds", Replay: true},
 	{Name: "SIM_LIVELOCK", Value: "N", Default: "16777216", Meaning: "scheduling points without progress before a run fails as a livelock", Replay: true},
+	{Name: "SIM_RACE", Value: "off", Default: "on under -race", Meaning: "under -race, make every scheduler handoff a happens-before edge, so no race is seen", Replay: true},
 	{Name: "SIM_KEPT", Value: "off|only", Default: "kept seeds first", Meaning: "skip the seeds kept under testdata/simgen, or run only them"},
 	{Name: "SIM_REPLAY_CHECK", Value: "off", Default: "on", Meaning: "do not rerun a failure alone to check its replay line"},
 	{Name: "SIM_TRACE", Value: "1|json:PATH", Default: "off", Meaning: "print every scheduling decision, or write the run's events to PATH"},
