@@ -49,6 +49,8 @@ type config struct {
 	trace     traceConfig
 	watchdog  time.Duration
 	timeLimit time.Duration
+	exhaust   bool          // SIM_STRATEGY=exhaustive: enumerate, not sample (exhaustive.go)
+	exh       exhaustConfig // its knobs, and SIM_SCHEDULE
 	err       error
 }
 
@@ -86,11 +88,14 @@ func parseConfig(getenv func(string) string) config {
 	}
 	c.stratName = getenv("SIM_STRATEGY")
 	st, err := parseStrategy(c.stratName)
-	if err != nil {
+	if err != nil && !exhaustName(c.stratName) {
 		fail("%v", err)
 		st, _ = parseStrategy("")
 	}
 	c.strategy = st
+	if err := c.parseExhaustive(getenv); err != nil {
+		fail("%v", err)
+	}
 	c.check = truthy(getenv("SIM_CHECK_DETERMINISM"))
 	switch s := getenv("SIM_LEAKS"); s {
 	case "", "report":
@@ -144,6 +149,7 @@ type session struct {
 	name    string // top-level test name, for -run
 	c       *config
 	w       *world     // the world while a run is armed
+	x       *explorer  // the enumeration under SIM_STRATEGY=exhaustive
 	last    *runResult // the last run's outcome
 	seed    uint64
 	logged  bool   // w.failure was reported
@@ -165,6 +171,10 @@ func Test(t *testing.T, body func(t *testing.T)) {
 			seedDone(s.name, s.seed, false, true)
 		}
 	}()
+	if s.c.exhaust {
+		s.exhaustive(t, func() { body(t) })
+		return
+	}
 	first := s.c.firstSeed()
 	for i := 0; i < s.c.seeds; i++ {
 		s.seed = first + uint64(i)
@@ -264,7 +274,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	}
 	worldMu.Lock()
 	w := processWorld()
-	saved := w.arm(seed, s.c.strategy())
+	saved := w.arm(seed, s.strategy())
 	w.limit = 0
 	if s.c.timeLimit > 0 {
 		w.limit = epochNanos + int64(s.c.timeLimit)
@@ -391,7 +401,9 @@ func logPlain(t tbLike, line string) {
 func (s *session) replay() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "simrt: replay with: SIM_SEED=%d", s.seed)
-	if s.c.stratName != "" {
+	if sch := s.scheduleForReplay(); sch != "" {
+		fmt.Fprintf(&b, " SIM_SCHEDULE=%s", sch) // the schedule, exhaustive.go
+	} else if s.c.stratName != "" {
 		fmt.Fprintf(&b, " SIM_STRATEGY=%s", s.c.stratName)
 	}
 	ov, pkg := replayPaths()

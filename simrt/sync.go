@@ -8,6 +8,10 @@ package simrt
 //     waiter competes again for the lock, so a running goroutine may barge in
 //     first, as in Go's normal mode.
 //   - The zero value of each type is ready to use, as in package sync.
+//
+// Independence (dpor.go): Lock, TryLock and Unlock touch their Mutex; Add,
+// Done and Wait their WaitGroup; nothing else. Operations on different
+// objects commute. A woken waiter resumes touching the object it waited on.
 
 import "sync"
 
@@ -57,11 +61,13 @@ func (m *Mutex) Lock() {
 		m.locked = true
 		return
 	}
+	w.on(m)
 	w.point()
 	for m.locked {
 		me := cur
 		m.waiters.push(me)
 		me.waitq = &m.waiters
+		w.on(m)
 		w.block("sync.Mutex.Lock")
 		me.waitq = nil
 	}
@@ -71,6 +77,7 @@ func (m *Mutex) Lock() {
 // TryLock locks m if it is free and reports whether it did.
 func (m *Mutex) TryLock() bool {
 	if w := cw; w != nil {
+		w.on(m)
 		w.point()
 	}
 	if m.locked {
@@ -95,6 +102,7 @@ func (m *Mutex) Unlock() {
 		x.w.wakeUp(x)
 	}
 	if w != nil {
+		w.on(m)
 		w.point()
 	}
 }
@@ -109,6 +117,7 @@ type WaitGroup struct {
 func (wg *WaitGroup) Add(delta int) {
 	w := cw
 	if w != nil {
+		w.on(wg)
 		w.point()
 	}
 	wg.n += int64(delta)
@@ -145,6 +154,7 @@ func (wg *WaitGroup) Wait() {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
+	w.on(wg)
 	w.point()
 	if wg.n == 0 {
 		return
@@ -152,6 +162,7 @@ func (wg *WaitGroup) Wait() {
 	me := cur
 	wg.waiters.push(me)
 	me.waitq = &wg.waiters
+	w.on(wg)
 	w.block("sync.WaitGroup.Wait")
 	if wg.n != 0 {
 		panic("sync: WaitGroup is reused before previous Wait has returned")
