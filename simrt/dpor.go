@@ -12,10 +12,11 @@ package simrt
 // events are dependent when they touch a common object, or when either is
 // global; events of one goroutine are ordered. Each primitive states, next
 // to its invariants, which object its operation touches (its independence
-// relation), by calling on(obj) just before its scheduling point or block
-// ("the operation at this point touches obj"), or touch(obj) for state
-// read or written without a scheduling point. An operation that says
-// nothing is global: dependent on everything. That is the safe default, so
+// relation): an operation made after its scheduling point calls on(obj)
+// just before the point ("the event that resumes here touches obj"); one
+// made before its point (Unlock) calls touch(obj) then on(nil); a block
+// calls on(obj) before it, since the woken goroutine looks at the object
+// again. An operation that says nothing is global: dependent on everything. That is the safe default, so
 // a primitive without a statement costs reduction, never soundness. Clock
 // moves, timer firings and native waits make the event they happen in
 // global.
@@ -138,12 +139,12 @@ func (d *dporRun) spawned(x *g) {
 var opGlobal any = new(struct{ global byte })
 
 // on states that the operation at the running goroutine's coming
-// scheduling point or block touches obj (nil: no shared object).
+// scheduling point or block touches obj once it is resumed (nil: no shared
+// object; the operation, if any, was done before the point and touched).
 func (d *dporRun) on(obj any) {
 	if obj == opGlobal {
 		return
 	}
-	d.touch(obj)
 	d.annotated = true
 	d.annObj = obj
 }

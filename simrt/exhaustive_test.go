@@ -2,6 +2,7 @@ package simrt_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,4 +73,122 @@ func TestExhaustiveProbeFixedTwin(t *testing.T) {
 		t.Fatalf("fixed twin: %+v then %+v, want done twice with the same count", a, b)
 	}
 	t.Logf("explored all %d schedules (2 preemptions)", a.Schedules)
+}
+
+// The reduction's programs: small, each observable only through state its
+// primitives guard, so that every outcome is a function of the order of
+// dependent operations alone (the reduction assumes no data races).
+var reductionPrograms = map[string]func() string{
+	// Two goroutines share one mutex and each owns another.
+	"mutexes": func() string {
+		var shared, own1, own2 simrt.Mutex
+		var wg simrt.WaitGroup
+		var log []int
+		var n1, n2 int
+		wg.Add(2)
+		for i, own := range []*simrt.Mutex{&own1, &own2} {
+			id, n := i+1, &n1
+			if id == 2 {
+				n = &n2
+			}
+			simrt.Go(func() {
+				defer wg.Done()
+				for range 2 {
+					own.Lock()
+					*n++
+					own.Unlock()
+					shared.Lock()
+					log = append(log, id)
+					shared.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		return fmt.Sprint(log, n1, n2)
+	},
+	// A lost update: read and write in two critical sections.
+	"lostupdate": func() string {
+		var mu, other simrt.Mutex
+		var wg simrt.WaitGroup
+		x := 0
+		wg.Add(3)
+		for range 2 {
+			simrt.Go(func() {
+				defer wg.Done()
+				mu.Lock()
+				v := x
+				mu.Unlock()
+				mu.Lock()
+				x = v + 1
+				mu.Unlock()
+			})
+		}
+		simrt.Go(func() {
+			defer wg.Done()
+			for range 3 {
+				other.Lock()
+				other.Unlock()
+			}
+		})
+		wg.Wait()
+		return fmt.Sprint(x)
+	},
+	// Two senders on a buffered channel, a receiver that also owns another.
+	"channels": func() string {
+		c := simrt.MakeChan[int](1)
+		d := simrt.MakeChan[int](2)
+		done := simrt.MakeChan[string](0)
+		for i := 1; i <= 2; i++ {
+			simrt.Go(func() { simrt.Send(c, i) })
+		}
+		simrt.Go(func() {
+			simrt.Send(d, 7)
+			a := simrt.Recv(c)
+			simrt.Send(d, 8)
+			b := simrt.Recv(c)
+			simrt.Send(done, fmt.Sprint(a, b, simrt.Recv(d), simrt.Recv(d)))
+		})
+		return simrt.Recv(done)
+	},
+	// Rendezvous, close, and a select (select is dependent on everything).
+	"select": func() string {
+		a := simrt.MakeChan[int](0)
+		b := simrt.MakeChan[int](0)
+		out := simrt.MakeChan[string](0)
+		simrt.Go(func() { simrt.Send(a, 1); simrt.Close(a) })
+		simrt.Go(func() { simrt.Send(b, 2) })
+		simrt.Go(func() {
+			var got []string
+			for len(got) < 3 {
+				ra, rb := simrt.OnRecv(a), simrt.OnRecv(b)
+				switch simrt.Select(false, ra, rb) {
+				case 0:
+					got = append(got, fmt.Sprint("a", ra.V, ra.OK))
+				case 1:
+					got = append(got, fmt.Sprint("b", rb.V))
+				}
+			}
+			simrt.Send(out, fmt.Sprint(got))
+		})
+		return simrt.Recv(out)
+	},
+}
+
+func TestExhaustiveReductionKeepsOutcomes(t *testing.T) {
+	for name, prog := range reductionPrograms {
+		for _, bound := range []int{0, 1, 2} {
+			full := simrt.Explore(bound, false, 0, prog)
+			red := simrt.Explore(bound, true, 0, prog)
+			if full.End != "done" || red.End != "done" {
+				t.Fatalf("%s, %d preemptions: full %s, reduced %s", name, bound, full.End, red.End)
+			}
+			if !slices.Equal(full.Outcomes, red.Outcomes) {
+				t.Errorf("%s, %d preemptions: full enumeration reaches %q in %d schedules, the reduction %q in %d", name, bound, full.Outcomes, full.Schedules, red.Outcomes, red.Schedules)
+			}
+			if red.Schedules > full.Schedules {
+				t.Errorf("%s, %d preemptions: the reduction ran %d schedules, more than full enumeration's %d", name, bound, red.Schedules, full.Schedules)
+			}
+			t.Logf("%-10s K=%-3d outcomes %d  schedules: full %d, reduced %d", name, bound, len(full.Outcomes), full.Schedules, red.Schedules)
+		}
+	}
 }

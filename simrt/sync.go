@@ -95,6 +95,9 @@ func (m *Mutex) Unlock() {
 		fatal("sync: unlock of unlocked mutex")
 	}
 	m.locked = false
+	if w != nil {
+		w.touch(m)
+	}
 	if x := m.waiters.pop(); x != nil {
 		// A daemon may wait on a package-level mutex that code outside
 		// every run unlocks.
@@ -102,7 +105,7 @@ func (m *Mutex) Unlock() {
 		x.w.wakeUp(x)
 	}
 	if w != nil {
-		w.on(m)
+		w.on(nil) // Unlock is done: the next event starts afresh
 		w.point()
 	}
 }
