@@ -108,6 +108,7 @@ type explorer struct {
 	schedules int     // runs made
 	maxDepth  int     // the most nodes a run had
 	diverged  string  // set when a run did not follow its prefix
+	reported  bool    // its end was written to SIM_PROGRESS
 	run       *xrun   // the run under way
 }
 
@@ -444,8 +445,8 @@ func (x *explorer) explore(run func() bool, progress func(x *explorer)) exhaustE
 	start := time.Now()
 	lastShown := start
 	for {
-		ok := run()
 		x.schedules++
+		ok := run()
 		if !ok {
 			return endFailed
 		}
@@ -496,6 +497,7 @@ func (s *session) exhaustive(t tbLike, body func()) {
 		return r.failure == nil && !t.Failed()
 	}, func(x *explorer) { exhaustProgress(s.name, x, false, endDone) })
 	x := s.x
+	x.reported = true
 	exhaustProgress(s.name, x, true, end)
 	switch end {
 	case endFailed:

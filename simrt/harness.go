@@ -169,6 +169,9 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		s.done()
 		if t.Failed() {
 			seedDone(s.name, s.seed, false, true)
+			if s.x != nil && !s.x.reported {
+				exhaustProgress(s.name, s.x, true, endFailed) // exhaustive.go
+			}
 		}
 	}()
 	if s.c.exhaust {

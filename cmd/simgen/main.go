@@ -79,13 +79,28 @@
 //		process, so go test's own -parallel has nothing to do.
 //	-budget d
 //		(simgen test) Explore seeds for at most the duration d, then
-//		report; with -seeds, stop at whichever comes first.
+//		report; with -seeds, stop at whichever comes first. With
+//		-exhaustive, enumerate for at most d, then say how far it got
+//		(exit status 3).
+//	-exhaustive
+//		(simgen test) Run each selected test under every schedule with at
+//		most -preemptions preemptions, in-process, with partial-order
+//		reduction; stop at the first failing schedule with its replay
+//		line (SIM_SCHEDULE=...), or end with "simgen: explored all N
+//		schedules (K preemptions): no failure".
+//	-preemptions k
+//		(simgen test -exhaustive) The preemption bound (default 2).
+//	-dpor=false
+//		(simgen test -exhaustive) Enumerate without the reduction.
 //
 // A simulated run is steered by environment variables:
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
 //	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
-//	SIM_STRATEGY=S           random (default), pct, pct:D or pct:D:K
+//	SIM_STRATEGY=S           random (default), pct, pct:D or pct:D:K, or
+//	                         exhaustive (enumerate schedules; with
+//	                         SIM_PREEMPTIONS=K, SIM_DPOR=0, SIM_BUDGET=D|N)
+//	SIM_SCHEDULE=S           replay the schedule S an exhaustive run printed
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
@@ -104,6 +119,7 @@
 //	SIM_SEEDS=500 simgen test -count=1 ./...
 //	simgen test -seeds 10000 -run TestTransfer ./bank
 //	simgen test -budget 1m ./...
+//	simgen test -exhaustive -preemptions 2 -run TestQueue ./queue
 //
 // In a go:generate line:
 //
@@ -155,10 +171,23 @@ flags and -o, -tags and -strict, simgen test takes:
     	of CPUs).
   -budget d
     	Explore seeds for at most the duration d (such as 30s), then
-    	report what they found.
+    	report what they found. With -exhaustive, enumerate for at most d.
+  -exhaustive
+    	Prove each selected test within a bound: run it under every
+    	schedule with at most -preemptions preemptions (in-process, with
+    	partial-order reduction), stop at the first failing schedule and
+    	print its replay line, or end with "explored all N schedules".
+    	Exit status 3 when -budget ran out first.
+  -preemptions k
+    	The preemption bound of -exhaustive (default 2).
+  -dpor=false
+    	With -exhaustive, enumerate every schedule, without partial-order
+    	reduction (to check it, or for programs with data races).
 
 A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
-seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K, SIM_CHECK_DETERMINISM=1,
+seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K|exhaustive (with
+SIM_PREEMPTIONS=K, SIM_DPOR=0, SIM_BUDGET=D), SIM_SCHEDULE=S (replay a
+schedule -exhaustive printed), SIM_CHECK_DETERMINISM=1,
 SIM_LEAKS=fail, SIM_TRACE=1|json:PATH, SIM_WATCHDOG=5s and SIM_TIMELIMIT=1000h. See
 go doc simgen.dev/simgen/cmd/simgen.
 
@@ -170,6 +199,7 @@ Examples:
 	SIM_SEEDS=500 simgen test -count=1 ./...
 	simgen test -seeds 10000 -run TestTransfer ./bank
 	simgen test -budget 1m ./...
+	simgen test -exhaustive -preemptions 2 -run TestQueue ./queue
 	simgen trace -seed 42 -run '^TestTransfer$' -out transfer.html ./bank
 `
 
@@ -257,6 +287,7 @@ type options struct {
 	strict  bool
 	version bool
 	explore exploreOptions // simgen test's -seeds, -parallel and -budget
+	exhaust exhaustOptions // simgen test's -exhaustive, -preemptions and -dpor (exhaustive.go)
 }
 
 // newFlags defines the generate form's flags on a fresh FlagSet; the test
@@ -313,9 +344,14 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	x, err := newExplorer(o, rest, os.Getenv)
-	if err != nil {
-		return err
+	if o.exhaust.on && o.explore.seeds > 0 {
+		return fmt.Errorf("%w: -exhaustive enumerates schedules; it does not take -seeds", errUsage)
+	}
+	var x *explorer
+	if !o.exhaust.on {
+		if x, err = newExplorer(o, rest, os.Getenv); err != nil {
+			return err
+		}
 	}
 	patterns := testPackages(rest)
 	genPatterns := patterns
@@ -327,6 +363,9 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	overlay, err := generate(o, genPatterns, io.Discard, stderr)
 	if err != nil {
 		return err
+	}
+	if o.exhaust.on {
+		return runExhaustive(o, rest, overlay, stdin, stdout, stderr)
 	}
 	if x != nil {
 		return x.runExplore(overlay, stdout, stderr)
@@ -349,7 +388,7 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // wherever they stand, and leaves the rest, in order, for go test. -o and
 // -tags are simgen's here (go test's -o and -tags would break the run).
 func parseTestArgs(args []string) (options, []string, error) {
-	o := options{out: ".simbuild"}
+	o := options{out: ".simbuild", exhaust: exhaustOptions{preemptions: 2}}
 	var rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -362,6 +401,29 @@ func parseTestArgs(args []string) (options, []string, error) {
 			name = ""
 		}
 		switch name {
+		case "exhaustive", "dpor":
+			b, err := strconv.ParseBool(cmp.Or(val, "true"))
+			if err != nil {
+				return o, nil, fmt.Errorf("%w: -%s=%s: want a boolean", errUsage, name, val)
+			}
+			if name == "exhaustive" {
+				o.exhaust.on = b
+			} else {
+				o.exhaust.noReduce = !b
+			}
+		case "preemptions":
+			if !hasVal {
+				if i+1 == len(args) {
+					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
+				}
+				i++
+				val = args[i]
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 {
+				return o, nil, fmt.Errorf("%w: -preemptions=%s: want a non-negative integer", errUsage, val)
+			}
+			o.exhaust.preemptions = n
 		case "o", "tags", "seeds", "parallel", "budget":
 			if !hasVal {
 				if i+1 == len(args) {

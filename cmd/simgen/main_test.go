@@ -117,11 +117,12 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("no replay line in the last command's output")
 	}
 	last := m[len(m)-1]
-	fields := strings.Fields(last[2])
+	fields := strings.Fields(last[3])
 	for i, f := range fields {
 		fields[i] = strings.Trim(f, "'")
 	}
 	ts.Setenv("SIM_SEED", last[1])
+	ts.Setenv("SIM_SCHEDULE", last[2]) // exhaustive exploration's schedule, if any
 	err := ts.Exec(fields[0], fields[1:]...)
 	if err != nil && !neg {
 		ts.Fatalf("%v", err)
@@ -131,7 +132,7 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-var replayLine = regexp.MustCompile(`(?m)replay with: SIM_SEED=(\d+) (go test .*)$`)
+var replayLine = regexp.MustCompile(`(?m)replay with: SIM_SEED=(\d+) (?:SIM_SCHEDULE=(\S+) )?(go test .*)$`)
 
 // cmdStatus is `status N prog args...`: run prog and require exit status N,
 // which `! exec` cannot tell apart (usage errors must exit 2, failures 1).
