@@ -192,3 +192,80 @@ func TestExhaustiveReductionKeepsOutcomes(t *testing.T) {
 		}
 	}
 }
+
+// randomProgram builds a small program from seed: three goroutines, each
+// doing three operations, each a locked append to one of two mutex-guarded
+// logs, a send on one of two buffered channels, or a Gosched. Its outcome
+// is each object's history, which is all a race-free program can observe.
+func randomProgram(seed int) func() string {
+	type op struct{ kind, obj int }
+	var prog [3][3]op
+	r := uint32(seed)*2654435761 + 1
+	next := func(n int) int {
+		r ^= r << 13
+		r ^= r >> 17
+		r ^= r << 5
+		return int(r % uint32(n))
+	}
+	for g := range prog {
+		for i := range prog[g] {
+			prog[g][i] = op{next(3), next(2)}
+		}
+	}
+	return func() string {
+		var mus [2]simrt.Mutex
+		var logs [2][]int
+		chans := [2]*simrt.Chan[int]{simrt.MakeChan[int](9), simrt.MakeChan[int](9)}
+		var wg simrt.WaitGroup
+		wg.Add(3)
+		for g := range prog {
+			simrt.Go(func() {
+				defer wg.Done()
+				for _, o := range prog[g] {
+					switch o.kind {
+					case 0:
+						mus[o.obj].Lock()
+						logs[o.obj] = append(logs[o.obj], g)
+						mus[o.obj].Unlock()
+					case 1:
+						simrt.Send(chans[o.obj], g)
+					case 2:
+						simrt.Gosched()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		var b strings.Builder
+		fmt.Fprint(&b, logs)
+		for _, c := range chans {
+			simrt.Close(c)
+			for v, ok := simrt.Recv2(c); ok; v, ok = simrt.Recv2(c) {
+				fmt.Fprint(&b, v)
+			}
+			b.WriteString("|")
+		}
+		return b.String()
+	}
+}
+
+func TestExhaustiveReductionRandomPrograms(t *testing.T) {
+	full, red := 0, 0
+	for seed := range 12 {
+		prog := randomProgram(seed)
+		for _, bound := range []int{1, 2} {
+			f := simrt.Explore(bound, false, 0, prog)
+			r := simrt.Explore(bound, true, 0, prog)
+			if f.End != "done" || r.End != "done" {
+				t.Fatalf("program %d, %d preemptions: full %s, reduced %s", seed, bound, f.End, r.End)
+			}
+			if !slices.Equal(f.Outcomes, r.Outcomes) {
+				t.Errorf("program %d, %d preemptions: full enumeration reaches %d outcomes in %d schedules, the reduction %d in %d\nfull:    %q\nreduced: %q",
+					seed, bound, len(f.Outcomes), f.Schedules, len(r.Outcomes), r.Schedules, f.Outcomes, r.Outcomes)
+			}
+			full += f.Schedules
+			red += r.Schedules
+		}
+	}
+	t.Logf("12 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
+}

@@ -37,17 +37,18 @@ var (
 const maxTraceEvents = 20000
 
 // traceUsage is simgen trace's usage line.
-const traceUsage = "simgen trace [-o dir] [-tags list] -seed N -run regexp [-out file.html] [package]"
+const traceUsage = "simgen trace [-o dir] [-tags list] -seed N [-schedule S] -run regexp [-out file.html] [package]"
 
 // runTrace is simgen trace.
 func runTrace(args []string, stdout, stderr io.Writer) error {
 	o := options{out: ".simbuild"}
-	var seed, runPat, out string
+	var seed, runPat, out, schedule string
 	fs := flag.NewFlagSet("simgen trace", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.out, "o", ".simbuild", "Write the shadow tree to `dir`.")
 	fs.StringVar(&o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`.")
 	fs.StringVar(&seed, "seed", "", "Run under seed `N` (required).")
+	fs.StringVar(&schedule, "schedule", "", "Replay the schedule `S` that simgen test -exhaustive printed (SIM_SCHEDULE=S); -seed is then 1 unless given.")
 	fs.StringVar(&runPat, "run", "", "Run the test matching `regexp`, as go test -run (required).")
 	fs.StringVar(&out, "out", "trace.html", "Write the page to `file`.")
 	// Flags may follow the package, as in go test.
@@ -64,6 +65,9 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		}
 		pkgs = append(pkgs, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	if seed == "" && schedule != "" {
+		seed = "1" // the seed of simgen test -exhaustive
 	}
 	switch {
 	case seed == "":
@@ -103,6 +107,9 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	cmd := exec.Command("go", "test", "-tags", tags, "-overlay", overlay, "-count=1", "-run", runPat, pkg)
 	cmd.Stdout, cmd.Stderr = stderr, stderr
 	cmd.Env = traceEnv(os.Environ(), seed, events)
+	if schedule != "" {
+		cmd.Env = append(cmd.Env, "SIM_SCHEDULE="+schedule)
+	}
 	runErr := cmd.Run()
 	var ee *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &ee) {
@@ -121,6 +128,9 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	r.Package = pkg
+	if schedule != "" {
+		seed += " SIM_SCHEDULE=" + schedule
+	}
 	r.Replay = fmt.Sprintf("SIM_SEED=%s go test -tags %s -overlay %s -run '%s' %s", seed, tags, relOverlay(overlay), runPat, pkg)
 	var page bytes.Buffer
 	if err := renderTrace(&page, r); err != nil {
