@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"simgen.dev/simgen/simrt"
 )
@@ -268,4 +270,59 @@ func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 		}
 	}
 	t.Logf("12 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
+}
+
+// BenchmarkExhaustive: one schedule of the probe's fixed twin per op,
+// enumerated with the reduction (sim) and without (sim-full), against one
+// native run of the same program with real goroutines (native): the ratio
+// is what a schedule costs over a plain run. b.N schedules are the first
+// b.N of the enumeration, restarted when it ends.
+func BenchmarkExhaustive(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			nativeProbe()
+		}
+	})
+	for _, c := range []struct {
+		name string
+		dpor bool
+	}{{"sim", true}, {"sim-full", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			start := time.Now()
+			n := 0
+			for n < b.N {
+				e := simrt.Explore(2, c.dpor, b.N-n, func() string { return progressProbe(true) })
+				n += e.Schedules
+			}
+			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "schedules/s")
+		})
+	}
+}
+
+// nativeProbe is progressProbe(true) with sync and go statements.
+func nativeProbe() {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	type record struct{ step, half int }
+	var rec record
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := 1; i <= 40; i++ {
+			mu.Lock()
+			rec.step = i
+			rec.half = 0
+			mu.Unlock()
+		}
+	}()
+	var seen [2]record
+	for k := range 2 {
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			seen[k] = rec
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
 }
