@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"simgen.dev/simgen/simrt"
+	"simgen.dev/simgen/simrt/simatomic"
 )
 
 // progressProbe is the probe of issue 15: a worker takes 40 locked steps;
@@ -151,6 +152,22 @@ var reductionPrograms = map[string]func() string{
 			simrt.Send(done, fmt.Sprint(a, b, simrt.Recv(d), simrt.Recv(d)))
 		})
 		return simrt.Recv(done)
+	},
+	// Atomics on two addresses: a split increment on one, flags on the other.
+	"atomics": func() string {
+		var n, flag int64
+		var wg simrt.WaitGroup
+		wg.Add(2)
+		for range 2 {
+			simrt.Go(func() {
+				defer wg.Done()
+				v := simatomic.LoadInt64(&n)
+				simatomic.AddInt64(&flag, 1)
+				simatomic.StoreInt64(&n, v+1)
+			})
+		}
+		wg.Wait()
+		return fmt.Sprint(simatomic.LoadInt64(&n), simatomic.LoadInt64(&flag))
 	},
 	// Rendezvous, close, and a select (select is dependent on everything).
 	"select": func() string {
