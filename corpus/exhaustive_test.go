@@ -34,7 +34,8 @@ import (
 const (
 	exhaustCorpusBound = 2                // the preemption bound for testdata/bugs
 	exhaustFile        = "exhaustive.tsv" // under corpus/
-	exhaustBudget      = 50000            // schedules, per enumeration
+	exhaustBudget      = 50000            // schedules, per enumeration of testdata/bugs
+	deepBudget         = 500000           // schedules, per enumeration of testdata/deepbugs
 	deepSeeds          = 10000            // seeds the portfolio gets on a deep bug
 	exhaustTimeout     = 10 * time.Minute
 )
@@ -118,12 +119,12 @@ func renderExhaustive(w *strings.Builder, d exhaustData, err error) {
 	}
 	fmt.Fprintf(w, `corpus/exhaustive_test.go runs every TestBug and TestFixed under
 SIM_STRATEGY=exhaustive (what simgen test -exhaustive runs), with a budget of
-%d schedules per enumeration, replays each failing schedule alone with its
+%d schedules per enumeration (%d for testdata/deepbugs), replays each failing schedule alone with its
 SIM_SCHEDULE string and checks that it fails the same way, and compares the
 counts with corpus/%s: enumeration is deterministic, so they are the same on
 every run.
 
-`, exhaustBudget, exhaustFile)
+`, exhaustBudget, deepBudget, exhaustFile)
 	found, total, fixedDone := 0, 0, 0
 	var incomplete []string
 	for _, r := range d.rows {
@@ -172,15 +173,14 @@ var scheduleRE = regexp.MustCompile(`replay with: SIM_SEED=1 SIM_SCHEDULE=(\S+) 
 
 // runExhaustive enumerates test's schedules within bound and returns the
 // count and how the enumeration ended, as SIM_PROGRESS reports them.
-func runExhaustive(t *testing.T, b *bug, test string, bound int, env ...string) (n int, state string, out []byte) {
+func runExhaustive(t *testing.T, b *bug, test string, bound, budget int) (n int, state string, out []byte) {
 	prog := filepath.Join(t.TempDir(), "progress")
 	ctx, cancel := context.WithTimeout(context.Background(), exhaustTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.bin, "-test.run", "^"+test+"$")
 	cmd.Dir = b.dir
 	cmd.Env = append(os.Environ(), "SIM_STRATEGY=exhaustive", "SIM_PREEMPTIONS="+strconv.Itoa(bound),
-		"SIM_BUDGET="+strconv.Itoa(exhaustBudget), "SIM_PROGRESS="+prog)
-	cmd.Env = append(cmd.Env, env...)
+		"SIM_BUDGET="+strconv.Itoa(budget), "SIM_PROGRESS="+prog)
 	out, _ = cmd.CombinedOutput()
 	if ctx.Err() != nil {
 		t.Errorf("%s %s: no result after %v", b.pkg, test, exhaustTimeout)
@@ -215,14 +215,14 @@ func failLine(out []byte) string {
 
 func measureExhaustive(t *testing.T, module string, b *bug) exhaustRow {
 	r := exhaustRow{module: module, pkg: b.pkg, what: b.what, portfolio: "-", random: "-"}
-	bounds := []int{exhaustCorpusBound}
+	bounds, budget := []int{exhaustCorpusBound}, exhaustBudget
 	if module == "deepbugs" {
-		bounds = []int{0, 1, 2, 3}
+		bounds, budget = []int{0, 1, 2, 3}, deepBudget
 	}
 	var out []byte
 	for _, k := range bounds {
 		r.bound = k
-		r.bugSchedules, r.bugState, out = runExhaustive(t, b, "TestBug", k)
+		r.bugSchedules, r.bugState, out = runExhaustive(t, b, "TestBug", k, budget)
 		if r.bugState != "done" {
 			break
 		}
@@ -242,7 +242,7 @@ func measureExhaustive(t *testing.T, module string, b *bug) exhaustRow {
 	default:
 		t.Errorf("%s: TestBug's enumeration ended %q:\n%s", b.pkg, r.bugState, out)
 	}
-	r.fixedSchedules, r.fixedState, out = runExhaustive(t, b, "TestFixed", r.bound)
+	r.fixedSchedules, r.fixedState, out = runExhaustive(t, b, "TestFixed", r.bound, budget)
 	if r.fixedState != "done" && r.fixedState != "budget" {
 		t.Errorf("%s: TestFixed's enumeration within %d preemptions ended %q:\n%s", b.pkg, r.bound, r.fixedState, out)
 	}

@@ -9,7 +9,7 @@ type Config struct {
 	Epoch, Members int
 }
 
-// Replica applies log entries; every 8th entry changes the configuration.
+// Replica applies log entries; every 4th entry changes the configuration.
 type Replica struct {
 	mu  sync.Mutex
 	cfg Config
@@ -22,7 +22,7 @@ type Replica struct {
 func (r *Replica) Apply(i int) {
 	r.mu.Lock()
 	r.log = i
-	if i%8 == 0 {
+	if i%4 == 0 {
 		r.cfg.Epoch++
 		r.mu.Unlock()
 		r.mu.Lock()
@@ -35,7 +35,7 @@ func (r *Replica) Apply(i int) {
 func (r *Replica) ApplyFixed(i int) {
 	r.mu.Lock()
 	r.log = i
-	if i%8 == 0 {
+	if i%4 == 0 {
 		r.cfg.Epoch++
 		r.cfg.Members = 3 + r.cfg.Epoch
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// run applies 24 entries (configuration changes at 8, 16 and 24) while
+// run applies 12 entries (configuration changes at 4, 8 and 12) while
 // three clients each read the configuration once. A client accepts the
 // configuration if any read is consistent (Members == 3+Epoch), as a
 // quorum read that tolerates stale replies does; it fails only when all
@@ -18,7 +18,7 @@ func run(t *testing.T, apply func(*Replica, int)) {
 	wg.Add(4)
 	go func() {
 		defer wg.Done()
-		for i := 1; i <= 24; i++ {
+		for i := 1; i <= 12; i++ {
 			apply(r, i)
 		}
 	}()
@@ -43,7 +43,7 @@ func run(t *testing.T, apply func(*Replica, int)) {
 }
 
 // Bug: a configuration change in two critical sections, read by a quorum that tolerates up to two torn reads.
-// Interleaving: the replica is preempted inside the changes at entries 8, 16 and 24, and one client reads inside each: three preemptions at exact steps of a 24-step loop.
+// Interleaving: the replica is preempted inside the changes at entries 4, 8 and 12, and one client reads inside each: three preemptions at exact steps of a 12-step loop.
 func TestBug(t *testing.T) { run(t, (*Replica).Apply) }
 
 func TestFixed(t *testing.T) { run(t, (*Replica).ApplyFixed) }
