@@ -1,8 +1,10 @@
 // Package e2e holds simgen's end-to-end behaviour tests: each case is a
-// small module in testdata/*.txtar that the test rewrites in-process
-// (rewrite.Run, then shadow.Write into <module>/.simbuild), builds and runs
-// with the go command natively and under `-tags sim -overlay`, and checks
-// against the expectations in the archive's file named want.
+// testscript (github.com/rogpeppe/go-internal/testscript, the language
+// cmd/go's own tests and cmd/simgen's use) in testdata/*.txtar. Its files
+// are a small module; before the script runs, the test rewrites it
+// in-process (rewrite.Run, then shadow.Write into <module>/.simbuild), and
+// the script's commands build and run it natively and under
+// `-tags sim -overlay`.
 //
 // The cases use the standard library only, and package sim of this
 // repository (a go.mod line `replace simgen.dev/simgen => $SIMGEN` names
@@ -11,15 +13,9 @@
 // the caller's HOME, GOCACHE, GOPATH and GOMODCACHE, so builds are shared
 // with the caller's cache. No SIM_* variable of the caller leaks in.
 //
-// # The want file
+// # Commands
 //
-// One directive per line; blank lines and lines starting with # are
-// ignored. Arguments are split at spaces; single quotes group, as in a
-// shell, with no escapes. Commands run in the module root, in order, and
-// each assertion applies to the output (standard output and standard error
-// together) and exit status of the command before it.
-//
-// Commands:
+// Besides testscript's own (stdout, ! stdout, env, ...), a case has:
 //
 //	native [VAR=value...] [go test flags]
 //	        run the package's test binary, built natively once per case;
@@ -31,20 +27,28 @@
 //	        durations such as (0.01s) aside
 //	go [VAR=value...] args...
 //	        any go command; $OVERLAY is the overlay.json's path
+//	capture LIST REGEXP
+//	        append REGEXP's first group in the last output to LIST, and set
+//	        $capture_LIST to it
+//	distinct LIST OP N
+//	        LIST holds ==, >= or <= N distinct values
+//	diag REGEXP
+//	        a diagnostic of the rewrite matches (! diag: none does). A case
+//	        with error diagnostics writes no shadow tree; a case that never
+//	        says diag fails if the rewrite reported any diagnostic
 //
-// Assertions:
+// native, sim, same and go write the command's standard output and
+// standard error, together, as the script's stdout, so `stdout REGEXP`
+// checks them; `! sim ...` expects a failure (an exit status other than 0;
+// a command killed after its timeout fails either way). testscript
+// matches stdout's regexps in multi-line mode; a pattern written (?-m)
+// anchors ^ and $ at the ends of the whole output.
 //
-//	ok | fails              the exit status is zero | not zero
-//	output REGEXP           the output matches (! output: does not)
-//	contains TEXT           the output contains TEXT (! contains: does not)
-//	capture LIST REGEXP     append REGEXP's first group in the output to LIST
-//	distinct LIST OP N      LIST holds ==, >= or <= N distinct values
-//	diag REGEXP             a diagnostic of the rewrite matches; a case
-//	                        with error diagnostics writes no shadow tree
+// # Positions
 //
 // Positions are never written as numbers. A comment `// mark:NAME` on a
-// line of a .go file marks that line, and in any argument {NAME} becomes
-// file.go:LINE, {NAME.line} the line number and {NAME.path} the absolute
-// path with :LINE; {@LIST} is the value last captured in LIST. In a
-// REGEXP the substitution is quoted.
+// line of a .go file marks that line, and the case gets the variables
+// $mark_NAME (file.go:LINE), $mark_NAME_line (LINE) and $mark_NAME_path
+// (the absolute path with :LINE); a dot or dash in NAME becomes _. In a
+// regexp, write ${mark_NAME@R}, which testscript quotes.
 package e2e

@@ -39,6 +39,15 @@ type cacheEntry struct {
 	Counts map[string]int
 }
 
+// add records a rewritten file, at its slash path relative to its unit's
+// directory, and its counts.
+func (e *cacheEntry) add(rel string, content []byte, counts map[string]int) {
+	e.Files[rel] = content
+	for k, v := range counts {
+		e.Counts[k] += v
+	}
+}
+
 type depCache struct {
 	dir string // "" when off
 	env string // toolchain, platform and tags, part of every key

@@ -32,7 +32,7 @@ func TestCompile(t *testing.T) {
 		}
 		out := t.TempDir()
 		replace := map[string]string{}
-		for i, f := range res.Files {
+		for i, f := range res.Files() {
 			p := filepath.Join(out, filepath.Base(filepath.Dir(f.Orig))+"_"+strings.Repeat("x", i)+filepath.Base(f.Orig))
 			if err := os.WriteFile(p, f.Content, 0o644); err != nil {
 				t.Fatal(err)

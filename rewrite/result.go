@@ -24,23 +24,37 @@ type Config struct {
 type Result struct {
 	// Module is the target module (the main module of the loaded packages).
 	Module Module
-	// Files are the rewritten files, sorted by Orig.
-	Files []File
+	// Units hold the rewritten files by where they go in the shadow tree:
+	// the main module's unit first (when it has files), then the
+	// dependency modules by path, then the standard-library packages by
+	// path. Each unit's files are sorted by Orig.
+	Units []Unit
 	// Diags are the diagnostics, sorted by position. A diagnostic with
 	// Severity Error means the output must not be written.
 	Diags []Diagnostic
-	// Deps are the modules outside the main module whose packages are in the
-	// build graph, with their rewritten files. The go command cannot overlay
-	// files in the module cache, so the shadow tree holds a copy of each
-	// such module, wired in with a replace directive.
-	Deps []DepModule
-	// Std are the packages of StdPackages in the build graph, with their
-	// rewritten files, sorted by Path. The go command lets an overlay
-	// replace files under GOROOT, so these are overlaid in place.
-	Std []StdPackage
 	// Counts counts rewritten constructs by name ("go", "chan send",
-	// "select", "time.Sleep", ...).
+	// "select", "time.Sleep", ...) in the main module and the dependency
+	// modules; a standard-library unit's constructs are in its own Counts.
 	Counts map[string]int
+}
+
+// Files returns the rewritten files of the main module, sorted by Orig.
+func (r *Result) Files() []File {
+	if us := r.Of(MainUnit); len(us) > 0 {
+		return us[0].Files
+	}
+	return nil
+}
+
+// Of returns the units of one kind, in their order.
+func (r *Result) Of(kind UnitKind) []Unit {
+	var us []Unit
+	for _, u := range r.Units {
+		if u.Kind == kind {
+			us = append(us, u)
+		}
+	}
+	return us
 }
 
 // Module describes the target module.
@@ -51,24 +65,55 @@ type Module struct {
 	GoVersion string // the go line of go.mod, such as "1.22"
 }
 
-// DepModule is a dependency module whose packages were rewritten.
-type DepModule struct {
-	Path      string // module path
-	Version   string // version, "" for a directory replacement
-	Dir       string // absolute directory holding its files
-	GoMod     string // absolute path of its go.mod, "" when it has none
-	GoVersion string // its go line, such as "1.20"
-	Files     []File // rewritten files, Orig under Dir, sorted
+// UnitKind says how a unit's files reach the build.
+type UnitKind int
+
+// The kinds of units.
+const (
+	// MainUnit is the main module: its files are overlaid in place.
+	MainUnit UnitKind = iota
+	// DepUnit is a dependency module outside the main module. The go
+	// command cannot overlay files in the module cache, so the shadow tree
+	// holds a copy of the module, wired in with a replace directive.
+	DepUnit
+	// StdUnit is a standard-library package of StdPackages. The go command
+	// lets an overlay replace files under GOROOT, so its files are
+	// overlaid in place.
+	StdUnit
+)
+
+func (k UnitKind) String() string {
+	return [...]string{"main module", "dependency", "standard library"}[k]
 }
 
-// StdPackage is a standard-library package rewritten in place (StdPackages).
-type StdPackage struct {
-	Path  string // import path, such as "net/http"
-	Dir   string // absolute directory of its files, GOROOT/src/<Path>
-	Files []File // rewritten files, Orig in Dir, sorted
-	// Counts counts rewritten constructs as Result.Counts does, which
-	// leaves the standard library's out.
+// Unit is one place of the shadow tree that rewritten files go to: a
+// module, or a standard-library package.
+type Unit struct {
+	Kind UnitKind
+	// Path is the module path, or for a StdUnit the package's import path.
+	Path string
+	// Version is a DepUnit's version; "" for a directory replacement and
+	// for the other kinds.
+	Version string
+	// Dir is the absolute directory of the unit's files: the module root,
+	// or for a StdUnit GOROOT/src/<Path>. Every File's Orig is under it.
+	Dir string
+	// GoMod is the absolute path of a module's go.mod ("" for a module
+	// without one, and for a StdUnit); GoVersion is its go line, such as
+	// "1.20".
+	GoMod, GoVersion string
+	// Files are the rewritten files, sorted by Orig.
+	Files []File
+	// Counts counts the unit's rewritten constructs, as Result.Counts does.
 	Counts map[string]int
+}
+
+// add appends a rewritten file and its counts to the unit.
+func (u *Unit) add(f File, counts map[string]int) {
+	u.Files = append(u.Files, f)
+	for k, v := range counts {
+		u.Counts[k] += v
+	}
 }
 
 // File is one rewritten source file.

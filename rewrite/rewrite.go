@@ -1,22 +1,3 @@
-// Package rewrite loads a Go module with full type information and rewrites
-// its concurrency primitives into calls of the deterministic runtime simrt.
-//
-// Run loads the packages (with their tests, under the sim build tag), and
-// rewrites each source file of the main module once, and every package of
-// the build graph outside the standard library, and net/http with two of
-// its kin in place (std.go lists them): go statements, channels and
-// their operations, select, time, sync, sync/atomic, context deadlines,
-// randomness, map order, io pipes, net (onto simnet's network), os files
-// (onto simos's disks, with *os.File converted where it crosses to the
-// standard library), the goroutine functions of runtime, and the test,
-// benchmark, example, fuzz and main entry points.
-// Each rule lives in a file rule_*.go that opens with a before/after
-// example; docs/design.md holds the contract with simrt. blocking.go is the
-// inventory of standard-library calls that stay outside the simulation.
-//
-// Rewriting splices text: every output line is the same line of the input,
-// behind a four-line header that ends in a //line directive, so positions in
-// compile errors, panics and test failures name the original source.
 package rewrite
 
 import (
@@ -38,48 +19,107 @@ type runner struct {
 	cfg       Config
 	module    Module
 	rewritten map[string]bool // package paths whose code is rewritten
+	pcfg      *packages.Config
+	cache     *depCache
+	res       *Result
+	units     map[unitKey]*Unit
+	done      map[string]bool                   // files rewritten already (a file is in p and p [p.test])
+	touched   map[string][][2]int               // per output file, the line ranges rules replaced
+	toCache   map[*packages.Package]*cacheEntry // what a dependency's rewrite leaves for the next run
+}
+
+// unitKey names a unit: its kind and path.
+type unitKey struct {
+	kind UnitKind
+	path string
 }
 
 // Run loads cfg.Patterns and rewrites the files of the main module. When a
-// package has syntax or type errors, Result.Diags holds them and Result.Files
-// is empty. The error is for failures to run the go command or to read files.
+// package has syntax or type errors, Result.Diags holds them and
+// Result.Units is empty. The error is for failures to run the go command or
+// to read files.
 func Run(cfg Config) (*Result, error) {
 	res, _, err := run(cfg)
 	return res, err
 }
 
 // run is Run, also returning, per output file, the line ranges that rules
-// replaced (for tests).
+// replaced (for tests). Its steps: load the named packages; collect the
+// rest of the build graph (from the cache where it can); rewrite each
+// package into its unit; assemble the result.
 func run(cfg Config) (*Result, map[string][][2]int, error) {
-	patterns := cfg.Patterns
-	if len(patterns) == 0 {
-		patterns = []string{"."}
+	r := &runner{
+		cfg:       cfg,
+		rewritten: map[string]bool{},
+		res:       &Result{Counts: map[string]int{}},
+		units:     map[unitKey]*Unit{},
+		done:      map[string]bool{},
+		touched:   map[string][][2]int{},
+		toCache:   map[*packages.Package]*cacheEntry{},
 	}
-	tags := append([]string{"sim"}, cfg.Tags...)
-	pcfg := &packages.Config{
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
-			packages.NeedTypesInfo | packages.NeedModule | packages.NeedImports,
-		Dir:        cfg.Dir,
-		Env:        cfg.Env,
-		Tests:      true,
-		BuildFlags: []string{"-tags=" + strings.Join(tags, ",")},
+	pkgs, err := r.load()
+	if err != nil || len(r.res.Diags) > 0 {
+		return r.res, nil, err
 	}
-	logf(cfg, "loading %s", strings.Join(patterns, " "))
-	if err := checkWorkspace(cfg); err != nil {
-		return nil, nil, err
-	}
-	pkgs, err := packages.Load(pcfg, patterns...)
+	mine, err := r.mainPackages(pkgs)
 	if err != nil {
 		return nil, nil, err
 	}
-	res := &Result{Counts: map[string]int{}}
-	if errs := loadErrors(pkgs); len(errs) > 0 {
-		res.Diags = errs
-		sortDiags(res.Diags)
-		return res, nil, nil
+	more, err := r.collectGraph(pkgs)
+	if err != nil || hasErrors(r.res.Diags) {
+		return r.res, nil, err
 	}
+	mine = append(mine, more...)
+	// A file appears in p and in p [p.test]; the test variant sees the
+	// most (its _test.go files are type-checked with it), so it goes first.
+	slices.SortStableFunc(mine, func(a, b *packages.Package) int {
+		return cmp.Or(cmp.Compare(variantRank(a), variantRank(b)), cmp.Compare(a.ID, b.ID))
+	})
+	for _, p := range mine {
+		if err := r.rewritePackage(p); err != nil {
+			return nil, nil, err
+		}
+	}
+	r.assemble()
+	return r.res, r.touched, nil
+}
 
-	r := &runner{cfg: cfg, rewritten: map[string]bool{}}
+// load loads the named packages, with their tests, under the sim tag. A
+// package's syntax or type errors end up in r.res.Diags.
+func (r *runner) load() ([]*packages.Package, error) {
+	patterns := r.cfg.Patterns
+	if len(patterns) == 0 {
+		patterns = []string{"."}
+	}
+	tags := append([]string{"sim"}, r.cfg.Tags...)
+	r.pcfg = &packages.Config{
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes |
+			packages.NeedTypesInfo | packages.NeedModule | packages.NeedImports,
+		Dir:        r.cfg.Dir,
+		Env:        r.cfg.Env,
+		Tests:      true,
+		BuildFlags: []string{"-tags=" + strings.Join(tags, ",")},
+	}
+	logf(r.cfg, "loading %s", strings.Join(patterns, " "))
+	if err := checkWorkspace(r.cfg); err != nil {
+		return nil, err
+	}
+	pkgs, err := packages.Load(r.pcfg, patterns...)
+	if err != nil {
+		return nil, err
+	}
+	if errs := loadErrors(pkgs); len(errs) > 0 {
+		r.res.Diags = errs
+		sortDiags(r.res.Diags)
+		return nil, nil
+	}
+	r.cache = openCache(r.cfg, tags)
+	return pkgs, nil
+}
+
+// mainPackages returns the loaded packages of the main module, marks them
+// rewritten, and sets the target module.
+func (r *runner) mainPackages(pkgs []*packages.Package) ([]*packages.Package, error) {
 	var mine []*packages.Package
 	for _, p := range pkgs {
 		if p.Module == nil || !p.Module.Main || strings.HasSuffix(p.PkgPath, ".test") {
@@ -92,23 +132,30 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		mine = append(mine, p)
 	}
 	if r.module.Path == "" {
-		return nil, nil, fmt.Errorf("no package of %s is in a main module (is there a go.mod?)", strings.Join(patterns, " "))
+		patterns := r.cfg.Patterns
+		if len(patterns) == 0 {
+			patterns = []string{"."}
+		}
+		return nil, fmt.Errorf("no package of %s is in a main module (is there a go.mod?)", strings.Join(patterns, " "))
 	}
-	res.Module = r.module
+	r.res.Module = r.module
+	return mine, nil
+}
 
-	// Every other package of the build graph outside the standard library
-	// is simulated too: packages of the main module the patterns did not
-	// name, and the dependencies. They are loaded again as roots, so their
-	// syntax and type information are at hand; all are marked rewritten
-	// before any file is, since a rule asks whether a channel comes from
-	// rewritten code.
-	// So are the standard-library packages of StdPackages, in place, when
-	// the go command lets them be overlaid (std.go).
-	cache := openCache(cfg, tags)
+// collectGraph finds every other package of the build graph that is
+// simulated too: packages of the main module the patterns did not name,
+// the dependencies outside the standard library, and the packages of
+// StdPackages, in place, when the go command lets them be overlaid
+// (std.go). All are marked rewritten before any file is, since a rule asks
+// whether a channel comes from rewritten code. Packages rewritten by an
+// earlier run come from the cache into their units; the others are loaded
+// again as roots, so their syntax and type information are at hand, and
+// returned.
+func (r *runner) collectGraph(pkgs []*packages.Package) ([]*packages.Package, error) {
 	var more, native []string
 	graph := map[string]*packages.Package{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
-		if isStd(p) && !cache.stdInPlace {
+		if isStd(p) && !r.cache.stdInPlace {
 			native = append(native, p.PkgPath)
 			return
 		}
@@ -129,216 +176,189 @@ func run(cfg Config) (*Result, map[string][][2]int, error) {
 		more = append(more, p.PkgPath)
 	})
 	if len(native) > 0 {
-		res.Diags = append(res.Diags, stdNativeDiag(r.module, cache, native))
+		r.res.Diags = append(r.res.Diags, stdNativeDiag(r.module, r.cache, native))
 	}
-	// Dependencies rewritten by an earlier run come from the cache, and are
-	// not loaded again.
-	cached := map[string]*cacheEntry{}
 	var load []string
+	cached := 0
 	for _, path := range more {
-		if e, ok := cache.get(graph[path]); ok {
-			cached[path] = e
-		} else {
+		e, ok := r.cache.get(graph[path])
+		if !ok {
 			load = append(load, path)
-		}
-	}
-	if len(cached) > 0 {
-		logf(cfg, "%d packages of dependencies from the cache", len(cached))
-	}
-	more = load
-	if len(more) > 0 {
-		slices.Sort(more)
-		logf(cfg, "loading %d more packages of the build graph", len(more))
-		dcfg := *pcfg
-		dcfg.Tests = false
-		deps, err := packages.Load(&dcfg, more...)
-		if err != nil {
-			return nil, nil, err
-		}
-		if errs := loadErrors(deps); len(errs) > 0 {
-			res.Diags = errs
-			sortDiags(res.Diags)
-			return res, nil, nil
-		}
-		for _, p := range deps {
-			if (p.Module != nil || isStd(p)) && r.rewritten[p.PkgPath] {
-				mine = append(mine, p)
-			}
-		}
-	}
-	// A file appears in p and in p [p.test]; the test variant sees the
-	// most (its _test.go files are type-checked with it), so it goes first.
-	slices.SortStableFunc(mine, func(a, b *packages.Package) int {
-		return cmp.Or(cmp.Compare(variantRank(a), variantRank(b)), cmp.Compare(a.ID, b.ID))
-	})
-	done := map[string]bool{}
-	touched := map[string][][2]int{}
-	modDir := r.module.Dir + string(filepath.Separator)
-	deps := map[string]*DepModule{}
-	depOf := func(m *packages.Module) *DepModule {
-		dep := deps[m.Path]
-		if dep == nil {
-			dep = &DepModule{Path: m.Path, Version: m.Version, Dir: m.Dir, GoMod: m.GoMod, GoVersion: m.GoVersion}
-			if m.Replace != nil {
-				dep.Version = m.Replace.Version
-				if m.Replace.Dir != "" {
-					dep.Dir, dep.GoMod, dep.GoVersion = m.Replace.Dir, m.Replace.GoMod, m.Replace.GoVersion
-				}
-			}
-			deps[m.Path] = dep
-		}
-		return dep
-	}
-	stds := map[string]*StdPackage{}
-	stdOf := func(p *packages.Package) (*StdPackage, error) {
-		std := stds[p.PkgPath]
-		if std == nil {
-			dir := stdDir(p)
-			if dir == "" {
-				return nil, fmt.Errorf("%s: the files of the standard-library package are not in GOROOT/src/%s", p.PkgPath, p.PkgPath)
-			}
-			std = &StdPackage{Path: p.PkgPath, Dir: dir, Counts: map[string]int{}}
-			stds[p.PkgPath] = std
-		}
-		return std, nil
-	}
-	for path, e := range cached {
-		if p := graph[path]; isStd(p) {
-			std, err := stdOf(p)
-			if err != nil {
-				return nil, nil, err
-			}
-			for rel, content := range e.Files {
-				std.Files = append(std.Files, File{Orig: filepath.Join(std.Dir, filepath.FromSlash(rel)), Content: content})
-			}
-			for k, v := range e.Counts {
-				std.Counts[k] += v
-			}
 			continue
 		}
-		dep := depOf(graph[path].Module)
+		cached++
+		u, err := r.unitOf(graph[path])
+		if err != nil {
+			return nil, err
+		}
 		for rel, content := range e.Files {
-			dep.Files = append(dep.Files, File{Orig: filepath.Join(dep.Dir, filepath.FromSlash(rel)), Content: content})
+			u.add(File{Orig: filepath.Join(u.Dir, filepath.FromSlash(rel)), Content: content}, nil)
 		}
 		for k, v := range e.Counts {
-			res.Counts[k] += v
+			u.Counts[k] += v
 		}
 	}
-	toCache := map[*packages.Package]*cacheEntry{}
-	for _, p := range mine {
-		var dep *DepModule
-		var std *StdPackage
-		if isStd(p) {
-			var err error
-			if std, err = stdOf(p); err != nil {
-				return nil, nil, err
-			}
-		} else if !p.Module.Main && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], modDir) {
-			// Vendor mode: the go command reads vendor/modules.txt without
-			// the overlay, so the runtime cannot be wired in.
-			return nil, nil, fmt.Errorf("%s is vendored (vendor/modules.txt): vendor mode is not supported yet; run simgen and go test with GOFLAGS=-mod=mod, which takes dependencies from the module cache", p.PkgPath)
+	if cached > 0 {
+		logf(r.cfg, "%d packages of dependencies from the cache", cached)
+	}
+	if len(load) == 0 {
+		return nil, nil
+	}
+	slices.Sort(load)
+	logf(r.cfg, "loading %d more packages of the build graph", len(load))
+	dcfg := *r.pcfg
+	dcfg.Tests = false
+	deps, err := packages.Load(&dcfg, load...)
+	if err != nil {
+		return nil, err
+	}
+	if errs := loadErrors(deps); len(errs) > 0 {
+		r.res.Diags = errs
+		sortDiags(r.res.Diags)
+		return nil, nil
+	}
+	var out []*packages.Package
+	for _, p := range deps {
+		if (p.Module != nil || isStd(p)) && r.rewritten[p.PkgPath] {
+			out = append(out, p)
 		}
-		var entry *cacheEntry
-		if std != nil || !p.Module.Main {
-			if std == nil {
-				dep = depOf(p.Module)
-			}
-			entry = &cacheEntry{Files: map[string][]byte{}, Counts: map[string]int{}}
-			toCache[p] = entry
+	}
+	return out, nil
+}
+
+// unitOf returns the unit a package's files go to, made on first use.
+func (r *runner) unitOf(p *packages.Package) (*Unit, error) {
+	var k unitKey
+	switch {
+	case isStd(p):
+		k = unitKey{StdUnit, p.PkgPath}
+	case p.Module.Main:
+		k = unitKey{MainUnit, p.Module.Path}
+	default:
+		k = unitKey{DepUnit, p.Module.Path}
+	}
+	if u := r.units[k]; u != nil {
+		return u, nil
+	}
+	u := &Unit{Kind: k.kind, Path: k.path, Counts: map[string]int{}}
+	switch k.kind {
+	case StdUnit:
+		if u.Dir = stdDir(p); u.Dir == "" {
+			return nil, fmt.Errorf("%s: the files of the standard-library package are not in GOROOT/src/%s", p.PkgPath, p.PkgPath)
 		}
-		for _, f := range p.Syntax {
-			path := p.Fset.File(f.Pos()).Name()
-			if done[path] {
+	case MainUnit:
+		u.Dir, u.GoMod, u.GoVersion = r.module.Dir, r.module.GoMod, r.module.GoVersion
+	case DepUnit:
+		m := p.Module
+		u.Version, u.Dir, u.GoMod, u.GoVersion = m.Version, m.Dir, m.GoMod, m.GoVersion
+		if m.Replace != nil {
+			u.Version = m.Replace.Version
+			if m.Replace.Dir != "" {
+				u.Dir, u.GoMod, u.GoVersion = m.Replace.Dir, m.Replace.GoMod, m.Replace.GoVersion
+			}
+		}
+	}
+	r.units[k] = u
+	return u, nil
+}
+
+// owns reports whether a file of a package belongs to its unit: a
+// standard-library package's own directory, a module's tree (not a
+// cgo-generated or cached file).
+func (u *Unit) owns(path string) bool {
+	if u.Kind == StdUnit {
+		return filepath.Dir(path) == u.Dir
+	}
+	return strings.HasPrefix(path, u.Dir+string(filepath.Separator))
+}
+
+// rewritePackage rewrites each file of p not rewritten yet into p's unit,
+// and, for a dependency or a standard-library package, into the cache
+// entry the next run reads.
+func (r *runner) rewritePackage(p *packages.Package) error {
+	u, err := r.unitOf(p)
+	if err != nil {
+		return err
+	}
+	if u.Kind == DepUnit && len(p.GoFiles) > 0 && strings.HasPrefix(p.GoFiles[0], r.module.Dir+string(filepath.Separator)) {
+		// Vendor mode: the go command reads vendor/modules.txt without
+		// the overlay, so the runtime cannot be wired in.
+		return fmt.Errorf("%s is vendored (vendor/modules.txt): vendor mode is not supported yet; run simgen and go test with GOFLAGS=-mod=mod, which takes dependencies from the module cache", p.PkgPath)
+	}
+	var entry *cacheEntry
+	if u.Kind != MainUnit {
+		entry = &cacheEntry{Files: map[string][]byte{}, Counts: map[string]int{}}
+		r.toCache[p] = entry
+	}
+	for _, f := range p.Syntax {
+		path := p.Fset.File(f.Pos()).Name()
+		if r.done[path] || !u.owns(path) {
+			continue
+		}
+		r.done[path] = true
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fr := newFileRewriter(r, p, f, src)
+		if u.Kind == StdUnit {
+			if p.TypesInfo.FileVersions[f] == "" {
+				fr.goVersion = stdLangVersion(r.cache.goVersion)
+			}
+			fr.prepareStd()
+		}
+		out := fr.rewriteFile()
+		for _, d := range fr.diags {
+			// A dependency's boundary warnings are its own business (and
+			// would drown the module's); its errors still stop the run,
+			// since its output would be wrong. So for the standard library.
+			if u.Kind != MainUnit && d.Severity == Warning {
 				continue
 			}
-			switch {
-			case std != nil:
-				if filepath.Dir(path) != std.Dir {
-					continue
-				}
-			case dep == nil && !strings.HasPrefix(path, modDir):
-				continue
-			case dep != nil && !strings.HasPrefix(path, dep.Dir+string(filepath.Separator)):
-				continue // a cgo-generated or cached file
-			}
-			done[path] = true
-			src, err := os.ReadFile(path)
-			if err != nil {
-				return nil, nil, err
-			}
-			fr := newFileRewriter(r, p, f, src)
-			if std != nil {
-				if p.TypesInfo.FileVersions[f] == "" {
-					fr.goVersion = stdLangVersion(cache.goVersion)
-				}
-				fr.prepareStd()
-			}
-			out := fr.rewriteFile()
-			for _, d := range fr.diags {
-				// A dependency's boundary warnings are its own business
-				// (and would drown the module's); its errors still stop
-				// the run, since its output would be wrong. So for the
-				// standard library.
-				if (dep != nil || std != nil) && d.Severity == Warning {
-					continue
-				}
-				res.Diags = append(res.Diags, d)
-			}
-			if out == nil {
-				continue
-			}
-			logf(cfg, "rewrote %s", path)
-			counts := res.Counts
-			if std != nil {
-				counts = std.Counts
-			}
-			for k, v := range fr.counts {
-				counts[k] += v
-			}
-			switch {
-			case std != nil:
-				std.Files = append(std.Files, File{Orig: path, Content: out})
-				entry.Files[filepath.Base(path)] = out
-				for k, v := range fr.counts {
-					entry.Counts[k] += v
-				}
-			case dep != nil:
-				dep.Files = append(dep.Files, File{Orig: path, Content: out})
-				if rel, err := filepath.Rel(dep.Dir, path); err == nil {
-					entry.Files[filepath.ToSlash(rel)] = out
-				}
-				for k, v := range fr.counts {
-					entry.Counts[k] += v
-				}
-			default:
-				res.Files = append(res.Files, File{Orig: path, Content: out})
-			}
-			touched[path] = fr.touched
+			r.res.Diags = append(r.res.Diags, d)
 		}
-		if std != nil {
-			if err := addStdExtra(std, entry); err != nil {
-				return nil, nil, err
+		if out == nil {
+			continue
+		}
+		logf(r.cfg, "rewrote %s", path)
+		u.add(File{Orig: path, Content: out}, fr.counts)
+		if entry != nil {
+			if rel, err := filepath.Rel(u.Dir, path); err == nil {
+				entry.add(filepath.ToSlash(rel), out, fr.counts)
 			}
 		}
+		r.touched[path] = fr.touched
 	}
-	for p, e := range toCache {
-		if !hasError(res.Diags, p) {
-			cache.put(p, e)
+	if u.Kind == StdUnit {
+		return addStdExtra(u, entry)
+	}
+	return nil
+}
+
+// assemble caches what the dependencies' rewrites produced, and puts the
+// units into the result in their order.
+func (r *runner) assemble() {
+	for p, e := range r.toCache {
+		if !hasError(r.res.Diags, p) {
+			r.cache.put(p, e)
 		}
 	}
-	slices.SortFunc(res.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
-	for _, d := range deps {
-		slices.SortFunc(d.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
-		res.Deps = append(res.Deps, *d)
+	for _, u := range r.units {
+		if len(u.Files) == 0 && u.Kind == MainUnit {
+			continue
+		}
+		slices.SortFunc(u.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
+		if u.Kind != StdUnit {
+			for k, v := range u.Counts {
+				r.res.Counts[k] += v
+			}
+		}
+		r.res.Units = append(r.res.Units, *u)
 	}
-	slices.SortFunc(res.Deps, func(a, b DepModule) int { return strings.Compare(a.Path, b.Path) })
-	for _, std := range stds {
-		slices.SortFunc(std.Files, func(a, b File) int { return strings.Compare(a.Orig, b.Orig) })
-		res.Std = append(res.Std, *std)
-	}
-	slices.SortFunc(res.Std, func(a, b StdPackage) int { return strings.Compare(a.Path, b.Path) })
-	sortDiags(res.Diags)
-	return res, touched, nil
+	slices.SortFunc(r.res.Units, func(a, b Unit) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), strings.Compare(a.Path, b.Path))
+	})
+	sortDiags(r.res.Diags)
 }
 
 // checkWorkspace refuses go.work workspaces: the shadow tree overlays one
@@ -357,6 +377,11 @@ func checkWorkspace(cfg Config) error {
 		return fmt.Errorf("%s: go.work workspaces are not supported yet; run simgen and go test with GOWORK=off", w)
 	}
 	return nil
+}
+
+// hasErrors reports whether a diagnostic has severity Error.
+func hasErrors(ds []Diagnostic) bool {
+	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
 }
 
 // hasError reports whether a diagnostic of severity Error names a file of

@@ -43,7 +43,7 @@ func materialize(t *testing.T, ar *txtar.Archive) string {
 	return dir
 }
 
-// TestGolden runs each case of testdata/rewrite/<rule>/*.txtar: the input
+// TestGolden runs each case of rewrite/testdata/<rule>/*.txtar: the input
 // module, and under want/ the rewritten files, the diagnostics and the
 // counts. Paths in the output are written as $WORK.
 func TestGolden(t *testing.T) {
@@ -53,7 +53,7 @@ func TestGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := map[string][]byte{}
-		for _, f := range res.Files {
+		for _, f := range res.Files() {
 			rel, err := filepath.Rel(dir, f.Orig)
 			if err != nil {
 				t.Fatal(err)
@@ -202,8 +202,8 @@ func G( {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Files) != 0 {
-		t.Errorf("got %d files, want none", len(res.Files))
+	if len(res.Files()) != 0 {
+		t.Errorf("got %d files, want none", len(res.Files()))
 	}
 	want := map[string]bool{
 		filepath.Join(dir, "a", "a.go") + ":4": false,
@@ -226,14 +226,14 @@ func G( {
 }
 
 // forEachCase runs f, in a parallel subtest, for each golden case under
-// testdata/rewrite, with the case's archive written out in dir.
+// rewrite/testdata, with the case's archive written out in dir.
 func forEachCase(t *testing.T, f func(t *testing.T, c string, ar *txtar.Archive, dir string)) {
-	cases, err := filepath.Glob("../testdata/rewrite/*/*.txtar")
+	cases, err := filepath.Glob("testdata/*/*.txtar")
 	if err != nil || len(cases) == 0 {
 		t.Fatalf("no cases: %v", err)
 	}
 	for _, c := range cases {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "../testdata/rewrite/"), ".txtar")
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.ToSlash(c), "testdata/"), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ar, err := txtar.ParseFile(c)

@@ -16,6 +16,13 @@ package rewrite
 //
 // simrt.MapRange sorts the keys into a canonical order, then shuffles them
 // with the seed; entries deleted before they are reached are skipped.
+//
+// The iterators of package maps range over a map too, and move with it:
+//
+//	for k := range maps.Keys(m)   ->  for k := range simrt.MapKeys(m)
+//
+// (maps.Values and maps.All likewise; maps.Collect and the rest consume an
+// iterator and need nothing.)
 
 import (
 	"go/ast"
@@ -27,7 +34,7 @@ import (
 func (r *fileRewriter) ruleMapRange(n ast.Node) (string, bool) {
 	rs, ok := n.(*ast.RangeStmt)
 	if !ok {
-		return "", false
+		return r.mappedRef(n, "maps")
 	}
 	t := r.typeOf(rs.X)
 	if t == nil {

@@ -5,7 +5,6 @@ package rewrite
 //	n := rand.Intn(10)        (math/rand)      n := simrand.Intn(10)
 //	x := rand.N(time.Second)  (math/rand/v2) -> x := simrandv2.N(time.Second)
 //	rand.Read(key)            (crypto/rand)    simrt.CryptoRead(key)
-//	for k := range maps.Keys(m)                for k := range simrt.MapKeys(m)
 //
 // Only the top-level functions (and crypto/rand.Reader) move: rand.New with
 // a seeded source is deterministic as it is. crypto/rand becomes a
@@ -14,5 +13,5 @@ package rewrite
 import "go/ast"
 
 func (r *fileRewriter) ruleRand(n ast.Node) (string, bool) {
-	return r.mappedRef(n, "math/rand", "math/rand/v2", "crypto/rand", "maps")
+	return r.mappedRef(n, "math/rand", "math/rand/v2", "crypto/rand")
 }

@@ -295,7 +295,7 @@ func (r *fileRewriter) prepareStdReached() {
 
 // addStdExtra adds the file stdExtra has for std, if any, to std and to
 // its cache entry.
-func addStdExtra(std *StdPackage, entry *cacheEntry) error {
+func addStdExtra(std *Unit, entry *cacheEntry) error {
 	content, ok := stdExtra[std.Path]
 	if !ok {
 		return nil
@@ -304,7 +304,7 @@ func addStdExtra(std *StdPackage, entry *cacheEntry) error {
 	if _, err := os.Lstat(path); err == nil {
 		return fmt.Errorf("%s: simgen adds a file of this name to %s under simulation, and GOROOT has one already", path, std.Path)
 	}
-	std.Files = append(std.Files, File{Orig: path, Content: []byte(content)})
-	entry.Files[stdExtraName] = []byte(content)
+	std.add(File{Orig: path, Content: []byte(content)}, nil)
+	entry.add(stdExtraName, []byte(content), nil)
 	return nil
 }

@@ -79,7 +79,7 @@ func Record() *httptest.ResponseRecorder {
 		t.Errorf("diagnostic: %v", d)
 	}
 	var paths []string
-	for _, s := range cold.Std {
+	for _, s := range cold.Of(StdUnit) {
 		paths = append(paths, s.Path)
 		if !strings.HasSuffix(filepath.ToSlash(s.Dir), "/src/"+s.Path) {
 			t.Errorf("%s: Dir %s is not GOROOT/src/%s", s.Path, s.Dir, s.Path)
@@ -100,32 +100,32 @@ func Record() *httptest.ResponseRecorder {
 	if want := []string{"net/http", "net/http/httptest"}; !slices.Equal(paths, want) {
 		t.Fatalf("Std = %v, want %v", paths, want)
 	}
-	if cold.Std[0].Counts["go"] == 0 {
-		t.Errorf("net/http: no go statement rewritten; counts %v", cold.Std[0].Counts)
+	if cold.Of(StdUnit)[0].Counts["go"] == 0 {
+		t.Errorf("net/http: no go statement rewritten; counts %v", cold.Of(StdUnit)[0].Counts)
 	}
-	if got, want := cold.Std[0].Counts["std hook"], len(stdHooks["net/http"]); got != want {
+	if got, want := cold.Of(StdUnit)[0].Counts["std hook"], len(stdHooks["net/http"]); got != want {
 		t.Errorf("net/http: %d hooks inserted, want %d (has a method of stdHooks changed?)", got, want)
 	}
-	if got := cold.Std[0].Counts["std deadline check"]; got != 1 {
+	if got := cold.Of(StdUnit)[0].Counts["std deadline check"]; got != 1 {
 		t.Errorf("net/http: %d deadline checks made inclusive, want 1 (setRequestCancel's didTimeout)", got)
 	}
-	extra := filepath.Join(cold.Std[0].Dir, stdExtraName)
-	if !slices.ContainsFunc(cold.Std[0].Files, func(f File) bool { return f.Orig == extra }) {
+	extra := filepath.Join(cold.Of(StdUnit)[0].Dir, stdExtraName)
+	if !slices.ContainsFunc(cold.Of(StdUnit)[0].Files, func(f File) bool { return f.Orig == extra }) {
 		t.Errorf("net/http: no %s added", stdExtraName)
 	}
 	if cold.Counts["go"] != 0 {
 		t.Errorf("the standard library's counts leak into the module's: %v", cold.Counts)
 	}
 	// r.Cancel is a simulated channel now: received from as one.
-	if len(cold.Files) != 1 || !bytes.Contains(cold.Files[0].Content, []byte("simrt.OnRecv(r.Cancel)")) {
-		t.Errorf("Request.Cancel is not a simulated channel in the module:\n%s", cold.Files[0].Content)
+	if len(cold.Files()) != 1 || !bytes.Contains(cold.Files()[0].Content, []byte("simrt.OnRecv(r.Cancel)")) {
+		t.Errorf("Request.Cancel is not a simulated channel in the module:\n%s", cold.Files()[0].Content)
 	}
 
 	warm, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: env})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(warm.Std, cold.Std) {
+	if !reflect.DeepEqual(warm.Of(StdUnit), cold.Of(StdUnit)) {
 		t.Errorf("the cached run's Std differs from the first's")
 	}
 }
@@ -150,8 +150,8 @@ func Parse(s string) (*url.URL, error) { go func() {}(); return url.Parse(s) }
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Std) != 0 {
-		t.Errorf("Std = %+v, want none", res.Std)
+	if len(res.Of(StdUnit)) != 0 {
+		t.Errorf("Std = %+v, want none", res.Of(StdUnit))
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 )
 
 // depDir is the slash path, relative to DIR, of a dependency's copy.
-func depDir(d rewrite.DepModule) string {
+func depDir(d rewrite.Unit) string {
 	v := d.Version
 	if v == "" {
 		v = "local"
@@ -28,17 +28,20 @@ func depDir(d rewrite.DepModule) string {
 	return path.Join("deps", d.Path+"@"+v)
 }
 
-// addDep adds the copy of one dependency module to the plan.
-func (t *tree) addDep(d rewrite.DepModule) error {
+// addDep adds the copy of one dependency module to the plan, and returns
+// the replace directive that wires it in. A copy inside the module root
+// modReal is named relative to it (./...), which keeps the shadow tree
+// movable with the module and out of go.mod diffs in CI logs.
+func (t *tree) addDep(d rewrite.Unit, modReal string) (depReplace, error) {
 	if !filepath.IsAbs(d.Dir) {
-		return fmt.Errorf("shadow: dependency %s has no absolute directory", d.Path)
+		return depReplace{}, fmt.Errorf("shadow: dependency %s has no absolute directory", d.Path)
 	}
 	base := depDir(d)
 	rewritten := map[string][]byte{}
 	for _, f := range d.Files {
 		rel, err := filepath.Rel(d.Dir, f.Orig)
 		if err != nil || !filepath.IsLocal(rel) {
-			return fmt.Errorf("shadow: rewritten file %s is outside its module %s", f.Orig, d.Dir)
+			return depReplace{}, fmt.Errorf("shadow: rewritten file %s is outside its module %s", f.Orig, d.Dir)
 		}
 		rewritten[filepath.ToSlash(rel)] = f.Content
 	}
@@ -72,21 +75,29 @@ func (t *tree) addDep(d rewrite.DepModule) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("shadow: copying dependency %s: %w", d.Path, err)
+		return depReplace{}, fmt.Errorf("shadow: copying dependency %s: %w", d.Path, err)
 	}
 	gomod, err := depGoMod(d)
 	if err != nil {
-		return fmt.Errorf("shadow: %w", err)
+		return depReplace{}, fmt.Errorf("shadow: %w", err)
 	}
 	t.files[path.Join(base, "go.mod")] = gomod
-	return nil
+	target := filepath.Join(t.dir, filepath.FromSlash(base))
+	if inside(modReal, t.dir) {
+		rel, err := filepath.Rel(modReal, target)
+		if err != nil {
+			return depReplace{}, fmt.Errorf("shadow: %w", err)
+		}
+		target = "./" + filepath.ToSlash(rel)
+	}
+	return depReplace{d.Path, d.Version, target}, nil
 }
 
 // depGoMod is the go.mod of a dependency's copy: its own, with the go line
 // raised to 1.21 where it is older, since rewritten code instantiates
 // generic functions of simrt (1.18) with interface types as comparable
 // keys (1.20). Loop variables keep their old meaning up to 1.21.
-func depGoMod(d rewrite.DepModule) ([]byte, error) {
+func depGoMod(d rewrite.Unit) ([]byte, error) {
 	var data []byte
 	if d.GoMod != "" {
 		var err error

@@ -85,6 +85,8 @@ type tree struct {
 	files map[string][]byte // slash path relative to dir -> content
 }
 
+// plan computes the shadow tree of res, in memory: every file under DIR
+// and the overlay entries. Write compares it with the disk.
 func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	if res == nil {
 		return nil, errors.New("shadow: no rewrite result")
@@ -104,12 +106,6 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	if !filepath.IsAbs(mod.Dir) {
 		return nil, fmt.Errorf("shadow: module directory %q is not absolute", mod.Dir)
 	}
-	goMod := mod.GoMod
-	if goMod == "" {
-		goMod = filepath.Join(mod.Dir, "go.mod")
-	}
-	goSum := filepath.Join(mod.Dir, "go.sum")
-
 	out, err := filepath.Abs(cfg.Out)
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %w", err)
@@ -132,53 +128,30 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 	t := &tree{dir: dir, files: make(map[string][]byte)}
 	overlay := make(map[string]string)
 
-	// Replace paths relative to the module root keep the shadow tree
-	// movable with the module (and out of go.mod diffs in CI logs); the
-	// leading ./ is what makes cmd/go read it as a directory.
-	replace := filepath.Join(dir, "simgen")
-	if inside(modReal, dir) {
-		rel, err := filepath.Rel(modReal, replace)
-		if err != nil {
-			return nil, fmt.Errorf("shadow: %w", err)
-		}
-		replace = "./" + filepath.ToSlash(rel)
-	}
-	modData, err := os.ReadFile(goMod)
-	if err != nil {
-		return nil, fmt.Errorf("shadow: %w", err)
-	}
+	// One loop serves every unit: the main module's files are overlaid
+	// under src/, a dependency module is copied under deps/ and replaced,
+	// a standard-library package's files are overlaid under std/.
 	var depReplaces []depReplace
-	for _, d := range res.Deps {
-		if err := t.addDep(d); err != nil {
+	for _, u := range res.Units {
+		var err error
+		switch u.Kind {
+		case rewrite.MainUnit:
+			err = t.addMain(u, mod, out, overlay)
+		case rewrite.DepUnit:
+			var rep depReplace
+			if rep, err = t.addDep(u, modReal); err == nil {
+				depReplaces = append(depReplaces, rep)
+			}
+		case rewrite.StdUnit:
+			err = t.addStd(u, out, overlay)
+		}
+		if err != nil {
 			return nil, err
 		}
-		target := filepath.Join(dir, filepath.FromSlash(depDir(d)))
-		if inside(modReal, dir) {
-			rel, err := filepath.Rel(modReal, target)
-			if err != nil {
-				return nil, fmt.Errorf("shadow: %w", err)
-			}
-			target = "./" + filepath.ToSlash(rel)
-		}
-		depReplaces = append(depReplaces, depReplace{d.Path, d.Version, target})
 	}
-	shadowMod, err := shadowGoMod(goMod, modData, replace, depReplaces...)
-	if err != nil {
-		return nil, fmt.Errorf("shadow: %w", err)
+	if err := t.addGoMod(mod, modReal, out, depReplaces, overlay); err != nil {
+		return nil, err
 	}
-	// A missing go.sum is still overlaid, with an empty copy, so the two
-	// files cmd/go reads for the main module both come from one run.
-	sumData, err := os.ReadFile(goSum)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("shadow: %w", err)
-	}
-	t.files["go.mod"] = []byte(markerGoMod)
-	t.files["mod/go.mod"] = shadowMod
-	t.files["mod/go.sum"] = sumData
-	t.files["simgen/go.mod"] = []byte(runtimeGoMod)
-	overlay[goMod] = filepath.Join(out, "mod", "go.mod")
-	overlay[goSum] = filepath.Join(out, "mod", "go.sum")
-
 	if err := t.addRuntime(cfg.Runtime); err != nil {
 		return nil, err
 	}
@@ -187,39 +160,56 @@ func plan(cfg Config, res *rewrite.Result) (*tree, error) {
 		strconv.Quote(filepath.Join(out, "overlay.json")), strconv.Quote(mod.Dir),
 		strconv.Quote(strings.Join(append([]string{"sim"}, cfg.Tags...), ","))))
 
-	for _, f := range res.Files {
-		if !filepath.IsAbs(f.Orig) {
-			return nil, fmt.Errorf("shadow: rewritten file %q has no absolute path", f.Orig)
-		}
-		rel, err := filepath.Rel(mod.Dir, f.Orig)
-		if err != nil || !filepath.IsLocal(rel) {
-			return nil, fmt.Errorf("shadow: rewritten file %s is outside the module root %s", f.Orig, mod.Dir)
-		}
-		if origReal, err := resolve(f.Orig); err != nil {
-			return nil, fmt.Errorf("shadow: %w", err)
-		} else if inside(dir, origReal) {
-			return nil, fmt.Errorf("shadow: rewritten file %s lies inside the output directory %s", f.Orig, out)
-		}
-		key := path.Join("src", filepath.ToSlash(rel))
-		if _, dup := t.files[key]; dup {
-			return nil, fmt.Errorf("shadow: file %s is in the result twice", f.Orig)
-		}
-		t.files[key] = f.Content
-		overlay[f.Orig] = filepath.Join(out, "src", rel)
-	}
-
-	for _, s := range res.Std {
-		if err := t.addStd(s, out, overlay); err != nil {
-			return nil, err
-		}
-	}
-
 	ov, err := json.MarshalIndent(struct{ Replace map[string]string }{overlay}, "", "\t")
 	if err != nil {
 		return nil, fmt.Errorf("shadow: %w", err)
 	}
 	t.files["overlay.json"] = append(ov, '\n')
 	return t, nil
+}
+
+// addGoMod adds the marker go.mod, the runtime's go.mod, and the overlays
+// of the target's go.mod and go.sum: its own text plus the requirement of
+// simgen's runtime and the replace directives of the runtime copy and of
+// each rewritten dependency.
+func (t *tree) addGoMod(mod rewrite.Module, modReal, out string, depReplaces []depReplace, overlay map[string]string) error {
+	goMod := mod.GoMod
+	if goMod == "" {
+		goMod = filepath.Join(mod.Dir, "go.mod")
+	}
+	goSum := filepath.Join(mod.Dir, "go.sum")
+	// Replace paths relative to the module root keep the shadow tree
+	// movable with the module (and out of go.mod diffs in CI logs); the
+	// leading ./ is what makes cmd/go read it as a directory.
+	replace := filepath.Join(t.dir, "simgen")
+	if inside(modReal, t.dir) {
+		rel, err := filepath.Rel(modReal, replace)
+		if err != nil {
+			return fmt.Errorf("shadow: %w", err)
+		}
+		replace = "./" + filepath.ToSlash(rel)
+	}
+	modData, err := os.ReadFile(goMod)
+	if err != nil {
+		return fmt.Errorf("shadow: %w", err)
+	}
+	shadowMod, err := shadowGoMod(goMod, modData, replace, depReplaces...)
+	if err != nil {
+		return fmt.Errorf("shadow: %w", err)
+	}
+	// A missing go.sum is still overlaid, with an empty copy, so the two
+	// files cmd/go reads for the main module both come from one run.
+	sumData, err := os.ReadFile(goSum)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("shadow: %w", err)
+	}
+	t.files["go.mod"] = []byte(markerGoMod)
+	t.files["mod/go.mod"] = shadowMod
+	t.files["mod/go.sum"] = sumData
+	t.files["simgen/go.mod"] = []byte(runtimeGoMod)
+	overlay[goMod] = filepath.Join(out, "mod", "go.mod")
+	overlay[goSum] = filepath.Join(out, "mod", "go.sum")
+	return nil
 }
 
 // pathsFile tells simrt where the overlay and the module root are, for the
@@ -234,6 +224,32 @@ func init() {
 	buildTags = %s
 }
 `
+
+// addMain adds the main module's rewritten files under src/, at their
+// paths relative to the module root, and their overlay entries.
+func (t *tree) addMain(u rewrite.Unit, mod rewrite.Module, out string, overlay map[string]string) error {
+	for _, f := range u.Files {
+		if !filepath.IsAbs(f.Orig) {
+			return fmt.Errorf("shadow: rewritten file %q has no absolute path", f.Orig)
+		}
+		rel, err := filepath.Rel(mod.Dir, f.Orig)
+		if err != nil || !filepath.IsLocal(rel) {
+			return fmt.Errorf("shadow: rewritten file %s is outside the module root %s", f.Orig, mod.Dir)
+		}
+		if origReal, err := resolve(f.Orig); err != nil {
+			return fmt.Errorf("shadow: %w", err)
+		} else if inside(t.dir, origReal) {
+			return fmt.Errorf("shadow: rewritten file %s lies inside the output directory %s", f.Orig, out)
+		}
+		key := path.Join("src", filepath.ToSlash(rel))
+		if _, dup := t.files[key]; dup {
+			return fmt.Errorf("shadow: file %s is in the result twice", f.Orig)
+		}
+		t.files[key] = f.Content
+		overlay[f.Orig] = filepath.Join(out, "src", rel)
+	}
+	return nil
+}
 
 // addRuntime adds the runtime sources under simgen/.
 func (t *tree) addRuntime(rt fs.FS) error {

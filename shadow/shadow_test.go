@@ -60,9 +60,11 @@ func result(dir string, files map[string]string) *rewrite.Result {
 		Dir:   dir,
 		GoMod: filepath.Join(dir, "go.mod"),
 	}}
+	main := rewrite.Unit{Kind: rewrite.MainUnit, Path: res.Module.Path, Dir: dir, GoMod: res.Module.GoMod}
 	for name, data := range files {
-		res.Files = append(res.Files, rewrite.File{Orig: filepath.Join(dir, filepath.FromSlash(name)), Content: []byte(data)})
+		main.Files = append(main.Files, rewrite.File{Orig: filepath.Join(dir, filepath.FromSlash(name)), Content: []byte(data)})
 	}
+	res.Units = []rewrite.Unit{main}
 	return res
 }
 

@@ -18,7 +18,7 @@ import (
 // addStd adds the rewritten files of one standard-library package to the
 // plan and their overlay entries to overlay. out is DIR as the user named
 // it, the form overlay.json uses for every other entry.
-func (t *tree) addStd(s rewrite.StdPackage, out string, overlay map[string]string) error {
+func (t *tree) addStd(s rewrite.Unit, out string, overlay map[string]string) error {
 	if s.Path == "" || path.Clean(s.Path) != s.Path || !filepath.IsLocal(filepath.FromSlash(s.Path)) {
 		return fmt.Errorf("shadow: standard-library package %q has no clean import path", s.Path)
 	}

@@ -41,11 +41,11 @@ func TestStdOverlay(t *testing.T) {
 	before := snapshot(t, filepath.Dir(filepath.Dir(pkg)))
 	out := filepath.Join(dir, ".simbuild")
 	res := result(dir, map[string]string{"a.go": "package tiny // A\n"})
-	res.Std = []rewrite.StdPackage{{
+	res.Units = append(res.Units, rewrite.Unit{Kind: rewrite.StdUnit,
 		Path:  "net/http",
 		Dir:   pkg,
 		Files: []rewrite.File{{Orig: filepath.Join(pkg, "server.go"), Content: []byte("//go:build sim\npackage http // S\n")}},
-	}}
+	})
 	sum, err := Write(Config{Out: out, Runtime: fakeRuntime()}, res)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestStdOverlay(t *testing.T) {
 		t.Errorf("Written = %v", sum.Written)
 	}
 
-	res.Std = nil
+	res.Units = res.Of(rewrite.MainUnit)
 	sum, err = Write(Config{Out: out, Runtime: fakeRuntime()}, res)
 	if err != nil {
 		t.Fatal(err)
@@ -95,18 +95,18 @@ func TestStdRefusals(t *testing.T) {
 	server := filepath.Join(pkg, "server.go")
 	for _, c := range []struct {
 		name string
-		std  rewrite.StdPackage
+		std  rewrite.Unit
 		msg  string
 	}{
-		{"wrong dir", rewrite.StdPackage{Path: "net/rpc", Dir: pkg, Files: []rewrite.File{{Orig: server}}}, "not in GOROOT/src/net/rpc"},
-		{"relative dir", rewrite.StdPackage{Path: "net/http", Dir: "go/src/net/http"}, "not in GOROOT/src/net/http"},
-		{"dotdot path", rewrite.StdPackage{Path: "../net/http", Dir: pkg}, "no clean import path"},
-		{"file elsewhere", rewrite.StdPackage{Path: "net/http", Dir: pkg, Files: []rewrite.File{{Orig: filepath.Join(filepath.Dir(pkg), "x.go")}}}, "not in its package directory"},
+		{"wrong dir", rewrite.Unit{Kind: rewrite.StdUnit, Path: "net/rpc", Dir: pkg, Files: []rewrite.File{{Orig: server}}}, "not in GOROOT/src/net/rpc"},
+		{"relative dir", rewrite.Unit{Kind: rewrite.StdUnit, Path: "net/http", Dir: "go/src/net/http"}, "not in GOROOT/src/net/http"},
+		{"dotdot path", rewrite.Unit{Kind: rewrite.StdUnit, Path: "../net/http", Dir: pkg}, "no clean import path"},
+		{"file elsewhere", rewrite.Unit{Kind: rewrite.StdUnit, Path: "net/http", Dir: pkg, Files: []rewrite.File{{Orig: filepath.Join(filepath.Dir(pkg), "x.go")}}}, "not in its package directory"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := module(t, map[string]string{"go.mod": tinyGoMod})
 			res := result(dir, nil)
-			res.Std = []rewrite.StdPackage{c.std}
+			res.Units = append(res.Units, c.std)
 			out := filepath.Join(dir, ".simbuild")
 			_, err := Write(Config{Out: out, Runtime: fakeRuntime()}, res)
 			if err == nil || !strings.Contains(err.Error(), c.msg) {

@@ -1,8 +1,5 @@
-// Package simrt is simgen's deterministic runtime. Code rewritten by simgen
-// calls it in place of go statements, channels, select, time, sync and the
-// other sources of nondeterminism; tests run under one seeded scheduler with
-// a virtual clock. The same seed gives the same run, every time.
-//
+package simrt
+
 // This file holds the world (one simulation) and the scheduler.
 //
 // Invariants:
@@ -17,7 +14,6 @@
 //     map order, random numbers) is drawn from w.rng and recorded in the
 //     decision hash.
 //   - Virtual time (w.now) moves only when no goroutine is runnable.
-package simrt
 
 import (
 	"math/rand/v2"

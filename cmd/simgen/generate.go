@@ -65,7 +65,7 @@ func generate(o options, patterns []string, stdout, stderr io.Writer) (string, e
 // as well.
 func printSummary(w io.Writer, o options, res *rewrite.Result, sum *shadow.Summary, cwd string) {
 	pkgs := make(map[string]bool)
-	for _, f := range res.Files {
+	for _, f := range res.Files() {
 		pkgs[filepath.Dir(f.Orig)] = true
 	}
 	type count struct {
@@ -86,10 +86,10 @@ func printSummary(w io.Writer, o options, res *rewrite.Result, sum *shadow.Summa
 		return counts[i].name < counts[j].name
 	})
 	var b strings.Builder
-	fmt.Fprintf(&b, "simgen: rewrote %s in %s", plural(len(res.Files), "file"), plural(len(pkgs), "package"))
-	if len(res.Std) > 0 {
-		std := make([]string, len(res.Std))
-		for i, s := range res.Std {
+	fmt.Fprintf(&b, "simgen: rewrote %s in %s", plural(len(res.Files()), "file"), plural(len(pkgs), "package"))
+	if stds := res.Of(rewrite.StdUnit); len(stds) > 0 {
+		std := make([]string, len(stds))
+		for i, s := range stds {
 			std[i] = s.Path
 		}
 		fmt.Fprintf(&b, ", and %s in place", strings.Join(std, ", "))
@@ -116,7 +116,7 @@ func printSummary(w io.Writer, o options, res *rewrite.Result, sum *shadow.Summa
 	for _, name := range sum.Written {
 		written[name] = true
 	}
-	for _, f := range res.Files {
+	for _, f := range res.Files() {
 		state := "unchanged"
 		if rel, err := filepath.Rel(res.Module.Dir, f.Orig); err == nil && written[path.Join("src", filepath.ToSlash(rel))] {
 			state = "written"
