@@ -113,7 +113,7 @@ var reductionPrograms = map[string]func() string{
 	"lostupdate": func() string {
 		var mu, other simrt.Mutex
 		var wg simrt.WaitGroup
-		x := 0
+		x, bystander := 0, 0
 		wg.Add(3)
 		for range 2 {
 			simrt.Go(func() {
@@ -130,11 +130,12 @@ var reductionPrograms = map[string]func() string{
 			defer wg.Done()
 			for range 3 {
 				other.Lock()
+				bystander++
 				other.Unlock()
 			}
 		})
 		wg.Wait()
-		return fmt.Sprint(x)
+		return fmt.Sprint(x, bystander)
 	},
 	// Two senders on a buffered channel, a receiver that also owns another.
 	"channels": func() string {
@@ -342,4 +343,33 @@ func nativeProbe() {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestExhaustiveCounts pins the schedule counts docs/performance.md
+// quotes, within two preemptions, without and with the reduction.
+// Enumeration is deterministic, so a change here is a change of simrt's
+// choices or of the reduction: update the document with it.
+func TestExhaustiveCounts(t *testing.T) {
+	want := []struct {
+		name        string
+		prog        func() string
+		full, red   int
+		fullE, redE string
+	}{
+		{"probe, fixed", func() string { return progressProbe(true) }, 19777, 5036, "done", "done"},
+		{"probe", func() string { return progressProbe(false) }, 6258, 1783, "failed", "failed"},
+		{"mutexes", reductionPrograms["mutexes"], 393, 51, "done", "done"},
+		{"lostupdate", reductionPrograms["lostupdate"], 2617, 384, "done", "done"},
+		{"channels", reductionPrograms["channels"], 1303, 162, "done", "done"},
+		{"atomics", reductionPrograms["atomics"], 143, 71, "done", "done"},
+		{"select", reductionPrograms["select"], 5942, 3639, "done", "done"},
+	}
+	for _, w := range want {
+		f := simrt.Explore(2, false, 0, w.prog)
+		r := simrt.Explore(2, true, 0, w.prog)
+		if f.Schedules != w.full || r.Schedules != w.red || f.End != w.fullE || r.End != w.redE {
+			t.Errorf("%s: full %d (%s), reduced %d (%s); docs/performance.md says %d (%s) and %d (%s)",
+				w.name, f.Schedules, f.End, r.Schedules, r.End, w.full, w.fullE, w.red, w.redE)
+		}
+	}
 }
