@@ -344,28 +344,32 @@ func (w *world) scheduleMismatch(i int, d deviation, kind nodeKind, enabled []in
 	fatal(fmt.Sprintf("SIM_SCHEDULE: decision %d cannot take %s (it offers %s): the schedule was printed for another test, seed or version of the code", i, what, choiceList(kind, enabled)))
 }
 
-// scheduleText writes the current run's schedule: the nodes where it left
-// the defaults, as "1:" then node/choice entries separated by dots, a
-// choice being g<id> (a goroutine) or c<i> (a select case). "1" is the
-// format's version.
+// scheduleText writes the current run's schedule (formatSchedule).
 func (x *explorer) scheduleText() string {
+	var devs []deviation
+	for i := range x.stack {
+		if n := &x.stack[i]; n.chosen != n.def {
+			devs = append(devs, deviation{node: i, choice: n.chosen, kase: n.kind == nodeCase})
+		}
+	}
+	return formatSchedule(devs)
+}
+
+// formatSchedule writes a schedule as the nodes where it leaves the
+// defaults: "1:" then node/choice entries separated by dots, a choice being
+// g<id> (a goroutine) or c<i> (a select case). "1" is the format's version.
+func formatSchedule(devs []deviation) string {
 	var b strings.Builder
 	b.WriteString("1:")
-	first := true
-	for i := range x.stack {
-		n := &x.stack[i]
-		if n.chosen == n.def {
-			continue
-		}
-		if !first {
+	for i, d := range devs {
+		if i > 0 {
 			b.WriteString(".")
 		}
-		first = false
 		k := "g"
-		if n.kind == nodeCase {
+		if d.kase {
 			k = "c"
 		}
-		fmt.Fprintf(&b, "%d%s%d", i, k, n.chosen)
+		fmt.Fprintf(&b, "%d%s%d", d.node, k, d.choice)
 	}
 	return b.String()
 }
@@ -518,19 +522,7 @@ func (s *session) scheduleForReplay() string {
 		return s.x.scheduleText()
 	}
 	if s.c.exh.replaySet {
-		var b strings.Builder
-		b.WriteString("1:")
-		for i, d := range s.c.exh.replay {
-			if i > 0 {
-				b.WriteString(".")
-			}
-			k := "g"
-			if d.kase {
-				k = "c"
-			}
-			fmt.Fprintf(&b, "%d%s%d", d.node, k, d.choice)
-		}
-		return b.String()
+		return formatSchedule(s.c.exh.replay)
 	}
 	return ""
 }
