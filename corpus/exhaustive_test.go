@@ -195,7 +195,7 @@ func runExhaustive(t *testing.T, b *bug, test string, bound, budget int) (n int,
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) == 6 && fs[0] == test && fs[1] == "exhaustive" {
+		if len(fs) == 7 && fs[0] == test && fs[1] == "exhaustive" {
 			n, _ = strconv.Atoi(fs[2])
 			state = fs[5]
 		}

@@ -46,6 +46,7 @@ package simrt
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -565,13 +566,14 @@ func (s *session) strategy() strategy {
 // exhaustProgress reports an enumeration's progress to the SIM_PROGRESS
 // file of simgen test -exhaustive, as a line
 //
-//	<test> exhaustive <schedules> <depth> <estimate> running|done|budget|fail
+//	<test> exhaustive <schedules> <depth> <estimate> running|done|budget|fail <pid>
 //
-// and nothing without SIM_PROGRESS.
+// (the process id tells apart tests of one name in two packages), and
+// nothing without SIM_PROGRESS.
 func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
 	state := "running"
 	if end {
 		state = [...]string{endDone: "done", endFailed: "fail", endBudget: "budget", endDiverged: "fail"}[how]
 	}
-	progressLine(fmt.Sprintf("%s exhaustive %d %d %d %s\n", test, x.schedules, x.maxDepth, x.estimate(), state))
+	progressLine(fmt.Sprintf("%s exhaustive %d %d %d %s %d\n", test, x.schedules, x.maxDepth, x.estimate(), state, os.Getpid()))
 }

@@ -142,8 +142,9 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 	return nil
 }
 
-// readExhaustProgress reads the last line of each test from the
-// SIM_PROGRESS file, in the order the tests first appear.
+// readExhaustProgress reads the last line of each test (of each process:
+// two packages may have tests of one name) from the SIM_PROGRESS file, in
+// the order the tests first appear.
 func readExhaustProgress(path string) []exhaustTest {
 	f, err := os.Open(path)
 	if err != nil {
@@ -155,7 +156,7 @@ func readExhaustProgress(path string) []exhaustTest {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) != 6 || fs[1] != "exhaustive" {
+		if len(fs) != 7 || fs[1] != "exhaustive" {
 			continue
 		}
 		var t exhaustTest
@@ -163,10 +164,11 @@ func readExhaustProgress(path string) []exhaustTest {
 		t.schedules, _ = strconv.Atoi(fs[2])
 		t.depth, _ = strconv.Atoi(fs[3])
 		t.estimate, _ = strconv.Atoi(fs[4])
-		if _, ok := last[t.name]; !ok {
-			order = append(order, t.name)
+		key := fs[0] + " " + fs[6]
+		if _, ok := last[key]; !ok {
+			order = append(order, key)
 		}
-		last[t.name] = t
+		last[key] = t
 	}
 	tests := make([]exhaustTest, len(order))
 	for i, n := range order {
