@@ -18,8 +18,9 @@ package simrt
 // that costs nothing: the running goroutine goes on when it can, and after a
 // block or an exit the runnable goroutine with the smallest id runs. A
 // schedule is written as the nodes where it differs from the defaults
-// (scheduleText), which is short: a bug that needs two preemptions is a
-// schedule of two entries.
+// (scheduleText), each named by its decision's step in the run's log, the
+// number SIM_TRACE prints: a bug that needs two preemptions is a schedule of
+// two entries.
 //
 // Choices that are not nodes stay drawn from the seed (SIM_SEED, 1 when
 // unset): the order of timers due at one instant, map iteration order, the
@@ -72,6 +73,7 @@ type xnode struct {
 	def      int   // the default choice
 	chosen   int   // the choice the current run makes here
 	preempts int   // preemptions before this node
+	step     int64 // the decision's number in the run's log (SIM_TRACE's step), which names it in a schedule
 	todo     []int // choices to try here (backtrack set), ascending
 	done     []int // choices tried or ruled out by the bound
 }
@@ -115,7 +117,7 @@ type explorer struct {
 
 // deviation is a node at which a schedule leaves the default.
 type deviation struct {
-	node   int
+	node   int // the node's step: its decision's number in the run's log
 	choice int
 	kase   bool // a select case, not a goroutine
 }
@@ -276,13 +278,16 @@ func (r *xrun) pickCase(n int) int {
 func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 	i := r.depth
 	r.depth++
+	// The decision about to be recorded is the log's next (decisions.go):
+	// a pick in point or pickNext, a case in selectReady.
+	step := r.w.dec.n + 1
 	x := r.x
 	if x == nil {
 		c := def
 		for _, d := range r.devs {
-			if d.node == i {
+			if int64(d.node) == step {
 				if d.kase != (kind == nodeCase) || !slices.Contains(enabled, d.choice) {
-					r.w.scheduleMismatch(i, d, kind, enabled)
+					r.w.scheduleMismatch(d, kind, enabled)
 					break
 				}
 				c = d.choice
@@ -306,7 +311,7 @@ func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 		x.stack = x.stack[:i]
 		x.replayN = i
 	}
-	n := xnode{kind: kind, cur: cur, enabled: enabled, def: def, chosen: def, preempts: preempts, done: []int{def}}
+	n := xnode{kind: kind, cur: cur, enabled: enabled, def: def, chosen: def, preempts: preempts, step: step, done: []int{def}}
 	if kind == nodeCase || !x.cfg.dpor {
 		n.todo = slices.Clone(enabled)
 	} else {
@@ -337,12 +342,12 @@ func choiceList(kind nodeKind, ids []int) string {
 
 // scheduleMismatch fails a replay whose schedule names a choice the run
 // does not offer: the schedule belongs to another test, seed or version.
-func (w *world) scheduleMismatch(i int, d deviation, kind nodeKind, enabled []int) {
+func (w *world) scheduleMismatch(d deviation, kind nodeKind, enabled []int) {
 	what := fmt.Sprintf("goroutine %d", d.choice)
 	if d.kase {
 		what = fmt.Sprintf("case %d", d.choice)
 	}
-	fatal(fmt.Sprintf("SIM_SCHEDULE: decision %d cannot take %s (it offers %s): the schedule was printed for another test, seed or version of the code", i, what, choiceList(kind, enabled)))
+	fatal(fmt.Sprintf("SIM_SCHEDULE: step %d cannot take %s (it offers %s): the schedule was printed for another test, seed or version of the code", d.node, what, choiceList(kind, enabled)))
 }
 
 // scheduleText writes the current run's schedule (formatSchedule).
@@ -350,15 +355,17 @@ func (x *explorer) scheduleText() string {
 	var devs []deviation
 	for i := range x.stack {
 		if n := &x.stack[i]; n.chosen != n.def {
-			devs = append(devs, deviation{node: i, choice: n.chosen, kase: n.kind == nodeCase})
+			devs = append(devs, deviation{node: int(n.step), choice: n.chosen, kase: n.kind == nodeCase})
 		}
 	}
 	return formatSchedule(devs)
 }
 
 // formatSchedule writes a schedule as the nodes where it leaves the
-// defaults: "1:" then node/choice entries separated by dots, a choice being
-// g<id> (a goroutine) or c<i> (a select case). "1" is the format's version.
+// defaults: "1:" then step/choice entries separated by dots, a step being
+// the decision's number in the run's log (SIM_TRACE's "step N") and a
+// choice g<id> (a goroutine) or c<i> (a select case). "1" is the format's
+// version.
 func formatSchedule(devs []deviation) string {
 	var b strings.Builder
 	b.WriteString("1:")
