@@ -152,6 +152,10 @@ func buildModule(t *testing.T, root, name string) []*bug {
 	if err := copyDir(filepath.Join(root, "testdata", name), mod); err != nil {
 		t.Fatal(err)
 	}
+	// The corpus requires golang.org/x/sync; simgen and the builds below run
+	// with GOPROXY=off, so fetch what go.mod names first, with the user's
+	// own settings, as a fresh machine's module cache lacks it.
+	run(t, mod, []string{"GOFLAGS=-mod=mod", "GOWORK=off"}, "go", "mod", "download")
 	run(t, mod, goEnv, simgen, "-o", filepath.Join(mod, ".simbuild"), "./...")
 	overlay := filepath.Join(mod, ".simbuild", "overlay.json")
 

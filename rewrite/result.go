@@ -146,5 +146,9 @@ func (d Diagnostic) String() string {
 	if d.Severity == Error {
 		kind = "error"
 	}
+	if !d.Pos.IsValid() && d.Pos.Filename == "" {
+		// No position to name: no made-up "-:" either.
+		return fmt.Sprintf("%s: %s", kind, d.Msg)
+	}
 	return fmt.Sprintf("%s: %s: %s", d.Pos, kind, d.Msg)
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,20 +362,31 @@ func (r *runner) assemble() {
 	sortDiags(r.res.Diags)
 }
 
-// checkWorkspace refuses go.work workspaces: the shadow tree overlays one
-// main module's go.mod, and a workspace has several.
+// checkWorkspace refuses go.work workspaces (the shadow tree overlays one
+// main module's go.mod, and a workspace has several) and a directory
+// outside any module.
 func checkWorkspace(cfg Config) error {
-	cmd := exec.Command("go", "env", "GOWORK")
+	cmd := exec.Command("go", "env", "GOWORK", "GOMOD")
 	cmd.Dir = cfg.Dir
 	if cfg.Env != nil {
 		cmd.Env = cfg.Env
 	}
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("go env GOWORK: %w", err)
+		return fmt.Errorf("go env GOWORK GOMOD: %w", err)
 	}
-	if w := strings.TrimSpace(string(out)); w != "" && w != "off" {
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if w := strings.TrimSpace(lines[0]); w != "" && w != "off" {
 		return fmt.Errorf("%s: go.work workspaces are not supported yet; run simgen and go test with GOWORK=off", w)
+	}
+	if len(lines) > 1 {
+		if m := strings.TrimSpace(lines[1]); m == "" || m == os.DevNull {
+			dir := cfg.Dir
+			if dir == "" {
+				dir = "."
+			}
+			return fmt.Errorf("no go.mod in %s or any directory above it: simgen rewrites the packages of a module; run it in the module (or with -C dir), or create one with go mod init <module path>", dir)
+		}
 	}
 	return nil
 }
@@ -409,21 +421,97 @@ func logf(cfg Config, format string, args ...any) {
 }
 
 // loadErrors collects the errors of the loaded packages and their
-// dependencies, each once.
+// dependencies, each once, and each mistake once. The go command's own
+// report of a package that does not compile (a ListError "# pkg" followed by
+// the compiler's lines) repeats what go/parser and go/types say. For a type
+// error go/types' report is kept and the go command's dropped; for a syntax
+// error the compiler's lines are kept (they read as go build's), split into
+// positioned diagnostics, and go/parser's and go/types' follow-on errors of
+// that package are dropped. Without a compiler report, only the first
+// syntax error of a file is kept.
 func loadErrors(pkgs []*packages.Package) []Diagnostic {
 	var diags []Diagnostic
 	seen := map[string]bool{}
+	add := func(pos token.Position, msg string) {
+		key := pos.String() + "\x00" + msg
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		diags = append(diags, Diagnostic{Pos: pos, Severity: Error, Msg: msg})
+	}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
+		var hasParse, hasType, hasCompiler bool
 		for _, e := range p.Errors {
-			key := e.Pos + "\x00" + e.Msg
-			if seen[key] {
+			hasParse = hasParse || e.Kind == packages.ParseError
+			hasType = hasType || e.Kind == packages.TypeError
+			hasCompiler = hasCompiler || e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# ")
+		}
+		syntaxSeen := map[string]bool{}
+		for _, e := range p.Errors {
+			pos := parsePos(e.Pos)
+			switch {
+			case e.Kind == packages.ParseError && hasCompiler:
+				continue // the compiler's "syntax error: ..." says it as go build does
+			case e.Kind == packages.ListError && strings.HasPrefix(e.Msg, "# "):
+				if hasType && !hasParse {
+					continue
+				}
+				for _, d := range compilerLines(e.Msg, p) {
+					add(d.Pos, d.Msg)
+				}
 				continue
+			case e.Kind == packages.TypeError && hasParse:
+				continue
+			case e.Kind == packages.ParseError:
+				if syntaxSeen[pos.Filename] {
+					continue
+				}
+				syntaxSeen[pos.Filename] = true
 			}
-			seen[key] = true
-			diags = append(diags, Diagnostic{Pos: parsePos(e.Pos), Severity: Error, Msg: e.Msg})
+			if pos.Filename == "-" {
+				pos.Filename = ""
+			}
+			add(pos, e.Msg)
 		}
 	})
 	return diags
+}
+
+// compilerLine is a line of the compiler's output: file:line:col: message.
+var compilerLine = regexp.MustCompile(`^(\S+?\.go):(\d+)(?::(\d+))?: (.*)$`)
+
+// compilerLines turns the go command's report of a package that does not
+// compile ("# pkg" and the compiler's lines) into diagnostics at their
+// positions; lines without one are kept as they are.
+func compilerLines(msg string, p *packages.Package) []Diagnostic {
+	var ds []Diagnostic
+	for _, line := range strings.Split(msg, "\n")[1:] {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		m := compilerLine.FindStringSubmatch(line)
+		if m == nil {
+			ds = append(ds, Diagnostic{Severity: Error, Msg: line})
+			continue
+		}
+		pos := token.Position{Filename: m[1]}
+		pos.Line, _ = strconv.Atoi(m[2])
+		pos.Column, _ = strconv.Atoi(m[3])
+		if !filepath.IsAbs(pos.Filename) {
+			// The go command names files relative to its directory; find
+			// the package's file of that name.
+			for _, f := range append(p.CompiledGoFiles, p.GoFiles...) {
+				if filepath.Base(f) == filepath.Base(pos.Filename) {
+					pos.Filename = f
+					break
+				}
+			}
+		}
+		ds = append(ds, Diagnostic{Pos: pos, Severity: Error, Msg: m[4]})
+	}
+	return ds
 }
 
 // parsePos parses "file:line:col" (or "file:line", or "file").

@@ -14,6 +14,8 @@ package rewrite
 //	t.Run(name, f)   ->  simrt.Run(t, name, f)     (also *testing.B)
 //	t.Cleanup(f)     ->  simrt.Cleanup(t, f)       (*testing.T, *testing.B, *testing.F, testing.TB)
 //	t.Parallel()     ->  simrt.Parallel(t)
+//	t.Context()      ->  simrt.TestContext(t)  (a simulated context, canceled
+//	                                            before t's cleanups run)
 //	b.RunParallel(func(pb *testing.PB) { body })
 //	                 ->  simrt.RunParallel(b, func(pb *simrt.PB) { body })
 //	synctest.Test(t, f) ->  simrt.SyncTest(t, f)   (testing/synctest: a world
@@ -208,6 +210,11 @@ func (r *fileRewriter) testingCall(call *ast.CallExpr) (string, bool) {
 			return "", false
 		}
 		name = "Cleanup"
+	case "Context":
+		if !isT && !isB && !isF && !isTB {
+			return "", false
+		}
+		name = "TestContext"
 	case "Parallel":
 		if !isT {
 			return "", false
@@ -221,7 +228,7 @@ func (r *fileRewriter) testingCall(call *ast.CallExpr) (string, bool) {
 	default:
 		return "", false
 	}
-	r.count("t." + name)
+	r.count("t." + strings.TrimPrefix(name, "Test"))
 	recvText := r.text(se.X) + r.embeddedPath(sel)
 	var kids []ast.Node
 	kids = append(kids, se.X)

@@ -101,7 +101,7 @@ func (w *world) arm(seed uint64, strat strategy) ambientRoot {
 	w.dec = decisions{}
 	w.dec.init(w)
 	w.failure, w.tearing, w.settling = nil, false, false
-	w.cleanups = nil
+	w.cleanups, w.testCtx = nil, nil
 	w.tb, w.session, w.trace = nil, nil, nil
 	w.ticks = 0
 	w.m = nil
@@ -138,6 +138,7 @@ func (w *world) disarm(saved ambientRoot) {
 	w.ambient = true
 	w.failure, w.tearing, w.settling = nil, false, false
 	w.tb, w.session, w.trace = nil, nil, nil
+	w.disarmTime()
 }
 
 // retime moves the clock to now, keeping every timer's distance to it.

@@ -39,7 +39,7 @@
 // The entry rule wraps every test, benchmark, example, fuzz target and main
 // in one of these, which run the body as the root of a world once per seed
 // and report failures with their replay line (harness.go): Test, Benchmark,
-// Main, Example, Run, Cleanup, Parallel, RunParallel, PB, SyncTest,
+// Main, Example, Run, Cleanup, TestContext, Parallel, RunParallel, PB, SyncTest,
 // SyncWait. Simulated reports whether a simulation runs.
 //
 // # For simrt's own packages and package sim
@@ -51,7 +51,8 @@
 //     operation on an address, for exhaustive exploration's reduction:
 //     simatomic), CallAt (a callback at a
 //     virtual instant: how the network delivers without goroutines), Event
-//     (a waitable one-shot), WorldLocal (state that lives as long as a run)
+//     (a waitable one-shot), WorldLocal (state that lives as long as a run),
+//     TimeExact (SIM_TIME=exact: I/O takes no virtual time either)
 //   - machines: NodeID, Host, CurrentNode, NewNode, NodeByIP, NodeByName,
 //     Nodes, NodeIP, NodeName, GoOn, Crash, Alive, Boots, OnCrash, OnStart
 //   - faults: RecordFault, FaultFloat64, FaultUint64N

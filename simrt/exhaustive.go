@@ -584,3 +584,22 @@ func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
 	}
 	progressLine(fmt.Sprintf("%s exhaustive %d %d %d %s %d\n", test, x.schedules, x.maxDepth, x.estimate(), state, os.Getpid()))
 }
+
+// replayEnv is the environment a replay line prints: the process's, except
+// that a failure found by enumeration (or replayed from a schedule) is
+// reproduced by its schedule, not by enumerating again.
+func (s *session) replayEnv() func(string) string {
+	sch := s.scheduleForReplay()
+	if sch == "" {
+		return os.Getenv
+	}
+	return func(k string) string {
+		switch k {
+		case "SIM_SCHEDULE":
+			return sch
+		case "SIM_STRATEGY", "SIM_PREEMPTIONS", "SIM_DPOR", "SIM_BUDGET":
+			return ""
+		}
+		return os.Getenv(k)
+	}
+}

@@ -25,3 +25,19 @@ func ParseStrategy(s string) (string, error) {
 	}
 	return st().name(), nil
 }
+
+// RunSeedTime is RunSeed with a time model: exact is SIM_TIME=exact,
+// livelock SIM_LIVELOCK (0: unbounded).
+func RunSeedTime(seed uint64, strategy string, exact bool, livelock int64, body func()) (hash uint64, steps int64) {
+	st, err := parseStrategy(strategy)
+	if err != nil {
+		panic(err)
+	}
+	c := &config{seeds: 1, strategy: st, watchdog: 5 * time.Second, time: timeConfig{exact: exact, livelock: livelock}}
+	s := &session{c: c, seed: seed}
+	w := s.runOnce(seed, false, body)
+	return w.dec.hash, w.dec.n
+}
+
+// CostFor is the virtual cost of a scheduling point under seed.
+func CostFor(seed uint64) time.Duration { return time.Duration(costFor(seed)) }

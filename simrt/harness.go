@@ -6,8 +6,10 @@ package simrt
 //	SIM_SEED=N              run seed N (unset: a fresh seed, printed on failure)
 //	SIM_SEEDS=K             run each test under K seeds, N, N+1, ..., stopping
 //	                        at the first failure
-//	SIM_STRATEGY=S          random (default), pct, pct:D, pct:D:K
+//	SIM_STRATEGY=S          portfolio (default), random, pct, pct:D, pct:D:K
 //	SIM_CHECK_DETERMINISM=1 run each seed twice and compare decision streams
+//	                        (three times when the first run differs: a
+//	                        first run that warms package state is no fault)
 //	SIM_LEAKS=fail          fail a test that ends with goroutines still alive
 //	SIM_TRACE=1             print every scheduling decision to stderr
 //	SIM_TRACE=json:PATH     write every event of the run to PATH (trace.go)
@@ -16,26 +18,46 @@ package simrt
 //	SIM_TIMELIMIT=D         virtual-time limit of a run (default 1000h): past
 //	                        it, the run fails with a report, since only a
 //	                        timer loop can have kept it going
+//	SIM_KEPT=off|only       skip the kept seeds (testdata/simgen, kept.go),
+//	                        or run only them; by default they run first
+//	                        when SIM_SEED is unset
+//	SIM_TIME=exact          computation costs no virtual time (slip.go);
+//	                        the default, slip, draws a cost per step from
+//	                        the seed, so timers fire mid-computation
+//	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
+//	                        blocking, starting or ending before the run
+//	                        fails as a livelock (default 16777216)
+//	SIM_REPLAY_CHECK=off    do not rerun a failure that followed other runs
+//	                        alone to check its replay line (replaycheck.go)
+//	SIM_BUGGIFY=on|off      read by package sim: every Buggify site on, or
+//	                        none
+//
+// The one table of these variables is package simenv; SIM_PROGRESS and
+// SIM_PROGRESS_SYNC there are internal, set by simgen test for its child
+// processes (progress.go).
 //
 // Invariants:
 //   - A test's body runs as the root goroutine of a fresh world per seed, on
 //     the test's own goroutine, so t.FailNow, t.Skip and friends work as in
 //     a native test; worlds never run concurrently (worldMu).
 //   - Every failure (deadlock, panic, nondeterminism, t.Error) prints a
-//     replay line with SIM_SEED=<n> and the test's -run pattern.
+//     replay line (package replay) with SIM_SEED=<n>, every setting of
+//     replay.Settings this process runs under, and the test's -run pattern.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 type config struct {
@@ -49,6 +71,7 @@ type config struct {
 	trace     traceConfig
 	watchdog  time.Duration
 	timeLimit time.Duration
+	time      timeConfig    // SIM_TIME, SIM_LIVELOCK (slip.go)
 	exhaust   bool          // SIM_STRATEGY=exhaustive: enumerate, not sample (exhaustive.go)
 	exh       exhaustConfig // its knobs, and SIM_SCHEDULE
 	err       error
@@ -116,6 +139,23 @@ func parseConfig(getenv func(string) string) config {
 			c.timeLimit = d
 		}
 	}
+	// issue 13: SIM_TIME and SIM_LIVELOCK (slip.go).
+	switch s := getenv("SIM_TIME"); s {
+	case "", "slip":
+	case "exact":
+		c.time.exact = true
+	default:
+		fail("SIM_TIME=%q: want slip (the default) or exact", s)
+	}
+	c.time.livelock = defaultLivelock
+	if s := getenv("SIM_LIVELOCK"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			fail("SIM_LIVELOCK=%q: want a positive number of scheduling points such as 100000000", s)
+		} else {
+			c.time.livelock = n
+		}
+	}
 	if s := getenv("SIM_WATCHDOG"); s != "" {
 		d, err := time.ParseDuration(s)
 		if err != nil || d <= 0 {
@@ -154,6 +194,7 @@ type session struct {
 	seed    uint64
 	logged  bool   // w.failure was reported
 	example string // the Example function being run, if any
+	before  int    // simulated runs this process made before the current seed's (replaycheck.go)
 }
 
 // Test runs a test body under the simulation: once per seed, each time as
@@ -178,9 +219,14 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		s.exhaustive(t, func() { body(t) })
 		return
 	}
+	if s.runKept(t, body) { // kept.go: regression seeds first
+		return
+	}
 	first := s.c.firstSeed()
+	noteTest(s.name)
 	for i := 0; i < s.c.seeds; i++ {
 		s.seed = first + uint64(i)
+		s.before = runsBegun
 		r := s.runOnce(s.seed, s.c.check, func() { body(t) })
 		if r.failure != nil || t.Failed() {
 			return
@@ -191,8 +237,20 @@ func Test(t *testing.T, body func(t *testing.T)) {
 				return
 			}
 			if d := compareRuns(r, r2); d != "" {
-				t.Errorf("%s", d)
-				return
+				// The first run may be the process's first pass through
+				// lazily initialized package state (a sync.Once singleton,
+				// protobuf's message metadata), which later runs skip. A
+				// third run tells that warm-up, which a fresh process
+				// replays alike every time, from nondeterminism.
+				r3 := s.runOnce(s.seed, true, func() { body(t) })
+				if r3.failure != nil || t.Failed() {
+					return
+				}
+				if compareRuns(r2, r3) != "" {
+					t.Errorf("%sA third run diverged from the second too, so this is not the process warming up on its first run.", d)
+					return
+				}
+				t.Logf("simrt: seed %d: the first run took another path than the two after it, which agree: package state initialized on first use (a sync.Once, a lazily filled cache) warming up, not nondeterminism", s.seed)
 			}
 		}
 		seedDone(s.name, s.seed, true, i == s.c.seeds-1)
@@ -258,7 +316,11 @@ func (s *session) exitFailure() {
 	if s.last != nil {
 		faults = s.last.faults
 	}
-	fmt.Fprintf(os.Stderr, "%s\n%s%s\n", f.report, faults, s.replay())
+	version := ""
+	if simgenVersion != "" {
+		version = "simrt: simgen " + simgenVersion + "\n"
+	}
+	fmt.Fprintf(os.Stderr, "%s\n%s%s%s\n", f.report, faults, version, s.replay())
 	os.Exit(2)
 }
 
@@ -276,12 +338,16 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		s.t.Helper()
 	}
 	worldMu.Lock()
+	if s.t != nil {
+		runsBegun++
+	}
 	w := processWorld()
 	saved := w.arm(seed, s.strategy())
 	w.limit = 0
 	if s.c.timeLimit > 0 {
 		w.limit = epochNanos + int64(s.c.timeLimit)
 	}
+	w.armTime(seed, s.c.time) // issue 13
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep
@@ -307,8 +373,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		cw, cur = nil, nil
 		worldMu.Unlock()
 	}()
-	body()
-	w.runCleanups(s.t)
+	w.runBody(root, s.t, body)
 	if s.t != nil {
 		w.settle()
 	}
@@ -385,6 +450,16 @@ func (s *session) done() {
 		if s.last != nil && s.last.faults != "" {
 			logPlain(s.t, strings.TrimRight(s.last.faults, "\n"))
 		}
+		if simgenVersion != "" {
+			// A seed names a run only under the runtime that ran it.
+			logPlain(s.t, "simrt: simgen "+simgenVersion)
+		}
+		if lines := s.checkReplay(); lines != nil {
+			for _, l := range lines {
+				logPlain(s.t, l)
+			}
+			return
+		}
 		logPlain(s.t, s.replay())
 	}
 }
@@ -400,49 +475,30 @@ func logPlain(t tbLike, line string) {
 	t.Logf("%s", line)
 }
 
-// replay is the line that reruns this failure.
+// replay is the line that reruns this failure, with every setting of the
+// process that changes a run (replay.Settings).
 func (s *session) replay() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "simrt: replay with: SIM_SEED=%d", s.seed)
-	if sch := s.scheduleForReplay(); sch != "" {
-		fmt.Fprintf(&b, " SIM_SCHEDULE=%s", sch) // the schedule, exhaustive.go
-	} else if s.c.stratName != "" {
-		fmt.Fprintf(&b, " SIM_STRATEGY=%s", s.c.stratName)
-	}
 	ov, pkg := replayPaths()
-	verb := "run"
+	l := replay.Line{Seed: s.seed, Getenv: s.replayEnv(), Command: "run", Tags: buildTags, Overlay: ov, Package: pkg}
 	name := s.name
 	if name == "" {
 		name = s.example
 	}
 	if name != "" {
-		verb = "test"
+		l.Command = "test"
+		l.Run = replay.RunPattern(name)
 	}
-	fmt.Fprintf(&b, " go %s -tags %s -overlay %s", verb, buildTags, ov)
-	if name != "" {
-		fmt.Fprintf(&b, " -run '%s'", runPattern(name))
-	}
-	fmt.Fprintf(&b, " %s", pkg)
-	return b.String()
-}
-
-// runPattern turns a test name (with subtests) into a -run pattern that
-// selects exactly it.
-func runPattern(name string) string {
-	parts := strings.Split(name, "/")
-	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
-	}
-	return strings.Join(parts, "/")
+	return "simrt: replay with: " + l.String()
 }
 
 // overlayPath, moduleDir and buildTags are set by the shadow tree's
 // generated file, so that replay lines name the overlay, the tags and the
 // package as the user would type them.
 var (
-	overlayPath string
-	moduleDir   string
-	buildTags   = "sim"
+	overlayPath   string
+	moduleDir     string
+	buildTags     = "sim"
+	simgenVersion string // "devel, runtime 1a2b3c4d5e6f"; "" outside a shadow tree
 )
 
 // replayPaths returns the overlay file and the package argument for a
@@ -516,10 +572,11 @@ func Run[T interface {
 				}
 			}
 		}()
-		f(st)
-		if tb, ok := any(st).(tbLike); ok {
-			w.runCleanups(tb)
+		var tb any
+		if x, ok := any(st).(tbLike); ok {
+			tb = x
 		}
+		w.runBody(me, tb, func() { f(st) })
 		completed = true
 	}) && w.failure == nil
 }
@@ -546,8 +603,89 @@ func Cleanup(t testing.TB, f func()) {
 	w.cleanups[t] = append(w.cleanups[t], f)
 }
 
-// runCleanups runs the cleanups registered for t, last first.
+// runBody runs a test's body as x, then cancels t's context and runs its
+// cleanups. A body that ends with runtime.Goexit (t.FailNow, t.SkipNow)
+// still gets them, as package testing runs cleanups after FailNow; a world
+// that failed (whose root unwinds with Goexit too) runs none, since nothing
+// may run in it any more. A panic is recorded as the world's failure here,
+// where the panicking frames are still on the stack; a cleanup that ends
+// with Goexit or panics leaves through the caller's deferred calls.
+func (w *world) runBody(x *g, t any, body func()) {
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if r := recover(); r != nil {
+			w.panicked(x, r)
+			return
+		}
+		if w.failure == nil && t != nil {
+			w.runCleanups(t)
+		}
+	}()
+	body()
+	returned = true
+	w.runCleanups(t)
+}
+
+// testContext is the simulated t.Context() of one test of a run.
+type testContext struct {
+	ctx    context.Context // nil until the test asks for it
+	cancel context.CancelFunc
+	ended  bool // its cleanups have begun: the context is canceled
+}
+
+// TestContext is t.Context() (also b.Context(), f.Context()) inside a
+// simulation: a simulated context, one per test and run, canceled just
+// before the test's cleanups run, as package testing cancels its own. The
+// native one is canceled only when the test function returns, after the
+// simulated cleanups have run: a cleanup that waits for a goroutine to see
+// the cancellation would wait for good.
+func TestContext(t testing.TB) context.Context {
+	w := cw
+	if w == nil {
+		return t.(interface{ Context() context.Context }).Context()
+	}
+	c := w.testCtx[t]
+	if c.ctx != nil {
+		return c.ctx
+	}
+	c.ctx, c.cancel = WithCancel(context.Background())
+	if c.ended {
+		// Asked for only after its cleanups began (by a goroutine that ran
+		// late): canceled already, as natively.
+		c.cancel()
+	}
+	if w.testCtx == nil {
+		w.testCtx = make(map[any]testContext)
+	}
+	w.testCtx[t] = c
+	return c.ctx
+}
+
+// endTestContext cancels t's context, or marks it to be born canceled.
+func (w *world) endTestContext(t any) {
+	c := w.testCtx[t]
+	if c.ended {
+		return
+	}
+	c.ended = true
+	if c.cancel != nil {
+		c.cancel()
+	}
+	if w.testCtx == nil {
+		w.testCtx = make(map[any]testContext)
+	}
+	w.testCtx[t] = c
+}
+
+// runCleanups cancels t's context and runs the cleanups registered for t,
+// last first.
 func (w *world) runCleanups(t any) {
+	if t != nil {
+		w.endTestContext(t)
+	}
 	for {
 		fs := w.cleanups[t]
 		if len(fs) == 0 {

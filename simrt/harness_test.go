@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -522,6 +523,72 @@ func TestHelperDeterministic(t *testing.T) {
 	})
 }
 
+// A sync.Once singleton and a protobuf-like lazily filled cache (a map
+// under a Mutex behind an atomic fast path, as protobuf's message metadata):
+// the first run of the process fills them, with scheduling points later
+// runs never make.
+var (
+	warmOnce   simrt.Once
+	warmValue  int
+	warmMu     simrt.Mutex
+	warmReady  atomic.Bool
+	warmCache  map[string]int
+	warmFilled int
+)
+
+func warmSingleton() int {
+	warmOnce.Do(func() {
+		warmMu.Lock()
+		warmValue = 42
+		warmMu.Unlock()
+	})
+	return warmValue
+}
+
+func warmLookup(k string) int {
+	if warmReady.Load() {
+		return warmCache[k]
+	}
+	warmMu.Lock()
+	defer warmMu.Unlock()
+	if warmCache == nil {
+		warmCache = map[string]int{}
+		for _, k := range []string{"a", "b", "c"} {
+			warmMu.Unlock()
+			simrt.Gosched()
+			warmMu.Lock()
+			warmCache[k] = len(k)
+			warmFilled++
+		}
+		warmReady.Store(true)
+	}
+	return warmCache[k]
+}
+
+func TestHelperWarmUp(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var wg simrt.WaitGroup
+		for i := 0; i < 3; i++ {
+			wg.Add(1)
+			simrt.Go(func() {
+				defer wg.Done()
+				if warmSingleton() != 42 || warmLookup("b") != 1 {
+					t.Error("wrong value")
+				}
+			})
+		}
+		wg.Wait()
+	})
+}
+
+func TestHarnessCheckDeterminismWarmUp(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperWarmUp$", "SIM_CHECK_DETERMINISM=1", "SIM_SEEDS=4", "SIM_SEED=1")
+	r.must(t, 0, "--- PASS: TestHelperWarmUp", "seed 1: the first run took another path than the two after it")
+	r.mustNot(t, "seed 2: the first run")
+}
+
 func TestHarnessCheckDeterminism(t *testing.T) {
 	t.Parallel()
 	ok := runHelper(t, "^TestHelperDeterministic$", "SIM_CHECK_DETERMINISM=1", "SIM_SEEDS=5")
@@ -530,9 +597,55 @@ func TestHarnessCheckDeterminism(t *testing.T) {
 		t.Errorf("5 seeds checked: %d runs, want 10", n)
 	}
 	bad := runHelper(t, "^TestHelperNondeterministic$", "SIM_CHECK_DETERMINISM=1")
-	bad.must(t, 1, "nondeterminism", "diverged at step", "run 1:", "run 2:", mark(t, "diverge-1"), mark(t, "diverge-2"), "SIM_SEED=")
+	bad.must(t, 1, "nondeterminism", "diverged at step", "run 1:", "run 2:", mark(t, "diverge-1"), mark(t, "diverge-2"),
+		"A third run diverged from the second too", "SIM_SEED=", "SIM_CHECK_DETERMINISM=1 go test")
 	// Without the check, the same test passes.
 	runHelper(t, "^TestHelperNondeterministic$").must(t, 0, "--- PASS")
+}
+
+// ---- replay lines of failures that depend on earlier runs ----
+
+var dependsState int
+
+func TestHelperDependsA(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) { dependsState++ })
+}
+
+func TestHelperDependsB(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		if dependsState > 0 {
+			t.Error("state left by an earlier test")
+		}
+	})
+}
+
+func TestHelperDependsC(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) { t.Error("fails alone too") })
+}
+
+func TestHarnessReplayDependsOnEarlierRuns(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperDepends(A|B)$", "SIM_SEED=5")
+	r.must(t, 1, "simrt: passes when run alone: this failure depends on the 1 simulated run(s) before it",
+		"simrt: replay with: SIM_SEED=5 go test -tags sim -overlay ")
+	m := regexp.MustCompile(`simrt: replay with: SIM_SEED=5 go test .* -run '(\^\(TestHelperDependsA\|TestHelperDependsB\)\$)'`).FindStringSubmatch(r.out)
+	if m == nil {
+		t.Fatalf("no line replaying both tests in:\n%s", r.out)
+	}
+	// That line reproduces the failure; the test's own line alone passes.
+	runHelper(t, m[1], "SIM_SEED=5").must(t, 1, "state left by an earlier test")
+	runHelper(t, "^TestHelperDependsB$", "SIM_SEED=5").must(t, 0)
+
+	// Fresh seeds: the earlier tests cannot be replayed, and it says so.
+	runHelper(t, "^TestHelperDepends(A|B)$").must(t, 1, "passes when run alone", "ran under fresh seeds")
+
+	// A failure that does not depend on them keeps its plain line.
+	c := runHelper(t, "^TestHelperDepends(A|C)$", "SIM_SEED=5")
+	c.must(t, 1, "fails alone too", "simrt: replay with: SIM_SEED=5 go test -tags sim -overlay ")
+	c.mustNot(t, "passes when run alone")
 }
 
 // ---- SIM_LEAKS ----

@@ -12,22 +12,45 @@ import (
 
 // TestSpinWaitsForASleeper: the root spins on a flag that a sleeping
 // goroutine sets. Natively the spin costs wall time while the sleeper's
-// timer runs; here computation costs no virtual time, so the clock must
-// still move once the spinning has gone on long enough, or this never ends.
+// timer runs; here each scheduling point costs virtual time (slip.go), so
+// the sleeper's timer fires after about as many points as the spin takes
+// natively, at its own instant. (A spin of a second would be 8 to 60
+// million points, past SIM_LIVELOCK on some seeds: a livelock report.)
 func TestSpinWaitsForASleeper(t *testing.T) {
 	simrt.Test(t, func(t *testing.T) {
 		flag := false
 		simrt.Go(func() {
-			simrt.Sleep(time.Second)
+			simrt.Sleep(10 * time.Millisecond)
 			flag = true
 		})
 		for !flag {
 			simrt.Gosched()
 		}
-		if d := since(); d != time.Second {
-			t.Errorf("the sleeper woke at +%v, want +1s", d)
+		if d := since(); d != 10*time.Millisecond {
+			t.Errorf("the sleeper woke at +%v, want +10ms", d)
 		}
 	})
+}
+
+// TestSpinWaitsForASleeperExact: under SIM_TIME=exact computation costs
+// nothing, and the clock moves to the sleeper's timer after spinLimit
+// points of the world at one instant instead, however long the sleep.
+func TestSpinWaitsForASleeperExact(t *testing.T) {
+	var woke time.Duration
+	simrt.RunSeedTime(1, "", true, 1<<24, func() {
+		flag := false
+		simrt.Go(func() {
+			simrt.Sleep(time.Hour)
+			flag = true
+		})
+		for !flag {
+			simrt.Gosched()
+		}
+		woke = since()
+	})
+	if woke != time.Hour {
+		t.Errorf("the sleeper woke at +%v, want +1h", woke)
+	}
 }
 
 // TestSpinFeedingAConsumer: the spinner polls a stop channel and feeds a
@@ -108,5 +131,69 @@ func foreverLine(t *testing.T) string {
 		}
 	}
 	t.Fatal("no MARK forever")
+	return ""
+}
+
+// TestHelperLivelock: two goroutines wait for each other's flag by
+// spinning, and nothing else can set them: no timer pending, no progress.
+func TestHelperLivelock(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var a, b atomicFlag
+		simrt.Go(func() {
+			for !b.get() { // MARK spin-b
+				simrt.Gosched()
+			}
+			a.set()
+		})
+		for !a.get() { // MARK spin-a
+			simrt.Gosched()
+		}
+		b.set()
+	})
+}
+
+// atomicFlag is a flag read at a scheduling point, as a rewritten
+// atomic.Bool is.
+type atomicFlag struct{ v bool }
+
+func (f *atomicFlag) get() bool { simrt.Yield(); return f.v }
+func (f *atomicFlag) set()      { simrt.Yield(); f.v = true }
+
+func TestHarnessLivelock(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperLivelock$", "SIM_SEED=1", "SIM_LIVELOCK=100000")
+	if r.code == 0 {
+		t.Fatalf("the run passed:\n%s", r.out)
+	}
+	for _, want := range []string{
+		"livelock: 100000 scheduling points in a row without any goroutine blocking, starting or ending, and no timer is pending (SIM_LIVELOCK=100000",
+		"goroutine 1 (root) [",
+		"goroutine 2 [",
+		"limits_test.go:" + markLine(t, "spin-a"),
+		"limits_test.go:" + markLine(t, "spin-b"),
+		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=100000 go test",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+	if r.wall > 30*time.Second {
+		t.Errorf("the livelock took %v to report", r.wall)
+	}
+}
+
+// markLine is the line of the comment "// MARK name" in this file.
+func markLine(t *testing.T, name string) string {
+	data, err := os.ReadFile("limits_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(data), "\n") {
+		if strings.HasSuffix(l, "// MARK "+name) {
+			return strconv.Itoa(i + 1)
+		}
+	}
+	t.Fatalf("no MARK %s", name)
 	return ""
 }

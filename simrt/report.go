@@ -26,6 +26,7 @@ import (
 type failure struct {
 	kind   string // "deadlock", "panic", "fatal error", "nondeterminism"
 	report string
+	g      int // the goroutine that failed (panicked, hit a fatal error); 0: none alone
 }
 
 func timeDuration(ns int64) time.Duration { return time.Duration(ns) }
@@ -206,7 +207,7 @@ func (w *world) panicked(x *g, r any) {
 	}
 	b.WriteString("\nsimrt: " + w.header("a simulated goroutine panicked") + "\n")
 	w.writeRecent(&b)
-	w.failure = &failure{kind: "panic", report: b.String()}
+	w.failure = &failure{kind: "panic", report: b.String(), g: x.id}
 }
 
 // panicText formats a panic value the way the Go runtime prints it.
@@ -238,7 +239,7 @@ func fatal(msg string) {
 		writeFrames(&b, parseFrames(strings.Split(string(debug.Stack()), "\n")[1:]))
 		b.WriteString("\nsimrt: " + w.header("fatal error") + "\n")
 		w.writeRecent(&b)
-		w.failure = &failure{kind: "fatal error", report: b.String()}
+		w.failure = &failure{kind: "fatal error", report: b.String(), g: cur.id}
 	}
 	me := cur
 	if me == w.root {

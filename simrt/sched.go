@@ -13,7 +13,8 @@ package simrt
 //   - Every choice (next goroutine, select case, order of simultaneous timers,
 //     map order, random numbers) is drawn from w.rng and recorded in the
 //     decision hash.
-//   - Virtual time (w.now) moves only when no goroutine is runnable.
+//   - Virtual time (w.now) moves when no goroutine is runnable, or when the
+//     work of the runnable ones reaches a pending timer (slip.go).
 
 import (
 	"math/rand/v2"
@@ -50,10 +51,8 @@ type g struct {
 	daemon   bool    // started by the ambient world; moves between worlds
 	sleep    timer   // reused by Sleep
 	wakeTime int64   // when a sleeping g wakes, for reports
-	spin     int     // scheduling points since it last blocked, at instant spinAt
-	spinAt   int64
-	goid     int64  // its id in stack dumps, once it had one (stack.go)
-	node     NodeID // the simulated machine it runs on (machine.go)
+	goid     int64   // its id in stack dumps, once it had one (stack.go)
+	node     NodeID  // the simulated machine it runs on (machine.go)
 	// What a blocked g is queued on, so teardown can withdraw it.
 	sel   *selWait // a select
 	wchan dequeuer // a plain channel operation
@@ -119,18 +118,26 @@ type world struct {
 	exitq    gqueue        // goroutines in synctest.Test waiting for exits
 	settling bool          // the root's body ended: run the rest without moving the clock
 	limit    int64         // virtual time limit, Unix nanoseconds (SIM_TIMELIMIT)
-	ambient  bool          // the ambient world (ambient.go)
-	serials  uint64        // timers made, for a deterministic order when timers move
-	settleAt int64         // decision count at which settling gives up
-	dec      decisions
-	failure  *failure     // set when the world must stop (deadlock, panic, ...)
-	tearing  bool         // teardown in progress
-	progress atomic.Int64 // published every 64 ticks, for the watchdog
-	ticks    int64        // transfers and scheduling points
+	// Time slip (slip.go), all touched by the running goroutine only.
+	cost       int64  // virtual ns a scheduling point costs; 0 under SIM_TIME=exact
+	work       int64  // virtual ns of computation since the clock last moved
+	slipAt     int64  // lower bound of the earliest pending timer's instant
+	steps      int64  // points since the clock last moved (SIM_TIME=exact's spin bound)
+	quiet      int64  // points since a goroutine last blocked, started or ended
+	quietLimit int64  // SIM_LIVELOCK; 0: no bound (the ambient world)
+	ambient    bool   // the ambient world (ambient.go)
+	serials    uint64 // timers made, for a deterministic order when timers move
+	settleAt   int64  // decision count at which settling gives up
+	dec        decisions
+	failure    *failure     // set when the world must stop (deadlock, panic, ...)
+	tearing    bool         // teardown in progress
+	progress   atomic.Int64 // published every 64 ticks, for the watchdog
+	ticks      int64        // transfers and scheduling points
 	// mode and harness state
 	tb       tbLike
 	session  *session
 	cleanups map[any][]func()
+	testCtx  map[any]testContext       // t.Context() of each test of the run (harness.go)
 	trace    *tracer                   // SIM_TRACE (trace.go); nil when off
 	ptrSeq   map[unsafe.Pointer]uint64 // pointers in map keys, numbered as first stored (maprange.go)
 	m        *machines                 // nodes, world-local state and faults of the run (machine.go); nil until used
@@ -150,11 +157,12 @@ type tbLike interface {
 
 func newWorld(seed uint64, strat strategy) *world {
 	w := &world{
-		seed:  seed,
-		rng:   rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		strat: strat,
-		all:   make(map[int]*g),
-		now:   epochNanos,
+		seed:   seed,
+		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		strat:  strat,
+		all:    make(map[int]*g),
+		now:    epochNanos,
+		slipAt: maxWhen,
 	}
 	w.dec.init(w)
 	strat.init(w)
@@ -241,11 +249,8 @@ func (w *world) point() {
 		w.run(me, w.root)
 		return
 	}
-	if me.spinAt != w.now {
-		me.spinAt, me.spin = w.now, 0
-	}
-	if me.spin++; me.spin > spinLimit && w.timers.Len() > 0 && !w.settling {
-		w.spinAdvance(me)
+	if !w.settling {
+		w.compute(me)
 	}
 	next := w.strat.pickPoint(w, me)
 	w.dec.pick(next.id, len(w.runq)+1)
@@ -257,27 +262,6 @@ func (w *world) point() {
 	w.run(me, next)
 }
 
-// spinLimit is how many scheduling points in a row, at one instant, with
-// no block of its own, a goroutine takes for spinning (goroutines polling an atomic or
-// calling runtime.Gosched while they wait for time to pass). Natively a spin
-// costs wall time, and a sleeper elsewhere wakes up; here computation costs
-// no virtual time, so after this many points the clock moves to the next
-// timer anyway, or the spinners would wait forever. Real work blocks far
-// more often than this. The count is the goroutine's own: a spinner that
-// keeps feeding a consumer, which blocks again each time, spins all the
-// same (dgraph-io/ristretto's TestCacheMetricsClear).
-const spinLimit = 1 << 20
-
-// spinAdvance moves the clock to the next timer while goroutines spin.
-func (w *world) spinAdvance(me *g) {
-	me.spin = 0
-	w.advance()
-	if w.failure != nil {
-		w.ready(me)
-		w.run(me, w.takeRoot())
-	}
-}
-
 // block parks the running goroutine until another goroutine (or a timer)
 // makes it runnable again.
 func (w *world) block(reason string) {
@@ -287,7 +271,7 @@ func (w *world) block(reason string) {
 	}
 	me.status = gBlocked
 	me.reason = reason
-	me.spin = 0
+	w.progressed()
 	if w.trace != nil {
 		w.trace.block(me, reason)
 	}
@@ -319,6 +303,9 @@ func (w *world) run(me, next *g) {
 // pickNext takes a runnable goroutine off the run queue, moving virtual time
 // forward when nothing is runnable. It returns nil on deadlock.
 func (w *world) pickNext() *g {
+	if !w.switched() {
+		return nil
+	}
 	for {
 		if len(w.pollers) > 0 || len(w.watchers) > 0 {
 			w.pollNative()
@@ -338,6 +325,7 @@ func (w *world) pickNext() *g {
 			return w.root
 		}
 		if w.timers.Len() > 0 {
+			w.work = 0 // idle time absorbs the work done since the clock last moved
 			w.advance()
 			if w.failure != nil {
 				return nil
@@ -375,6 +363,7 @@ func (w *world) spawn(fn func(), pc uintptr) *g {
 	wk.g = ng
 	ng.wk = wk
 	w.ready(ng)
+	w.progressed()
 	return ng
 }
 
@@ -383,6 +372,7 @@ func (w *world) exit(x *g) {
 	x.status = gDone
 	delete(w.all, x.id)
 	w.dec.event(evExit, x.id)
+	w.progressed()
 	if len(w.exitq.q) > 0 && !w.tearing {
 		w.wakeAll(&w.exitq)
 	}
@@ -408,6 +398,9 @@ func (w *world) pickAfterExit() *g {
 		w.deadlock()
 		return w.takeRoot()
 	}
+	// As transfer does: the chosen goroutine runs from here on, and what
+	// it wakes is woken by it (the tracer asks whether cur is running).
+	next.status = gRunning
 	return next
 }
 

@@ -41,6 +41,17 @@ func SyncTest(t *testing.T, f func(*testing.T)) {
 	}
 	outer := w.cleanups[t]
 	w.cleanups[t] = nil
+	// f's t.Context() is f's own, canceled when f's cleanups run, as the
+	// bubble's T has its own natively; the test's stays as it was.
+	outerCtx, hadCtx := w.testCtx[t]
+	delete(w.testCtx, t)
+	defer func() {
+		if hadCtx {
+			w.testCtx[t] = outerCtx
+		} else {
+			delete(w.testCtx, t)
+		}
+	}()
 	done := false
 	defer func() {
 		if !done {

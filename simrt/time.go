@@ -1,23 +1,29 @@
 package simrt
 
 // This file is the virtual clock: Now, Sleep, timers and tickers, with the
-// semantics of Go 1.23+ timers (runtime/time.go is the model).
+// timer-channel semantics the program would have natively (runtime/time.go
+// is the model): Go 1.23's synchronous channels, or, under
+// asynctimerchan=1 (a module whose go line is before 1.23, or GODEBUG), the
+// buffered channels of Go 1.22 and before.
 //
 // Invariants:
-//   - The clock starts at Epoch and moves only in advance, which runs only
-//     when no goroutine is runnable; it jumps straight to the next timer.
-//     Computation costs no virtual time.
+//   - The clock starts at Epoch and moves only in advance, which runs when
+//     no goroutine is runnable, or when the world's computation reaches the
+//     next timer (slip.go); it jumps straight to the next timer's instant.
 //   - A timer is in w.timers exactly when its idx is >= 0.
 //   - Timers due at the same instant fire in an order drawn from the seed.
-//   - A timer's channel has a buffer of one that user code never sees
-//     (len and cap are 0). Stop and Reset drain it, so no stale value is
-//     received after they return.
+//   - A timer's channel has a buffer of one. Under synchronous semantics
+//     user code never sees it (len and cap are 0), and Stop and Reset drain
+//     it, so no stale value is received after they return. Under
+//     asynctimerchan=1 it is a plain buffered channel: len shows a fired
+//     value, and Stop and Reset leave it there.
 
 import (
 	"container/heap"
 	"math"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -127,6 +133,9 @@ func (w *world) addTimer(t *timer) {
 	t.idx = len(b.ts)
 	b.ts = append(b.ts, t)
 	ts.n++
+	if t.when < w.slipAt {
+		w.slipAt = t.when
+	}
 }
 
 func (w *world) delTimer(t *timer) bool {
@@ -204,6 +213,11 @@ func (w *world) advance() {
 	ts.n -= len(batch)
 	for _, t := range batch {
 		t.idx = -1
+	}
+	w.steps = 0
+	w.slipAt = maxWhen
+	if len(ts.instants) > 0 {
+		w.slipAt = ts.instants[0]
 	}
 	if w.limit > 0 && w.now > w.limit && !w.ambient {
 		w.timeLimit()
@@ -296,13 +310,24 @@ type Timer struct {
 }
 
 // timerChan passes a scheduling point and makes a timer's channel: a
-// hidden buffer of one, len and cap 0.
+// buffer of one, hidden (len and cap 0) under synchronous semantics.
 func (w *world) timerChan() *Chan[time.Time] {
 	w.point()
 	c := MakeChan[time.Time](1)
-	c.timer = true
+	c.timer = !asyncTimerChan()
 	return c
 }
+
+// asyncTimerChan reports whether the program runs with asynctimerchan=1:
+// the Go 1.22 timer channels, the default of a main module whose go line is
+// before 1.23, or set by a //go:debug line, a godebug block of go.mod, or
+// GODEBUG. It asks the real time package, which has resolved all of those
+// as Go does: its timer channels have capacity 1 exactly then.
+var asyncTimerChan = sync.OnceValue(func() bool {
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	return cap(t.C) == 1
+})
 
 // NewTimer is time.NewTimer.
 func NewTimer(d time.Duration) *Timer {
@@ -338,9 +363,10 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 }
 
 // drain empties a timer channel's hidden buffer and reports whether it held
-// an unreceived value.
+// an unreceived value. Under asynctimerchan=1 the buffer is the program's
+// own, and Stop and Reset leave it alone, as Go 1.22 does.
 func drain(c *Chan[time.Time]) bool {
-	if c == nil || c.count == 0 {
+	if c == nil || c.count == 0 || !c.timer {
 		return false
 	}
 	c.buf[c.head] = time.Time{}
@@ -351,7 +377,8 @@ func drain(c *Chan[time.Time]) bool {
 
 // Stop prevents the timer from firing. It reports whether the call stopped
 // it: as in Go 1.23+, a fired timer whose value was not yet received counts
-// as stopped, and the value is discarded.
+// as stopped, and the value is discarded; under asynctimerchan=1 the value
+// stays in the channel and Stop reports false.
 func (t *Timer) Stop() bool {
 	_, pending := t.unschedule("Stop")
 	return pending

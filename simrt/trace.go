@@ -47,7 +47,8 @@ package simrt
 //	run, of   the goroutine the scheduler chose to run, of how many
 //	by        wake: the goroutine that woke g (absent: via, a timer or a
 //	          native channel)
-//	target    spawn: the new goroutine
+//	target    spawn: the new goroutine; timer fire: the goroutine it wakes;
+//	          failure: the goroutine that failed (panic, fatal error), if one
 //	case      select case: the index chosen, -1 for default
 //	advance   clock: how far the clock jumped, nanoseconds
 //	kind      failure: deadlock, panic, fatal error, leak, test failed
@@ -196,9 +197,10 @@ func (w *world) endTrace(s *session) {
 	}
 	t.flush()
 	var kind, report string
+	failed := 0
 	switch {
 	case w.failure != nil:
-		kind, report = w.failure.kind, w.failure.report
+		kind, report, failed = w.failure.kind, w.failure.report, w.failure.g
 	case s != nil && s.t != nil && s.t.Failed():
 		kind = "test failed"
 		if s.c.leaksFail {
@@ -211,7 +213,7 @@ func (w *world) endTrace(s *session) {
 		if s != nil {
 			report = strings.TrimRight(report, "\n") + "\n" + s.replay()
 		}
-		t.emit(traceEvent{Op: "failure", Kind: kind, Report: report})
+		t.emit(traceEvent{Op: "failure", Kind: kind, Report: report, Target: failed})
 	}
 	t.emit(traceEvent{Op: "end"})
 	if t.json != nil {

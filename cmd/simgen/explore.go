@@ -32,13 +32,14 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 // exploreOptions are simgen test's exploration flags.
@@ -46,10 +47,14 @@ type exploreOptions struct {
 	seeds    int           // -seeds, or SIM_SEEDS; 0: unbounded (with -budget) or not exploring
 	parallel int           // -parallel; 0: runtime.NumCPU()
 	budget   time.Duration // -budget; 0: none
+	json     string        // -json FILE: a campaign's results (results.go)
+	shardK   int           // -shard K/N: K, -1 when only N was given
+	shardN   int           // -shard K/N: N; 0: not given
+	keep     bool          // -keep: keep failing seeds under testdata/simgen
 }
 
-// set parses the value of the exploration flag name (seeds, parallel or
-// budget).
+// set parses the value of the exploration flag name (seeds, parallel,
+// budget, json or shard).
 func (e *exploreOptions) set(name, val string) error {
 	switch name {
 	case "seeds", "parallel":
@@ -62,6 +67,20 @@ func (e *exploreOptions) set(name, val string) error {
 		} else {
 			e.parallel = n
 		}
+	case "json":
+		if val == "" {
+			return fmt.Errorf("%w: -json needs a file name", errUsage)
+		}
+		if fi, err := os.Stat(val); err == nil && fi.IsDir() {
+			return fmt.Errorf("%w: -json %s: want a file for the results, not a directory", errUsage, val)
+		}
+		e.json = val
+	case "shard":
+		k, n, err := parseShard(val)
+		if err != nil {
+			return err
+		}
+		e.shardK, e.shardN = k, n
 	case "budget":
 		d, err := time.ParseDuration(val)
 		if err != nil || d <= 0 {
@@ -103,7 +122,8 @@ type block struct {
 	start uint64
 	n     int
 	state blockState
-	seeds int // seeds finished, as far as known
+	seeds int    // seeds finished, as far as known
+	run   string // its -run pattern, if not the user's (a campaign's continuation)
 }
 
 // finding is one failing seed of one test.
@@ -255,19 +275,31 @@ func (s *search) explored() int {
 type flagKind int
 
 const (
-	kTest      flagKind = iota // a test binary flag with a value: -test.name=value for every process
-	kTestBool                  // a boolean test binary flag
-	kBuild                     // a build flag with a value: go list, go test -c, the replay line
-	kBuildBool                 // a boolean build flag
-	kVet                       // go test -c only
-	kRerun                     // only for the rerun of the failing seed (-v, -failfast)
-	kNoExplore                 // not supported when exploring
+	kTest           flagKind = iota // a test binary flag with a value: -test.name=value for every process
+	kTestBool                       // a boolean test binary flag
+	kBuild                          // a build flag with a value: go list, go test -c, the replay line
+	kBuildBool                      // a boolean build flag
+	kVet                            // go test -c only
+	kRerun                          // only for the rerun of the failing seed (-v, -failfast)
+	kNoExplore                      // not supported when exploring
+	kNoExploreValue                 // not supported when exploring, and takes a value
 )
 
-// exploreFlags classifies go test's flags for exploration.
-var exploreFlags = map[string]flagKind{
+// A flag missing from goTestFlags must be looked up with its ok result:
+// the zero kind is kTest, and an unknown flag is taken as boolean.
+
+// goTestFlags is the one table of go test's flags (test binary, build and
+// vet flags): what simgen test does with each when it explores, and, by
+// kind, whether it takes a value as the next argument, which every scanner
+// of go test's arguments must know so as not to take that value for a
+// package. A flag not listed is taken as boolean; write -flag=value for any
+// other. kNoExplore flags with a value are kNoExploreValue.
+var goTestFlags = map[string]flagKind{
 	"bench": kTest, "benchtime": kTest, "count": kTest, "cpu": kTest,
 	"run": kTest, "skip": kTest, "shuffle": kTest, "timeout": kTest,
+	// simgen test takes -parallel for itself (processes while exploring);
+	// it is listed for the scanners, and passed to go test otherwise.
+	"parallel": kTest,
 	"benchmem": kTestBool, "fullpath": kTestBool, "short": kTestBool,
 	"v": kRerun, "failfast": kRerun,
 	"asmflags": kBuild, "buildmode": kBuild, "compiler": kBuild, "gccgoflags": kBuild,
@@ -278,12 +310,23 @@ var exploreFlags = map[string]flagKind{
 	"cover": kBuildBool, "trimpath": kBuildBool, "work": kBuildBool, "x": kBuildBool,
 	"linkshared": kBuildBool, "buildvcs": kBuildBool,
 	"vet":  kVet,
-	"json": kNoExplore, "c": kNoExplore, "exec": kNoExplore, "list": kNoExplore,
-	"n": kNoExplore, "C": kNoExplore, "cpuprofile": kNoExplore, "memprofile": kNoExplore,
-	"memprofilerate": kNoExplore, "blockprofile": kNoExplore, "blockprofilerate": kNoExplore,
-	"mutexprofile": kNoExplore, "mutexprofilefraction": kNoExplore, "coverprofile": kNoExplore,
-	"trace": kNoExplore, "outputdir": kNoExplore, "fuzz": kNoExplore, "fuzztime": kNoExplore,
-	"fuzzminimizetime": kNoExplore,
+	"json": kNoExplore, "c": kNoExplore, "n": kNoExplore,
+	"exec": kNoExploreValue, "list": kNoExploreValue, "C": kNoExploreValue,
+	"cpuprofile": kNoExploreValue, "memprofile": kNoExploreValue,
+	"memprofilerate": kNoExploreValue, "blockprofile": kNoExploreValue, "blockprofilerate": kNoExploreValue,
+	"mutexprofile": kNoExploreValue, "mutexprofilefraction": kNoExploreValue, "coverprofile": kNoExploreValue,
+	"trace": kNoExploreValue, "outputdir": kNoExploreValue, "fuzz": kNoExploreValue, "fuzztime": kNoExploreValue,
+	"fuzzminimizetime": kNoExploreValue,
+}
+
+// takesValue reports whether a flag of kind k takes a value, as the next
+// argument unless written -flag=value.
+func (k flagKind) takesValue() bool {
+	switch k {
+	case kTest, kBuild, kVet, kNoExploreValue:
+		return true
+	}
+	return false
 }
 
 // explorer is one exploration: simgen test with -seeds or -budget.
@@ -301,6 +344,8 @@ type explorer struct {
 	patterns []string
 	base     uint64
 	getenv   func(string) string
+	camp     *campaignOptions // -json, -shard: explore every seed, report distinct failures (campaign.go)
+	keep     bool             // keep failing seeds under testdata/simgen (keep.go)
 }
 
 // newExplorer returns the exploration that simgen test's arguments ask
@@ -318,7 +363,14 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 	}
 	if x.opts.seeds == 0 && x.opts.budget == 0 {
+		if x.opts.json != "" || x.opts.shardN > 0 {
+			return nil, fmt.Errorf("%w: -json and -shard need -seeds or -budget", errUsage)
+		}
 		return nil, nil
+	}
+	x.keep = x.opts.keep
+	if err := x.setupCampaign(getenv); err != nil {
+		return nil, err
 	}
 	if x.opts.parallel == 0 {
 		x.opts.parallel = runtime.NumCPU()
@@ -347,11 +399,11 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		name = strings.TrimPrefix(name, "test.")
-		kind, known := exploreFlags[name]
+		kind, known := goTestFlags[name]
 		switch {
 		case !known:
 			return nil, fmt.Errorf("%w: simgen test -seeds: unknown flag %s", errUsage, a)
-		case kind == kNoExplore:
+		case kind == kNoExplore || kind == kNoExploreValue:
 			return nil, fmt.Errorf("%w: simgen test -seeds does not support -%s", errUsage, name)
 		}
 		if !hasVal && (kind == kTest || kind == kBuild || kind == kVet) {
@@ -430,7 +482,8 @@ type proc struct {
 	lines    int
 	lastTest string
 	lastSeed uint64
-	failed   bool // it reported a failing seed
+	failed   bool           // it reported a failing seed
+	perTest  map[string]int // seeds reported per test, if counted (campaign.go)
 }
 
 // exitEvent is a process that ended.
@@ -456,6 +509,9 @@ func (x *explorer) runExplore(overlay string, stdout, stderr io.Writer) error {
 		return err
 	}
 	x.buildAll(pkgs, overlay, tmp, stderr)
+	if x.camp != nil {
+		return x.runCampaign(pkgs, overlay, cwd, tmp, stdout)
+	}
 	total := 0
 	for _, p := range pkgs {
 		if p.skip == "" && p.failed == "" {
@@ -463,9 +519,13 @@ func (x *explorer) runExplore(overlay string, stdout, stderr io.Writer) error {
 			total += x.opts.seeds
 		}
 	}
+	keptFailed := x.runKept(pkgs, stdout) // keep.go
 	d := newDisplay(stdout, x.opts.budget, total)
 	err = x.loop(pkgs, tmp, d)
-	return x.report(pkgs, overlay, cwd, d, err, stdout)
+	if err := x.report(pkgs, overlay, cwd, d, err, stdout); err != nil || len(keptFailed) == 0 {
+		return err
+	}
+	return exitError(1)
 }
 
 // list runs go list on the patterns and returns the packages, in order.
@@ -695,7 +755,7 @@ func (x *explorer) start(p *pkgRun, b *block, tmp string, exits chan<- exitEvent
 		return nil, err
 	}
 	defer out.Close()
-	args := append([]string{"-test.run=" + cmp.Or(x.run, ".")}, x.test...)
+	args := append([]string{"-test.run=" + cmp.Or(b.run, x.run, ".")}, x.test...)
 	args = append(args, x.args...)
 	cmd := exec.Command(p.bin, args...)
 	cmd.Dir = p.dir
@@ -744,6 +804,9 @@ func (pr *proc) poll() []finding {
 		test := strings.Join(f[:len(f)-2], " ")
 		pr.lines++
 		pr.lastTest, pr.lastSeed = test, seed
+		if pr.perTest != nil {
+			pr.perTest[test]++
+		}
 		if f[len(f)-1] == "FAIL" {
 			pr.failed = true
 			fails = append(fails, finding{seed: seed, test: test, order: pr.p.testOrder(test), block: pr.b})
@@ -980,7 +1043,16 @@ func (x *explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Write
 			fmt.Fprintf(stdout, "simgen: the test binary: %v\n", err)
 		}
 		fmt.Fprintf(stdout, "FAIL\t%s\tseed %d\n", p.path, f.seed)
-		fmt.Fprintf(stdout, "simgen: replay with: %s\n", x.replayLine(p, overlay, cwd, f.seed, 0, run))
+		replay := x.replayLine(p, overlay, cwd, f.seed, 0, run)
+		fmt.Fprintf(stdout, "simgen: replay with: %s\n", replay)
+		if x.keep && f.test != "" {
+			sig := classify(string(out), f.test, p.dir, f.crash)
+			if path, err := x.keepSeed(p.dir, p.path, f.seed, sig, replay); err != nil {
+				fmt.Fprintf(stdout, "simgen: keeping seed %d: %v\n", f.seed, err)
+			} else if path != "" {
+				fmt.Fprintf(stdout, "simgen: kept %s\n", filepath.ToSlash(relToCwd(path)))
+			}
+		}
 		return
 	}
 	if blockOut, err := os.ReadFile(filepath.Join(filepath.Dir(p.bin), fmt.Sprintf("%s-%d.out", filepath.Base(p.bin), f.block.index))); err == nil {
@@ -1013,58 +1085,25 @@ func (x *explorer) testFlagsForRerun() []string {
 // runPatternFor is the -run pattern that selects exactly the top-level
 // test name.
 func runPatternFor(name string) string {
-	return "^" + regexp.QuoteMeta(name) + "$"
+	return replay.RunPattern(name)
 }
 
 // replayLine is the go test command line, with its environment, that runs
 // the seeds [seed, seed+n) (n 0: the one seed) of the tests that run
 // selects, from cwd.
 func (x *explorer) replayLine(p *pkgRun, overlay, cwd string, seed uint64, n int, run string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "SIM_SEED=%d", seed)
-	if n > 0 {
-		fmt.Fprintf(&b, " SIM_SEEDS=%d", n)
-	}
-	if s := x.getenv("SIM_STRATEGY"); s != "" {
-		fmt.Fprintf(&b, " SIM_STRATEGY=%s", shellQuote(s))
-	}
-	fmt.Fprintf(&b, " go test -tags %s -overlay %s", x.tags, shellQuote(relTo(cwd, overlay)))
-	for _, f := range x.build {
-		fmt.Fprintf(&b, " %s", shellQuote(f))
-	}
-	if run != "" {
-		fmt.Fprintf(&b, " -run %s", shellQuote(run))
-	}
-	if x.skip != "" {
-		fmt.Fprintf(&b, " -skip %s", shellQuote(x.skip))
-	}
+	l := replay.Line{Seed: seed, Seeds: n, Getenv: x.getenv, Tags: x.tags, Overlay: relTo(cwd, overlay),
+		Run: run, Skip: x.skip, Package: p.path, Args: x.args}
+	l.Flags = append(l.Flags, x.build...)
 	for _, f := range x.testFlagsForRerun() {
-		fmt.Fprintf(&b, " %s", shellQuote("-"+strings.TrimPrefix(f, "-test.")))
+		l.Flags = append(l.Flags, "-"+strings.TrimPrefix(f, "-test."))
 	}
-	pkg := p.path
 	if rel, err := filepath.Rel(cwd, p.dir); err == nil && rel == "." {
-		pkg = "."
+		l.Package = "."
 	} else if err == nil && filepath.IsLocal(rel) {
-		pkg = "./" + filepath.ToSlash(rel)
+		l.Package = "./" + filepath.ToSlash(rel)
 	}
-	fmt.Fprintf(&b, " %s", pkg)
-	if len(x.args) > 0 {
-		b.WriteString(" -args")
-		for _, a := range x.args {
-			fmt.Fprintf(&b, " %s", shellQuote(a))
-		}
-	}
-	return b.String()
-}
-
-// shellQuote quotes s for a POSIX shell if it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_=./,:@+%", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return l.String()
 }
 
 // pinpoint runs the block of a crash again, with every seed reported as it

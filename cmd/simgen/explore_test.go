@@ -337,7 +337,7 @@ func TestExploreArgs(t *testing.T) {
 		{[]string{"-budget", "-1s"}, nil, "want a positive duration"},
 		{nil, []string{"SIM_SEEDS", "many"}, `SIM_SEEDS="many"`},
 		{[]string{"-seeds=5"}, []string{"SIM_SEED", "-3"}, `SIM_SEED="-3"`},
-		{[]string{"-seeds=5", "-json"}, nil, "does not support -json"},
+		{[]string{"-seeds=5", "-test.json"}, nil, "does not support -json"},
 		{[]string{"-seeds=5", "-test.cpuprofile=x"}, nil, "does not support -cpuprofile"},
 		{[]string{"-seeds=5", "-frobnicate"}, nil, "unknown flag -frobnicate"},
 		{[]string{"-seeds=5", "-run"}, nil, "flag needs an argument"},
@@ -358,6 +358,8 @@ func TestExploreUsageErrors(t *testing.T) {
 		{"test", "-seeds", "0"},
 		{"test", "-budget", "x"},
 		{"test", "-seeds", "3", "-json"},
+		{"test", "-seeds", "3", "-json", "."},
+		{"test", "-seeds", "3", "-shard", "4/4"},
 	} {
 		var stdout, stderr strings.Builder
 		if code := run(args, nil, &stdout, &stderr); code != 2 {
@@ -374,19 +376,22 @@ func TestReplayLine(t *testing.T) {
 	x := &explorer{tags: "sim,x", build: []string{"-race=true"}, test: []string{"-test.short=true", "-test.count=3"},
 		skip: "TestB", args: []string{"-v", "it's"},
 		getenv: func(k string) string {
-			if k == "SIM_STRATEGY" {
+			switch k {
+			case "SIM_STRATEGY":
 				return "pct:3"
+			case "SIM_TRACE": // observes only: not in the line
+				return "1"
 			}
 			return ""
 		}}
 	p := &pkgRun{path: "example.com/m/sub", dir: "/m/sub"}
 	got := x.replayLine(p, "/m/.simbuild/overlay.json", "/m", 37, 0, "^TestA$")
-	want := `SIM_SEED=37 SIM_STRATEGY=pct:3 go test -tags sim,x -overlay .simbuild/overlay.json -race=true -run '^TestA$' -skip TestB -short=true ./sub -args -v 'it'\''s'`
+	want := `SIM_SEED=37 SIM_STRATEGY=pct:3 go test -tags sim,x -overlay .simbuild/overlay.json -race=true -short=true -run '^TestA$' -skip TestB ./sub -args -v 'it'\''s'`
 	if got != want {
 		t.Errorf("replay line\n got %s\nwant %s", got, want)
 	}
 	got = x.replayLine(p, "/m/.simbuild/overlay.json", "/elsewhere", 33, 32, "")
-	want = `SIM_SEED=33 SIM_SEEDS=32 SIM_STRATEGY=pct:3 go test -tags sim,x -overlay /m/.simbuild/overlay.json -race=true -skip TestB -short=true example.com/m/sub -args -v 'it'\''s'`
+	want = `SIM_SEED=33 SIM_SEEDS=32 SIM_STRATEGY=pct:3 go test -tags sim,x -overlay /m/.simbuild/overlay.json -race=true -short=true -skip TestB example.com/m/sub -args -v 'it'\''s'`
 	if got != want {
 		t.Errorf("replay line\n got %s\nwant %s", got, want)
 	}
@@ -429,21 +434,5 @@ func TestCrashAttribution(t *testing.T) {
 	}
 	if _, ok := (&proc{p: p, b: b}).crashed(nil); ok {
 		t.Error("a process that passed counted as a crash")
-	}
-}
-
-func TestShellQuote(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"":              "''",
-		"./x/...":       "./x/...",
-		"-run=^TestA$":  "'-run=^TestA$'",
-		"a b":           "'a b'",
-		"it's":          `'it'\''s'`,
-		"-tags=sim,foo": "-tags=sim,foo",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
-		}
 	}
 }

@@ -49,7 +49,7 @@ func generate(o options, patterns []string, stdout, stderr io.Writer) (string, e
 	case o.strict && nwarn > 0:
 		return "", fmt.Errorf("%s with -strict; nothing written", plural(nwarn, "warning"))
 	}
-	scfg := shadow.Config{Out: o.out, Runtime: simgen.Runtime, Tags: splitTags(o.tags)}
+	scfg := shadow.Config{Out: o.out, Runtime: simgen.Runtime, Tags: splitTags(o.tags), Version: simgen.Version}
 	if o.verbose {
 		scfg.Logf = cfg.Logf
 	}

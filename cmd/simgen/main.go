@@ -15,7 +15,10 @@
 //	simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
 //	simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
 //	simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
-//	simgen [-C dir] trace [-o dir] [-tags list] -seed n -run regexp [-out file.html] [package]
+//	simgen [-C dir] test -seeds n [-shard k/n] [-json file] [-keep=false] [...] [packages]
+//	simgen [-C dir] test -exhaustive [-preemptions k] [-budget d] [-dpor=false] [...] [packages]
+//	simgen merge [-json file] results.json...
+//	simgen [-C dir] trace [-o dir] [-tags list] -seed n [-schedule s] -run regexp [-out file.html] [package]
 //	simgen version
 //	simgen help
 //
@@ -38,7 +41,20 @@
 // goes. It reports each package's smallest failing seed whatever p is: it
 // runs that seed again alone, prints its output and a replay line, and
 // exits with status 1; it exits 0 when every seed passes. -budget d stops
-// after d and reports what the seeds run so far found.
+// after d and reports what the seeds run so far found. The smallest
+// failing seed is kept as a regression test under the package's
+// testdata/simgen/<TestName>/ (the only place simgen writes outside -o;
+// -keep=false keeps nothing), and later simulated runs of the test that
+// name no seed run it first.
+//
+// With -json file or -shard k/n (or a shard from JOB_COMPLETION_INDEX,
+// TEST_SHARD_INDEX/TEST_TOTAL_SHARDS or SLURM_ARRAY_TASK_ID and
+// SLURM_ARRAY_TASK_COUNT), exploration is a campaign: every seed runs, the
+// failing seeds are grouped into distinct failures (test, kind, positions),
+// and each is reported with its smallest seed, hit count and replay line,
+// and written to the file as it is found. simgen merge reads the shards'
+// files and prints what one process over all their seeds would have
+// printed. docs/campaigns.md describes the file format.
 //
 // simgen trace writes the shadow tree, runs the tests of one package that
 // match -run once under seed n with SIM_TRACE=json, and writes a
@@ -79,15 +95,22 @@
 //		process, so go test's own -parallel has nothing to do.
 //	-budget d
 //		(simgen test) Explore seeds for at most the duration d, then
-//		report; with -seeds, stop at whichever comes first. With
-//		-exhaustive, enumerate for at most d, then say how far it got
-//		(exit status 3).
+//		report; with -seeds, stop at whichever comes first.
+//	-json file
+//		(simgen test, exploring) Run a campaign and write its results to
+//		file, JSON Lines, flushed as they come.
+//	-shard k/n
+//		(simgen test, exploring) Explore shard k (from 0) of n of the
+//		seeds; ?/n takes k from the environment.
+//	-keep=false
+//		(simgen test, exploring) Keep no failing seed under testdata/simgen.
 //	-exhaustive
 //		(simgen test) Run each selected test under every schedule with at
 //		most -preemptions preemptions, in-process, with partial-order
 //		reduction; stop at the first failing schedule with its replay
 //		line (SIM_SCHEDULE=...), or end with "simgen: explored all N
-//		schedules (K preemptions): no failure".
+//		schedules (K preemptions): no failure". With -budget d, stop
+//		after d and say how far it got (exit status 3).
 //	-preemptions k
 //		(simgen test -exhaustive) The preemption bound (default 2).
 //	-dpor=false
@@ -97,10 +120,7 @@
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
 //	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
-//	SIM_STRATEGY=S           random (default), pct, pct:D or pct:D:K, or
-//	                         exhaustive (enumerate schedules; with
-//	                         SIM_PREEMPTIONS=K, SIM_DPOR=0, SIM_BUDGET=D|N)
-//	SIM_SCHEDULE=S           replay the schedule S an exhaustive run printed
+//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
@@ -108,8 +128,20 @@
 //	SIM_WATCHDOG=D           wall-clock limit for a goroutine that does not
 //	                         yield (default 5s)
 //	SIM_TIMELIMIT=D          virtual-time limit of a run (default 1000h)
+//	SIM_BUGGIFY=on|off       every sim.Buggify site on, or none
+//	SIM_TIME=exact           computation costs no virtual time (default slip:
+//	                         each scheduling point costs a seeded few ns)
+//	SIM_LIVELOCK=N           scheduling points without progress before a run
+//	                         fails as a livelock (default 16777216)
+//	SIM_KEPT=off|only        skip the kept seeds of testdata/simgen, or run only them
+//	SIM_REPLAY_CHECK=off     do not rerun a failure alone to check its replay line
 //
-// A failing test prints a replay line with its seed.
+// simgen -h prints the same list from the one table of the variables,
+// package simenv; its test checks this comment, simrt's harness doc and
+// docs/usage.md against that table.
+//
+// A failing test prints a replay line with its seed and every SIM_* setting
+// that changes the run, shell-quoted: paste it as printed.
 //
 // Examples:
 //
@@ -138,13 +170,17 @@ import (
 	"strings"
 
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/simrt/simenv"
 )
 
 // usage is the short form printed on a usage error and at the top of -h.
 const usage = `usage: simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [packages]
        simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
        simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
-       simgen [-C dir] trace [-o dir] [-tags list] -seed n -run regexp [-out file.html] [package]
+       simgen [-C dir] test -seeds n [-shard k/n] [-json file] [-keep=false] [...] [packages]
+       simgen [-C dir] test -exhaustive [-preemptions k] [-budget d] [-dpor=false] [...] [packages]
+       simgen merge [-json file] results.json...
+       simgen [-C dir] trace [-o dir] [-tags list] -seed n [-schedule s] -run regexp [-out file.html] [package]
        simgen version
        simgen help
 `
@@ -183,13 +219,21 @@ flags and -o, -tags and -strict, simgen test takes:
   -dpor=false
     	With -exhaustive, enumerate every schedule, without partial-order
     	reduction (to check it, or for programs with data races).
+  -json file
+    	Run a campaign: explore every seed, report each distinct failure
+    	with its smallest seed and hit count, and write the results to
+    	file as they come.
+  -shard k/n
+    	Explore shard k (from 0) of n; ?/n takes k from
+    	JOB_COMPLETION_INDEX, TEST_SHARD_INDEX or SLURM_ARRAY_TASK_ID.
+    	simgen merge combines the shards' -json files.
+  -keep=false
+    	Do not keep failing seeds under testdata/simgen/<TestName>/.
 
-A simulated run reads SIM_SEED=N (replay seed N), SIM_SEEDS=K (try K
-seeds), SIM_STRATEGY=random|pct|pct:D|pct:D:K|exhaustive (with
-SIM_PREEMPTIONS=K, SIM_DPOR=0, SIM_BUDGET=D), SIM_SCHEDULE=S (replay a
-schedule -exhaustive printed), SIM_CHECK_DETERMINISM=1,
-SIM_LEAKS=fail, SIM_TRACE=1|json:PATH, SIM_WATCHDOG=5s and SIM_TIMELIMIT=1000h. See
-go doc simgen.dev/simgen/cmd/simgen.
+A simulated run reads these environment variables (docs/usage.md says
+more of each; a replay line carries those that change a run):
+
+{{env}}
 
 Examples:
 
@@ -200,6 +244,8 @@ Examples:
 	simgen test -seeds 10000 -run TestTransfer ./bank
 	simgen test -budget 1m ./...
 	simgen test -exhaustive -preemptions 2 -run TestQueue ./queue
+	simgen test -seeds 1000000 -shard 3/8 -json shard-3.json ./...
+	simgen merge shard-*.json
 	simgen trace -seed 42 -run '^TestTransfer$' -out transfer.html ./bank
 `
 
@@ -231,8 +277,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = runTest(args[1:], stdin, stdout, stderr)
 	case len(args) > 0 && args[0] == "trace":
 		err = runTrace(args[1:], stdout, stderr)
+	case len(args) > 0 && args[0] == "merge":
+		err = runMerge(args[1:], stdout, stderr)
 	case len(args) > 0 && args[0] == "help":
 		printHelp(stdout, newFlags(new(options)))
+	case len(args) > 0 && mistypedCommand(args[0]) != "":
+		err = fmt.Errorf("%w: unknown command %q: did you mean simgen %s?", errUsage, args[0], mistypedCommand(args[0]))
 	default:
 		err = runGenerate(args, stdout, stderr)
 	}
@@ -252,6 +302,53 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "simgen: %v\n", err)
 		return 1
 	}
+}
+
+// commands are simgen's subcommands.
+var commands = []string{"test", "trace", "version", "help"}
+
+// mistypedCommand returns the subcommand that word looks like a typo of
+// ("tset": test), or "". A word that names a directory, or looks like a
+// package pattern (a dot or a slash in it), is taken as a package.
+func mistypedCommand(word string) string {
+	if word == "" || strings.ContainsAny(word, "./-") {
+		return ""
+	}
+	if fi, err := os.Stat(word); err == nil && fi.IsDir() {
+		return ""
+	}
+	for _, c := range commands {
+		if word != c && editDistance(word, c) <= 2 && len(word) >= 3 {
+			return c
+		}
+	}
+	return ""
+}
+
+// editDistance is the Damerau-Levenshtein distance (adjacent swaps count
+// one) between a and b.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }
 
 // chdir handles a leading -C dir, as the go command does: first, so that
@@ -308,7 +405,28 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, usage, "\nFlags:\n")
 	fs.SetOutput(w)
 	fs.PrintDefaults()
-	fmt.Fprint(w, help)
+	fmt.Fprint(w, strings.Replace(help, "{{env}}", envHelp(), 1))
+}
+
+// envHelp lists the variables users set, from simenv's table, one a line.
+func envHelp() string {
+	var b strings.Builder
+	for _, v := range simenv.Vars {
+		if v.Internal {
+			continue
+		}
+		line := fmt.Sprintf("  %-26s", v.Name+"="+v.Value)
+		for _, w := range strings.Fields(v.Meaning + " (default " + v.Default + ")") {
+			if len(line)+1+len(w) > 78 {
+				b.WriteString(line + "\n")
+				line = strings.Repeat(" ", 29) + w
+				continue
+			}
+			line += " " + w
+		}
+		b.WriteString(line + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func runGenerate(args []string, stdout, stderr io.Writer) error {
@@ -374,6 +492,11 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if o.tags != "" {
 		tags += "," + o.tags
 	}
+	if traceText(os.Getenv("SIM_TRACE")) && !hasVerbose(rest) {
+		// go test shows a passing package's output only with -v: the trace
+		// the user asked for would vanish.
+		rest = append([]string{"-v"}, rest...)
+	}
 	cmd := exec.Command("go", append([]string{"test", "-tags", tags, "-overlay", overlay}, rest...)...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	err = cmd.Run()
@@ -384,11 +507,37 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return err
 }
 
+// traceText reports whether SIM_TRACE asks for the text trace on stderr
+// (1, true, yes, on), as opposed to off or json:PATH.
+func traceText(v string) bool {
+	switch strings.ToLower(v) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// hasVerbose reports whether go test's arguments (before -args) set -v.
+func hasVerbose(args []string) bool {
+	for _, a := range args {
+		if a == "-args" || a == "--args" {
+			return false
+		}
+		switch strings.TrimLeft(a, "-") {
+		case "v", "v=true", "test.v", "test.v=true":
+			return strings.HasPrefix(a, "-")
+		}
+	}
+	return false
+}
+
 // parseTestArgs takes simgen's own flags out of simgen test's arguments,
 // wherever they stand, and leaves the rest, in order, for go test. -o and
 // -tags are simgen's here (go test's -o and -tags would break the run).
 func parseTestArgs(args []string) (options, []string, error) {
 	o := options{out: ".simbuild", exhaust: exhaustOptions{preemptions: 2}}
+	o.explore.keep = true
+	campaign := campaignArgs(args) // -json is go test's own flag unless exploring
 	var rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -399,6 +548,9 @@ func parseTestArgs(args []string) (options, []string, error) {
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
 		if !strings.HasPrefix(a, "-") {
 			name = ""
+		}
+		if name == "json" && !campaign {
+			name = "" // go test's -json
 		}
 		switch name {
 		case "exhaustive", "dpor":
@@ -424,7 +576,7 @@ func parseTestArgs(args []string) (options, []string, error) {
 				return o, nil, fmt.Errorf("%w: -preemptions=%s: want a non-negative integer", errUsage, val)
 			}
 			o.exhaust.preemptions = n
-		case "o", "tags", "seeds", "parallel", "budget":
+		case "o", "tags", "seeds", "parallel", "budget", "json", "shard":
 			if !hasVal {
 				if i+1 == len(args) {
 					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
@@ -448,6 +600,12 @@ func parseTestArgs(args []string) (options, []string, error) {
 				return o, nil, fmt.Errorf("%w: -strict=%s: want a boolean", errUsage, val)
 			}
 			o.strict = b
+		case "keep":
+			b, err := strconv.ParseBool(cmp.Or(val, "true"))
+			if err != nil {
+				return o, nil, fmt.Errorf("%w: -keep=%s: want a boolean", errUsage, val)
+			}
+			o.explore.keep = b
 		case "overlay":
 			return o, nil, fmt.Errorf("%w: simgen test sets -overlay itself", errUsage)
 		case "h", "help":
@@ -460,22 +618,6 @@ func parseTestArgs(args []string) (options, []string, error) {
 		return o, nil, fmt.Errorf("%w: -o needs a directory", errUsage)
 	}
 	return o, rest, nil
-}
-
-// goTestValueFlags are the go test and build flags that take a value as the
-// next argument, so that value is not taken for a package. A flag not
-// listed here is taken as boolean; write -flag=value for any other.
-var goTestValueFlags = map[string]bool{
-	"bench": true, "benchtime": true, "blockprofile": true, "blockprofilerate": true,
-	"count": true, "coverprofile": true, "cpu": true, "cpuprofile": true,
-	"fuzz": true, "fuzzminimizetime": true, "fuzztime": true, "list": true,
-	"memprofile": true, "memprofilerate": true, "mutexprofile": true,
-	"mutexprofilefraction": true, "outputdir": true, "parallel": true, "run": true,
-	"skip": true, "shuffle": true, "timeout": true, "trace": true,
-	"C": true, "p": true, "covermode": true, "coverpkg": true, "asmflags": true,
-	"buildmode": true, "compiler": true, "gccgoflags": true, "gcflags": true,
-	"installsuffix": true, "ldflags": true, "mod": true, "modfile": true,
-	"pgo": true, "pkgdir": true, "toolexec": true, "exec": true, "vet": true,
 }
 
 // testPackages picks the package arguments out of go test's arguments.
@@ -494,7 +636,7 @@ func testPackages(args []string) []string {
 		if strings.Contains(name, "=") {
 			continue
 		}
-		if goTestValueFlags[strings.TrimPrefix(name, "test.")] {
+		if k, ok := goTestFlags[strings.TrimPrefix(name, "test.")]; ok && k.takesValue() {
 			i++
 		}
 	}

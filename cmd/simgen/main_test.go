@@ -15,6 +15,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/simrt/replay"
 )
 
 func TestMain(m *testing.M) {
@@ -34,6 +35,10 @@ func TestScripts(t *testing.T) {
 	if len(goenv) != 3 {
 		t.Fatalf("go env printed %q", out)
 	}
+	simgenRoot, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
 	setenv := func(e *testscript.Env) {
 		e.Setenv("HOME", os.Getenv("HOME"))
 		e.Setenv("GOCACHE", goenv[0])
@@ -43,10 +48,14 @@ func TestScripts(t *testing.T) {
 		e.Setenv("GOWORK", "off")
 		e.Setenv("GOPROXY", "off")
 		e.Setenv("GOTOOLCHAIN", "local")
+		// The repository's root, for a script's module that imports package
+		// sim: replace simgen.dev/simgen => $SIMGEN_ROOT.
+		e.Setenv("SIMGEN_ROOT", simgenRoot)
 	}
 	cmds := map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"status": cmdStatus,
-		"replay": cmdReplay,
+		"status":    cmdStatus,
+		"replay":    cmdReplay,
+		"cmpreport": cmdCmpReport,
 	}
 	t.Run("script", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
@@ -104,26 +113,30 @@ func copyKV(src, dst string) error {
 	return os.WriteFile(gomod, data, 0o644)
 }
 
-// cmdReplay is `replay`: run the replay line that the last command's output
-// ends with (simgen: replay with: SIM_SEED=N go test ...), as a user would
-// paste it. Its output is the command's stdout and stderr.
+// cmdReplay is `replay [n]`: run the replay line that the last command's
+// output ends with (or its n-th, from 1) (simgen: replay with: SIM_SEED=N go test ...) in sh, as a user
+// would paste it, with no SIM_* variable of the script's environment: the
+// line must carry every setting the failure needs. Its output is the
+// command's stdout and stderr.
 func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
-	if len(args) != 0 {
-		ts.Fatalf("usage: replay")
+	if len(args) > 1 {
+		ts.Fatalf("usage: replay [n]")
 	}
 	out := ts.ReadFile("stdout") + ts.ReadFile("stderr")
 	m := replayLine.FindAllStringSubmatch(out, -1)
 	if m == nil {
 		ts.Fatalf("no replay line in the last command's output")
 	}
-	last := m[len(m)-1]
-	fields := strings.Fields(last[3])
-	for i, f := range fields {
-		fields[i] = strings.Trim(f, "'")
+	line := m[len(m)-1][1]
+	if len(args) == 1 {
+		n, err := strconv.Atoi(args[0])
+		if err != nil || n < 1 || n > len(m) {
+			ts.Fatalf("replay %s: the output has %d replay lines", args[0], len(m))
+		}
+		line = m[n-1][1]
 	}
-	ts.Setenv("SIM_SEED", last[1])
-	ts.Setenv("SIM_SCHEDULE", last[2]) // exhaustive exploration's schedule, if any
-	err := ts.Exec(fields[0], fields[1:]...)
+	unset := "unset SIM_SEED SIM_SEEDS " + strings.Join(replay.Settings, " ")
+	err := ts.Exec("sh", "-c", unset+"; "+line)
 	if err != nil && !neg {
 		ts.Fatalf("%v", err)
 	}
@@ -132,7 +145,25 @@ func cmdReplay(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-var replayLine = regexp.MustCompile(`(?m)replay with: SIM_SEED=(\d+) (?:SIM_SCHEDULE=(\S+) )?(go test .*)$`)
+var replayLine = regexp.MustCompile(`(?m)replay with: (SIM_SEED=\d+ .*go (?:test|run) .*)$`)
+
+// cmdCmpReport is `cmpreport a b`: two campaign reports are the same but
+// for their last line (wall time and rate) and the tests' durations.
+func cmdCmpReport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmpreport a b")
+	}
+	norm := func(name string) string {
+		text := ts.ReadFile(name)
+		lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+		return testDuration.ReplaceAllString(strings.Join(lines[:len(lines)-1], "\n"), "(X)")
+	}
+	if a, b := norm(args[0]), norm(args[1]); a != b {
+		ts.Fatalf("%s and %s differ:\n%s\n---\n%s", args[0], args[1], a, b)
+	}
+}
+
+var testDuration = regexp.MustCompile(`\(\d+\.\d+s\)`)
 
 // cmdStatus is `status N prog args...`: run prog and require exit status N,
 // which `! exec` cannot tell apart (usage errors must exit 2, failures 1).

@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+
+	"simgen.dev/simgen/simrt/replay"
 )
 
 var (
@@ -36,54 +38,73 @@ var (
 // its end, so the page keeps the last ones.
 const maxTraceEvents = 20000
 
+// maxTraceOutput bounds the test output a page shows (its end is kept).
+const maxTraceOutput = 64 << 10
+
 // traceUsage is simgen trace's usage line.
 const traceUsage = "simgen trace [-o dir] [-tags list] -seed N [-schedule S] -run regexp [-out file.html] [package]"
 
-// runTrace is simgen trace.
-func runTrace(args []string, stdout, stderr io.Writer) error {
-	o := options{out: ".simbuild"}
-	var seed, runPat, out, schedule string
+// traceArgs are simgen trace's arguments.
+type traceArgs struct {
+	o                 options
+	seed, runPat, out string
+	schedule          string // -schedule: a schedule of simgen test -exhaustive (SIM_SCHEDULE)
+	pkgs              []string
+}
+
+// parseTraceArgs parses simgen trace's flags, which may follow the
+// package, as in go test.
+func parseTraceArgs(args []string) (traceArgs, error) {
+	a := traceArgs{o: options{out: ".simbuild"}}
 	fs := flag.NewFlagSet("simgen trace", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.out, "o", ".simbuild", "Write the shadow tree to `dir`.")
-	fs.StringVar(&o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`.")
-	fs.StringVar(&seed, "seed", "", "Run under seed `N` (required).")
-	fs.StringVar(&schedule, "schedule", "", "Replay the schedule `S` that simgen test -exhaustive printed (SIM_SCHEDULE=S); -seed is then 1 unless given.")
-	fs.StringVar(&runPat, "run", "", "Run the test matching `regexp`, as go test -run (required).")
-	fs.StringVar(&out, "out", "trace.html", "Write the page to `file`.")
-	// Flags may follow the package, as in go test.
-	var pkgs []string
+	fs.StringVar(&a.o.out, "o", ".simbuild", "Write the shadow tree to `dir`.")
+	fs.StringVar(&a.o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`.")
+	fs.StringVar(&a.seed, "seed", "", "Run under seed `N` (required).")
+	fs.StringVar(&a.schedule, "schedule", "", "Replay the schedule `S` that simgen test -exhaustive printed (SIM_SCHEDULE=S); -seed is then 1 unless given.")
+	fs.StringVar(&a.runPat, "run", "", "Run the test matching `regexp`, as go test -run (required).")
+	fs.StringVar(&a.out, "out", "trace.html", "Write the page to `file`.")
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return err
+				return a, err
 			}
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return a, fmt.Errorf("%w: %v", errUsage, err)
 		}
 		if fs.NArg() == 0 {
 			break
 		}
-		pkgs = append(pkgs, fs.Arg(0))
+		a.pkgs = append(a.pkgs, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if seed == "" && schedule != "" {
-		seed = "1" // the seed of simgen test -exhaustive
+	if a.seed == "" && a.schedule != "" {
+		a.seed = "1" // the seed of simgen test -exhaustive
 	}
 	switch {
-	case seed == "":
-		return fmt.Errorf("%w: simgen trace needs -seed N\nusage: %s", errUsage, traceUsage)
-	case runPat == "":
-		return fmt.Errorf("%w: simgen trace needs -run with the test to trace\nusage: %s", errUsage, traceUsage)
-	case len(pkgs) > 1:
-		return fmt.Errorf("%w: simgen trace traces one package, not %d", errUsage, len(pkgs))
-	case o.out == "":
-		return fmt.Errorf("%w: -o needs a directory", errUsage)
-	case out == "":
-		return fmt.Errorf("%w: -out needs a file", errUsage)
+	case a.seed == "":
+		return a, fmt.Errorf("%w: simgen trace needs -seed N\nusage: %s", errUsage, traceUsage)
+	case a.runPat == "":
+		return a, fmt.Errorf("%w: simgen trace needs -run with the test to trace\nusage: %s", errUsage, traceUsage)
+	case len(a.pkgs) > 1:
+		return a, fmt.Errorf("%w: simgen trace traces one package, not %d", errUsage, len(a.pkgs))
+	case a.o.out == "":
+		return a, fmt.Errorf("%w: -o needs a directory", errUsage)
+	case a.out == "":
+		return a, fmt.Errorf("%w: -out needs a file", errUsage)
 	}
-	if _, err := strconv.ParseUint(seed, 10, 64); err != nil {
-		return fmt.Errorf("%w: -seed %q: want a non-negative integer", errUsage, seed)
+	if _, err := strconv.ParseUint(a.seed, 10, 64); err != nil {
+		return a, fmt.Errorf("%w: -seed %q: want a non-negative integer", errUsage, a.seed)
 	}
+	return a, nil
+}
+
+// runTrace is simgen trace.
+func runTrace(args []string, stdout, stderr io.Writer) error {
+	a, err := parseTraceArgs(args)
+	if err != nil {
+		return err
+	}
+	o, seed, runPat, out, pkgs := a.o, a.seed, a.runPat, a.out, a.pkgs
 	pkg := "."
 	if len(pkgs) == 1 {
 		pkg = pkgs[0]
@@ -105,11 +126,14 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	// The test's own output (its failure, the report) goes to stderr: it is
 	// what the page shows, and stdout is left for the page's path.
 	cmd := exec.Command("go", "test", "-tags", tags, "-overlay", overlay, "-count=1", "-run", runPat, pkg)
-	cmd.Stdout, cmd.Stderr = stderr, stderr
+	var output bytes.Buffer
+	tee := io.MultiWriter(stderr, &output)
+	cmd.Stdout, cmd.Stderr = tee, tee
 	cmd.Env = traceEnv(os.Environ(), seed, events)
-	if schedule != "" {
-		cmd.Env = append(cmd.Env, "SIM_SCHEDULE="+schedule)
+	if a.schedule != "" {
+		cmd.Env = append(cmd.Env, "SIM_SCHEDULE="+a.schedule)
 	}
+	env := envLookup(cmd.Env)
 	runErr := cmd.Run()
 	var ee *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &ee) {
@@ -128,10 +152,15 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	r.Package = pkg
-	if schedule != "" {
-		seed += " SIM_SCHEDULE=" + schedule
+	// The test's own messages (t.Errorf's "balance went negative") are
+	// written by package testing, not by simrt: the page shows them from
+	// the go test output.
+	r.Output = output.String()
+	if len(r.Output) > maxTraceOutput {
+		r.Output = "...\n" + r.Output[len(r.Output)-maxTraceOutput:]
 	}
-	r.Replay = fmt.Sprintf("SIM_SEED=%s go test -tags %s -overlay %s -run '%s' %s", seed, tags, relOverlay(overlay), runPat, pkg)
+	n, _ := strconv.ParseUint(seed, 10, 64)
+	r.Replay = replay.Line{Seed: n, Getenv: env, Tags: tags, Overlay: relOverlay(overlay), Run: runPat, Package: pkg}.String()
 	var page bytes.Buffer
 	if err := renderTrace(&page, r); err != nil {
 		return err
@@ -145,6 +174,10 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "simgen: wrote %s (%s seed %d: %d goroutines, %d events, %s)\n",
 		out, r.Test, r.Seed, len(r.goroutines()), len(r.Events), outcome)
+	if r.Failure != nil || runErr != nil {
+		// As simgen test: a failing test fails the command, page or not.
+		return exitError(1)
+	}
 	return nil
 }
 
@@ -161,6 +194,17 @@ func traceEnv(env []string, seed, events string) []string {
 		out = append(out, kv)
 	}
 	return append(out, "SIM_SEED="+seed, "SIM_TRACE=json:"+events)
+}
+
+// envLookup is a getenv over the environment env, the last entry of a
+// name winning, as in exec.Cmd.
+func envLookup(env []string) func(string) string {
+	m := make(map[string]string)
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return func(k string) string { return m[k] }
 }
 
 // relOverlay shortens the overlay path for the replay line.
@@ -182,12 +226,14 @@ type traceRun struct {
 	Dropped  int               `json:"dropped,omitempty"`
 	Package  string            `json:"-"`
 	Replay   string            `json:"-"`
+	Output   string            `json:"-"` // what go test printed`
 	gs       map[int]bool
 }
 
 type traceFailure struct {
 	Kind   string `json:"kind"`
 	Report string `json:"report"`
+	G      int    `json:"g,omitempty"` // the goroutine that failed, if one did alone
 }
 
 // traceHead is the part of an event readTraceRun needs.
@@ -235,7 +281,7 @@ func readTraceRun(rd io.Reader) (*traceRun, error) {
 			cur.gs[h.Target] = true
 		}
 		if h.Op == "failure" {
-			cur.Failure = &traceFailure{Kind: h.Kind, Report: h.Report}
+			cur.Failure = &traceFailure{Kind: h.Kind, Report: h.Report, G: h.Target}
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -281,6 +327,7 @@ func renderTrace(w io.Writer, r *traceRun) error {
 		"Strategy": esc(r.Strategy),
 		"Package":  esc(r.Package),
 		"Replay":   esc(r.Replay),
+		"Output":   esc(r.Output),
 		"CSS":      traceCSS,
 		"JS":       traceJS,
 		"Data":     string(data),

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,4 +262,181 @@ func TestTraceUsageErrors(t *testing.T) {
 			t.Errorf("simgen %q exited %d, want 2 (stderr %q)", args, code, stderr.String())
 		}
 	}
+}
+
+// wakersModule is a module whose TestWakers wakes a blocked goroutine
+// through each primitive in turn, always from another goroutine than the
+// root (or from the clock), and then fails with a message of its own; and
+// whose TestPanicLane panics in a goroutine while the root waits.
+// Goroutine ids follow spawn order: scenario i's waiter is g(2+2i), its
+// waker g(3+2i).
+const wakersModule = `-- go.mod --
+module example.com/wakers
+
+go 1.22
+-- w_test.go --
+package wakers
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+func pair(waiter, waker func()) {
+	done := make(chan bool, 2)
+	go func() { waiter(); done <- true }()
+	go func() { waker(); done <- true }()
+	<-done
+	<-done
+}
+
+const ms = time.Millisecond
+
+func TestWakers(t *testing.T) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	pair(func() { wg.Wait() }, func() { time.Sleep(ms); wg.Done() })
+
+	var mu sync.Mutex
+	c := sync.NewCond(&mu)
+	ok := false
+	pair(func() {
+		mu.Lock()
+		for !ok {
+			c.Wait()
+		}
+		mu.Unlock()
+	}, func() { time.Sleep(ms); mu.Lock(); ok = true; c.Signal(); mu.Unlock() })
+
+	var once sync.Once
+	pair(func() { time.Sleep(ms); once.Do(func() {}) }, func() { once.Do(func() { time.Sleep(2 * ms) }) })
+
+	var m sync.Mutex
+	pair(func() { time.Sleep(ms); m.Lock(); m.Unlock() }, func() { m.Lock(); time.Sleep(2 * ms); m.Unlock() })
+
+	var rw sync.RWMutex
+	pair(func() { time.Sleep(ms); rw.Lock(); rw.Unlock() }, func() { rw.RLock(); time.Sleep(2 * ms); rw.RUnlock() })
+
+	ch := make(chan int)
+	pair(func() { <-ch }, func() { time.Sleep(ms); ch <- 1 })
+
+	pair(func() { <-time.After(ms) }, func() {})
+
+	ctx, cancel := context.WithCancel(context.Background())
+	pair(func() { <-ctx.Done() }, func() { time.Sleep(ms); cancel() })
+
+	t.Fatalf("balance went negative: %d", -60)
+}
+
+func TestPanicLane(t *testing.T) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		panic("boom in g2")
+	}()
+	wg.Wait()
+}
+`
+
+// TestTraceWakersInBrowser traces real runs with simgen trace and checks,
+// in headless chromium, that the page shows the test's own failure
+// message, that every wake-up is drawn from its true waker (WaitGroup,
+// Cond, Once, Mutex, RWMutex, channel, timer, context), and that the lane
+// marked failed is the failing goroutine's.
+func TestTraceWakersInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and traces a module")
+	}
+	t.Parallel()
+	browser := chromium(t)
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "simgen")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := filepath.Join(tmp, "wakers")
+	for _, f := range txtarFiles(t, wakersModule) {
+		p := filepath.Join(dir, f[0])
+		if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f[1]), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := func(test string) string {
+		t.Helper()
+		out := filepath.Join(tmp, test+".html")
+		cmd := exec.Command(bin, "-C", dir, "trace", "-seed", "1", "-run", "^"+test+"$", "-out", out, ".")
+		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+		msg, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("simgen trace %s: %v (want exit status 1: the test fails)\n%s", test, err, msg)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		b := exec.CommandContext(ctx, browser, "--headless", "--no-sandbox", "--disable-gpu",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync",
+			"--no-first-run", "--user-data-dir="+t.TempDir(), "--dump-dom", "file://"+out)
+		dom, err := b.Output()
+		if err != nil {
+			t.Fatalf("chromium: %v", err)
+		}
+		if !strings.Contains(string(dom), `data-rendered="true"`) {
+			t.Fatalf("the script did not finish rendering:\n%s", dom)
+		}
+		return string(dom)
+	}
+
+	dom := page("TestWakers")
+	has := func(re string) bool { return regexp.MustCompile(re).MatchString(dom) }
+	if !has(`<pre id="test-output">[^<]*balance went negative: -60`) {
+		t.Errorf("the page does not show the test's message")
+	}
+	for i, prim := range []string{"WaitGroup", "Cond", "Once", "Mutex", "RWMutex", "channel", "timer", "context"} {
+		waiter, waker := 2+2*i, 3+2*i
+		if prim == "timer" {
+			waker = 0 // the clock
+		}
+		re := fmt.Sprintf(`<line class="wake"[^>]*data-from="%d" data-to="%d"`, waker, waiter)
+		if !has(re) {
+			t.Errorf("%s: no wake of g%d from g%d", prim, waiter, waker)
+		}
+	}
+	if has(`woken by a native`) {
+		t.Errorf("a wake is drawn as from a native channel")
+	}
+	if !has(`<div class="lane-label failed" data-g="1">`) || !has(`<rect class="failed-mark"`) {
+		t.Errorf("the root's lane (the failing t.Fatalf) is not marked failed")
+	}
+
+	dom = page("TestPanicLane")
+	if !has(`<div class="lane-label failed" data-g="2">g2  ✖ panic`) {
+		t.Errorf("the panicking goroutine's lane (g2) is not marked")
+	}
+	if has(`<div class="lane-label[^"]*failed[^"]*" data-g="1">`) || has(`<rect class="stuck-mark"`) {
+		t.Errorf("the root, waiting in wg.Wait, is marked for a panic in g2")
+	}
+	if !has(`<pre id="report">panic: boom in g2`) {
+		t.Errorf("the panic's report is not shown")
+	}
+	if t.Failed() {
+		t.Logf("DOM:\n%s", dom)
+	}
+}
+
+// txtarFiles splits a small txtar text into name, content pairs.
+func txtarFiles(t *testing.T, text string) [][2]string {
+	var files [][2]string
+	for _, part := range strings.Split(text, "-- ")[1:] {
+		name, body, ok := strings.Cut(part, " --\n")
+		if !ok {
+			t.Fatalf("bad txtar part %q", part)
+		}
+		files = append(files, [2]string{name, body})
+	}
+	return files
 }

@@ -36,9 +36,10 @@
 // A message from one node to another takes a latency drawn from the fault
 // stream uniformly in [MinLatency, MaxLatency] of the link's Link, one per
 // direction. Between different nodes the default is 100µs to 1ms with no
-// loss (SetDefaultLink changes it); within a node (loopback) it is zero:
-// a write reaches the peer's buffer at once, and the operation is still a
-// scheduling point. Streams are ordered and reliable while the link is
+// loss (SetDefaultLink changes it); within a node (loopback) it is 5µs to
+// 25µs, as a loopback round trip takes tens of microseconds natively, and
+// zero under SIM_TIME=exact: a write then reaches the peer's buffer at
+// once, and the operation is still a scheduling point. Streams are ordered and reliable while the link is
 // up: a segment "lost" to Link.Loss arrives late, after TCP's
 // retransmission timeouts (200ms, doubling), never out of order.
 // Datagrams are dropped with probability Loss, sent twice with

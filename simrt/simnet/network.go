@@ -43,10 +43,15 @@ type Link struct {
 
 // The default link between two different nodes (DefaultLink until
 // SetDefaultLink): 100µs to 1ms, no loss. A node's link to itself
-// (loopback) is the zero Link unless SetLink sets it.
+// (loopback) takes LoopbackMinLatency to LoopbackMaxLatency each way, as
+// a loopback round trip takes some tens of microseconds natively, so that
+// code measuring one sees it take time; under SIM_TIME=exact it is the zero
+// Link. SetLink sets either.
 const (
-	DefaultMinLatency = 100 * time.Microsecond
-	DefaultMaxLatency = time.Millisecond
+	DefaultMinLatency  = 100 * time.Microsecond
+	DefaultMaxLatency  = time.Millisecond
+	LoopbackMinLatency = 5 * time.Microsecond
+	LoopbackMaxLatency = 25 * time.Microsecond
 )
 
 // hostAddr is the address by which nodes reach the host (the test's own
@@ -95,6 +100,7 @@ type network struct {
 	held   []*flow                   // flows that may hold segments for a link that is down
 	paths  map[[2]simrt.NodeID]*path // datagrams on their way, per direction
 	alias  map[string]netip.Addr
+	loop   Link // a node's link to itself unless SetLink sets it
 }
 
 type netKey struct{}
@@ -124,6 +130,9 @@ func newNetwork() any {
 		pairs: map[pair]bool{},
 		paths: map[[2]simrt.NodeID]*path{},
 		alias: map[string]netip.Addr{},
+	}
+	if !simrt.TimeExact() {
+		nw.loop = Link{MinLatency: LoopbackMinLatency, MaxLatency: LoopbackMaxLatency}
 	}
 	simrt.OnCrash(nw.crash)
 	return nw
@@ -169,7 +178,7 @@ func (nw *network) link(from, to simrt.NodeID) Link {
 		return l
 	}
 	if from == to {
-		return Link{}
+		return nw.loop
 	}
 	return nw.def
 }

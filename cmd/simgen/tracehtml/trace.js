@@ -192,9 +192,23 @@
     titled(el("rect", { id: "failure-marker", "class": "failure", x: fx, y: 0, width: 4, height: height }, svg), fail.kind + ":\n" + (fail.report || "").split("\n").slice(0, 3).join("\n"));
     report.textContent = fail.report || fail.kind;
     document.getElementById("report-title").textContent = "Failure: " + fail.kind;
+    // The goroutine that failed: the one that panicked or hit a fatal
+    // error, or the test's own (root) for a failed assertion.
+    var failedG = fail.g || (fail.kind === "test failed" ? root : 0);
+    if (failedG && laneOf[failedG] !== undefined) {
+      var fy = Y(laneOf[failedG]);
+      titled(el("rect", { "class": "failed-mark", x: fx - 10, y: fy + 3, width: 8, height: LANE - 6 }, laneG[failedG]), "g" + failedG + " failed: " + fail.kind);
+      el("text", { "class": "failed-label", x: fx + 8, y: fy + 17 }, laneG[failedG]).textContent = "✖ " + fail.kind;
+      labelOf[failedG].className += " failed";
+      labelOf[failedG].textContent += "  ✖ " + fail.kind;
+    }
+    // Goroutines blocked at the end are stuck only when the run failed for
+    // that: a deadlock, a leak, the time limit. Beside a panic they merely
+    // waited.
+    var stuckKinds = { "deadlock": true, "leak": true, "time limit": true };
     order.forEach(function (g) {
       var s = st[g];
-      if (s && s.state === "blocked") {
+      if (stuckKinds[fail.kind] && s && s.state === "blocked") {
         var y = Y(laneOf[g]);
         titled(el("rect", { "class": "stuck-mark", x: fx - 10, y: y + 3, width: 8, height: LANE - 6 }, laneG[g]), "g" + g + " stuck: " + s.what);
         el("text", { "class": "stuck-label", x: fx + 8, y: y + 17 }, laneG[g]).textContent = "✖ " + s.what.replace(/ at (\S+)$/, function (_, p) { return " at " + short(p); });

@@ -29,7 +29,7 @@ func Name() string { return sub.Name }
 
 // overlayPath and moduleDir are set by the generated zz_paths.go, as in the
 // real runtime.
-var overlayPath, moduleDir, buildTags string
+var overlayPath, moduleDir, buildTags, simgenVersion string
 
 // Paths returns what the shadow tree told the runtime.
 func Paths() (string, string) { return overlayPath, moduleDir }

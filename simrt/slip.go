@@ -1,0 +1,248 @@
+package simrt
+
+// This file is time slip: virtual time that passes while goroutines compute
+// (docs/design.md, "Time passes while goroutines compute"), and the bounds
+// that keep a run that computes forever from running forever.
+//
+// Natively a timer can fire between any two steps of a running goroutine:
+// computation costs wall time. Here every scheduling point costs w.cost
+// virtual nanoseconds, drawn from the seed for the whole run (costFor). The
+// cost accrues in w.work, the world's computation since the clock last
+// moved, whoever computed it: one spinner, spinners taking turns, or a
+// poller that blocks on each round trip with another goroutine all add to
+// the same sum. When now+work reaches the earliest pending timer, the clock
+// moves to that timer's instant and it fires, at the scheduling point,
+// while goroutines are still runnable; the rest of the work carries on
+// towards the next timer.
+//
+// Invariants:
+//   - The clock only ever shows instants at which a timer fired (or the
+//     start): computation makes timers fire earlier in the run, it does not
+//     make time.Now move between them. So a goroutine that wakes, does a few
+//     steps and sleeps again sleeps from its timer's instant exactly.
+//   - w.work < earliest pending instant - w.now after every point (a timer
+//     that work reached has fired); when nothing is runnable, the clock
+//     jumps to the next timer and the work is absorbed (w.work = 0), as idle
+//     time absorbs it on a machine.
+//   - w.slipAt is a lower bound of the earliest pending instant (timers
+//     removed since leave it low; slip recomputes it), maxWhen when none.
+//   - Under SIM_TIME=exact (w.cost == 0) the clock moves only when nothing
+//     is runnable, or after spinLimit points of the world at one instant
+//     with a timer pending, so that spin-waits still end.
+//   - w.quiet counts points since a goroutine last blocked, started or
+//     ended; past w.quietLimit the run fails as a livelock.
+//   - All of it is a function of the seed and the program: costFor reads the
+//     seed only, not w.rng, so the random stream of a seed is unchanged.
+
+import (
+	"container/heap"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// Per-point costs are drawn log-uniformly from [minCost, maxCost] ns per run,
+// and a switch (a goroutine blocks or ends and another runs) costs
+// switchCost points. Natively an uncontended Lock/Unlock pair or a select
+// with a default costs 15-30 ns, a park and wake-up of a goroutine 150-300
+// ns, and a polling loop's iteration often several of those: the range
+// spans tight code on a fast machine and loops on a loaded one, and keeps
+// the simulation's own cost of a point (50-300 ns of wall time) from making
+// a spin-wait much slower than natively. The bounds also keep pure setup
+// work from disturbing exact timing: a test that starts 1000 sleepers (2001
+// points for wg.Add and the go statements, 1001 blocks) costs at most 769 µs
+// before its first 1 ms timer, and the 1000 sleepers going back to sleep at
+// each instant at most 512 µs (docs/design.md).
+const (
+	minCost    = 16
+	maxCost    = 128
+	switchCost = 4
+)
+
+// costFor is the virtual cost of a scheduling point in the run of seed.
+func costFor(seed uint64) int64 {
+	z := seed ^ 0xd1b54a32d192ed03
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	z ^= z >> 31
+	u := float64(z>>11) / (1 << 53)
+	c := int64(math.Round(minCost * math.Exp2(u*math.Log2(maxCost/minCost))))
+	return min(max(c, minCost), maxCost)
+}
+
+// spinLimit is, under SIM_TIME=exact, how many scheduling points the world
+// takes at one instant, with a timer pending, before the clock moves to that
+// timer anyway: goroutines spinning (polling an atomic or a channel with
+// select-default, calling runtime.Gosched) while they wait for time to pass
+// would otherwise wait forever. The count is the world's, since the clock
+// last moved: a spinner that blocks briefly on each round trip with another
+// goroutine (a Status() call to a node's loop) spins all the same.
+const spinLimit = 1 << 20
+
+// defaultLivelock is SIM_LIVELOCK's default: scheduling points in a row
+// without any goroutine blocking, starting or ending. A spin-wait for a
+// pending timer takes (its distance)/cost points, so at the lowest cost
+// (16 ns) a spin of up to about 270 ms of virtual time fits, and at the
+// highest (128 ns) one of 2 s.
+const defaultLivelock = 1 << 24
+
+// timeConfig is how a run treats time: SIM_TIME and SIM_LIVELOCK.
+type timeConfig struct {
+	exact    bool  // SIM_TIME=exact: computation costs no virtual time
+	livelock int64 // SIM_LIVELOCK: points without progress before a livelock report
+}
+
+// armTime prepares the clock of a run of seed: per-point cost, no work
+// done, bounds reset. Called once the timers carried over by arm are in
+// place.
+func (w *world) armTime(seed uint64, tc timeConfig) {
+	w.cost = 0
+	if !tc.exact {
+		w.cost = costFor(seed)
+	}
+	w.quietLimit = tc.livelock
+	w.work, w.steps, w.quiet = 0, 0, 0
+	w.slipAt = maxWhen
+	if when, ok := w.timers.earliest(); ok {
+		w.slipAt = when
+	}
+}
+
+// disarmTime turns slip off for the ambient world, where code runs outside
+// every test (package init, TestMain) and nothing is explored.
+func (w *world) disarmTime() {
+	w.cost, w.quietLimit = 0, 0
+	w.work, w.steps, w.quiet = 0, 0, 0
+}
+
+// compute charges the running goroutine's scheduling point: the cost of
+// the work since its last point, and the slip or spin bound it may reach.
+// It runs at the top of point, after the settling and failure checks.
+func (w *world) compute(me *g) {
+	if w.quiet++; w.quietLimit > 0 && w.quiet > w.quietLimit {
+		w.livelock(me)
+		return
+	}
+	if w.cost > 0 {
+		w.work += w.cost
+		if w.now+w.work >= w.slipAt {
+			w.slip(me)
+		}
+		return
+	}
+	if w.steps++; w.steps > spinLimit && w.timers.Len() > 0 {
+		w.steps = 0
+		w.advance()
+		w.afterClock(me)
+	}
+}
+
+// slip fires every pending timer that the world's work since the clock last
+// moved has reached, in order of instant, moving the clock to each; me is
+// the running goroutine, which carries on (or yields to the root, when
+// moving the clock failed the world).
+func (w *world) slip(me *g) {
+	w.slipTimers()
+	w.afterClock(me)
+}
+
+// slipTimers is slip's loop, for callers with no running goroutine (a
+// goroutine that has just blocked or ended, in pickNext).
+func (w *world) slipTimers() {
+	for {
+		when, ok := w.timers.earliest()
+		if !ok {
+			w.slipAt = maxWhen
+			return
+		}
+		if when > w.now+w.work {
+			w.slipAt = when
+			return
+		}
+		if when > w.now {
+			w.work -= when - w.now
+		}
+		w.advance()
+		if w.failure != nil {
+			return
+		}
+	}
+}
+
+// switched charges a block or an exit: a goroutine parks and another runs,
+// a step of the world like a scheduling point. It reports false when moving
+// the clock failed the world.
+func (w *world) switched() bool {
+	if w.cost == 0 || w.settling {
+		return true
+	}
+	w.work += w.cost * switchCost
+	if w.now+w.work >= w.slipAt {
+		w.slipTimers()
+	}
+	return w.failure == nil
+}
+
+// afterClock hands control to the root when moving the clock failed the
+// world (SIM_TIMELIMIT), as block does for a deadlock.
+func (w *world) afterClock(me *g) {
+	if w.failure == nil {
+		return
+	}
+	if me == w.root {
+		w.unwind(me)
+	}
+	w.ready(me)
+	w.run(me, w.takeRoot())
+}
+
+// progressed records that a goroutine blocked, started or ended: whatever
+// the others do, the run is not a livelock.
+func (w *world) progressed() { w.quiet = 0 }
+
+// earliest returns the earliest instant with a pending timer, dropping the
+// instants of emptied buckets from the heap's top.
+func (ts *timers) earliest() (int64, bool) {
+	for len(ts.instants) > 0 {
+		when := ts.instants[0]
+		if _, ok := ts.buckets[when]; ok {
+			return when, true
+		}
+		heap.Pop(&ts.instants)
+	}
+	return 0, false
+}
+
+// livelock fails the world: goroutines have kept running for quietLimit
+// points without any of them blocking, starting or ending.
+func (w *world) livelock(me *g) {
+	if w.failure == nil {
+		var b strings.Builder
+		next := "no timer is pending"
+		if when, ok := w.timers.earliest(); ok {
+			next = fmt.Sprintf("the next timer is due at +%v", timeDuration(when-epochNanos))
+		}
+		b.WriteString("simrt: " + w.header(fmt.Sprintf(
+			"livelock: %d scheduling points in a row without any goroutine blocking, starting or ending, and %s (SIM_LIVELOCK=%d; raise it if this much spinning is intended)",
+			w.quiet-1, next, w.quietLimit)) + "\n\n")
+		stacks := goroutineStacks()
+		for _, x := range w.liveSorted() {
+			w.describe(&b, x, stacks)
+		}
+		w.writeRecent(&b)
+		w.failure = &failure{kind: "livelock", report: b.String()}
+	}
+	if me == w.root {
+		w.unwind(me)
+	}
+	w.ready(me)
+	w.run(me, w.takeRoot())
+}
+
+// TimeExact reports whether the running world runs under SIM_TIME=exact
+// (or no world runs): computation and I/O then cost no virtual time, and
+// simnet's loopback has no latency.
+func TimeExact() bool {
+	w := cw
+	return w == nil || w.ambient || w.cost == 0
+}

@@ -1,0 +1,254 @@
+package simrt_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"simgen.dev/simgen/simrt"
+)
+
+// staleRead is issue 13's first probe, as simgen rewrites it: an expiry
+// timer deletes the key between the check and the read. It reports whether
+// the key vanished between the two.
+func staleRead() (vanished bool) {
+	var mu simrt.Mutex
+	m := map[string]int{"k": 1}
+	simrt.AfterFunc(time.Microsecond, func() { mu.Lock(); delete(m, "k"); mu.Unlock() })
+	for i := 0; i < 2000; i++ {
+		mu.Lock()
+		_, ok := m["k"]
+		mu.Unlock()
+		if !ok {
+			return false
+		}
+		mu.Lock()
+		_, ok = m["k"]
+		mu.Unlock()
+		if !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// generation is the second probe: a 1 µs ticker bumps a counter under the
+// lock while a worker reads it twice in two critical sections.
+func generation() (changed bool) {
+	var mu simrt.Mutex
+	gen := 0
+	tk := simrt.NewTicker(time.Microsecond)
+	stop := simrt.MakeChan[struct{}](0)
+	done := simrt.MakeChan[struct{}](0)
+	simrt.Go(func() {
+		defer simrt.Close(done)
+		for {
+			switch simrt.Select(false, simrt.OnRecv(tk.C), simrt.OnRecv(stop)) {
+			case 0:
+				mu.Lock()
+				gen++
+				mu.Unlock()
+			case 1:
+				return
+			}
+		}
+	})
+	for i := 0; i < 1000 && !changed; i++ {
+		mu.Lock()
+		g1 := gen
+		mu.Unlock()
+		mu.Lock()
+		g2 := gen
+		mu.Unlock()
+		changed = g1 != g2
+	}
+	tk.Stop()
+	simrt.Close(stop)
+	simrt.Recv(done)
+	return changed
+}
+
+// seedsHit runs probe under seeds 1..n and returns the seeds where it hit.
+func seedsHit(n int, exact bool, probe func() bool) []uint64 {
+	var hit []uint64
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		var got bool
+		simrt.RunSeedTime(seed, "", exact, 0, func() { got = probe() })
+		if got {
+			hit = append(hit, seed)
+		}
+	}
+	return hit
+}
+
+// TestSlipFindsTheProbes: default exploration finds both probes of issue
+// 13, a found seed replays, and SIM_TIME=exact never shows them (there,
+// time cannot move while the root computes).
+func TestSlipFindsTheProbes(t *testing.T) {
+	for _, p := range []struct {
+		name  string
+		probe func() bool
+	}{{"stale read", staleRead}, {"generation", generation}} {
+		hit := seedsHit(200, false, p.probe)
+		t.Logf("%s: %d of 200 seeds, first %v", p.name, len(hit), hit[:min(len(hit), 5)])
+		if len(hit) == 0 {
+			t.Errorf("%s: no seed of 1..200 found the bug", p.name)
+			continue
+		}
+		var again bool
+		simrt.RunSeedTime(hit[0], "", false, 0, func() { again = p.probe() })
+		if !again {
+			t.Errorf("%s: seed %d found the bug, its replay did not", p.name, hit[0])
+		}
+		if exact := seedsHit(50, true, p.probe); len(exact) > 0 {
+			t.Errorf("%s: SIM_TIME=exact showed the bug at seeds %v", p.name, exact)
+		}
+	}
+}
+
+// TestSlipShortTimersFireLongOnesRarely measures, over 100 seeds, how often
+// a timer fires while the root does 5000 Lock/Unlock pairs (10000 points,
+// 160 µs to 1.28 ms of work) with nothing else runnable: short timers
+// readily, long ones never.
+func TestSlipShortTimersFireLongOnesRarely(t *testing.T) {
+	fired := func(d time.Duration) int {
+		n := 0
+		for seed := uint64(1); seed <= 100; seed++ {
+			simrt.RunSeedTime(seed, "", false, 0, func() {
+				var mu simrt.Mutex
+				tm := simrt.AfterFunc(d, func() {})
+				for i := 0; i < 5000; i++ {
+					mu.Lock()
+					mu.Unlock()
+				}
+				if !tm.Stop() {
+					n++
+				}
+			})
+		}
+		return n
+	}
+	want := map[time.Duration][2]int{ // at least, at most (of 100)
+		time.Microsecond:       {100, 100},
+		100 * time.Microsecond: {100, 100},
+		500 * time.Microsecond: {30, 80},
+		time.Millisecond:       {5, 40},
+		10 * time.Millisecond:  {0, 0},
+		time.Second:            {0, 0},
+	}
+	var line []string
+	for _, d := range []time.Duration{time.Microsecond, 100 * time.Microsecond, 500 * time.Microsecond, time.Millisecond, 10 * time.Millisecond, time.Second} {
+		n := fired(d)
+		line = append(line, fmt.Sprintf("%v: %d", d, n))
+		if n < want[d][0] || n > want[d][1] {
+			t.Errorf("a %v timer fired mid-computation under %d of 100 seeds, want %d..%d", d, n, want[d][0], want[d][1])
+		}
+	}
+	t.Logf("timers fired during 10000 points, of 100 seeds: %s", strings.Join(line, ", "))
+}
+
+// TestSlipSpinWait: a 1 ms spin-wait (select with default on a channel a
+// sleeper closes) ends after about as many points as natively, so 100
+// seeds take well under a second, and the sleeper still wakes at +1ms
+// exactly.
+func TestSlipSpinWait(t *testing.T) {
+	start := time.Now()
+	var maxSteps int64
+	for seed := uint64(1); seed <= 100; seed++ {
+		_, steps := simrt.RunSeedTime(seed, "", false, 1<<24, func() {
+			done := simrt.MakeChan[struct{}](0)
+			simrt.Go(func() { simrt.Sleep(time.Millisecond); simrt.Close(done) })
+			for spinning := true; spinning; {
+				switch simrt.Select(true, simrt.OnRecv(done)) {
+				case 0:
+					spinning = false
+				}
+			}
+			if d := since(); d != time.Millisecond {
+				panic(fmt.Sprintf("the spin ended at +%v, want +1ms", d))
+			}
+		})
+		maxSteps = max(maxSteps, steps)
+	}
+	wall := time.Since(start)
+	t.Logf("100 seeds of a 1 ms spin-wait: %v wall, at most %d decisions a seed", wall, maxSteps)
+	if wall > 20*time.Second {
+		t.Errorf("100 seeds of a 1 ms spin-wait took %v", wall)
+	}
+}
+
+// TestSlipPollerRoundTrips is the consensus library's leader wait: the
+// poller asks a node's goroutine for its status over a channel round trip,
+// blocking briefly each time, and the node becomes leader on its third
+// 5 ms tick. The points of both goroutines count towards the tick (a count
+// that restarted at each block would never let the clock move), so 20
+// seeds take about as long as one native run (15 ms of polling each).
+func TestSlipPollerRoundTrips(t *testing.T) {
+	start := time.Now()
+	var maxSteps int64
+	for seed := uint64(1); seed <= 20; seed++ {
+		_, steps := simrt.RunSeedTime(seed, "", false, 1<<24, func() {
+			req := simrt.MakeChan[*simrt.Chan[bool]](0)
+			stop := simrt.MakeChan[struct{}](0)
+			simrt.Go(func() {
+				tk := simrt.NewTicker(5 * time.Millisecond)
+				defer tk.Stop()
+				ticks := 0
+				for {
+					r := simrt.OnRecv(req)
+					switch simrt.Select(false, simrt.OnRecv(tk.C), r, simrt.OnRecv(stop)) {
+					case 0:
+						ticks++
+					case 1:
+						simrt.Send(r.V, ticks >= 3)
+					case 2:
+						return
+					}
+				}
+			})
+			status := func() bool {
+				reply := simrt.MakeChan[bool](0)
+				simrt.Send(req, reply)
+				return simrt.Recv(reply)
+			}
+			for !status() {
+			}
+			if d := since(); d != 15*time.Millisecond {
+				panic(fmt.Sprintf("leader at +%v, want +15ms", d))
+			}
+			simrt.Close(stop)
+		})
+		maxSteps = max(maxSteps, steps)
+	}
+	wall := time.Since(start)
+	t.Logf("20 seeds of a 15 ms poll over round trips: %v wall, at most %d decisions a seed", wall, maxSteps)
+	if wall > 20*time.Second {
+		t.Errorf("20 seeds of a 15 ms round-trip poll took %v", wall)
+	}
+}
+
+// TestSlipExactSleepers: 1000 goroutines sleeping 100 times 1 ms take
+// exactly 100 ms under every seed, because sleepers that only sleep and
+// block do not compute: the acceptance check's property by design.
+func TestSlipExactSleepers(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		simrt.RunSeedTime(seed, "", false, 1<<24, func() {
+			start := simrt.Now()
+			var wg simrt.WaitGroup
+			for i := 0; i < 1000; i++ {
+				wg.Add(1)
+				simrt.Go(func() {
+					defer wg.Done()
+					for j := 0; j < 100; j++ {
+						simrt.Sleep(time.Millisecond)
+					}
+				})
+			}
+			wg.Wait()
+			if d := simrt.Since(start); d != 100*time.Millisecond {
+				panic(fmt.Sprintf("seed %d (cost %v a point): elapsed %v, want 100ms", seed, simrt.CostFor(seed), d))
+			}
+		})
+	}
+}
