@@ -6,7 +6,12 @@ package simrt
 //	SIM_SEED=N              run seed N (unset: a fresh seed, printed on failure)
 //	SIM_SEEDS=K             run each test under K seeds, N, N+1, ..., stopping
 //	                        at the first failure
-//	SIM_STRATEGY=S          portfolio (default), random, pct, pct:D, pct:D:K
+//	SIM_STRATEGY=S          portfolio (default), random, pct, pct:D, pct:D:K,
+//	                        exhaustive (exhaustive.go: enumerate schedules)
+//	SIM_SCHEDULE=S          replay one schedule of exhaustive exploration
+//	SIM_PREEMPTIONS=K       the preemption bound of exhaustive (default 2)
+//	SIM_DPOR=0              exhaustive without partial-order reduction
+//	SIM_BUDGET=D|N          stop an exhaustive exploration after D or N schedules
 //	SIM_CHECK_DETERMINISM=1 run each seed twice and compare decision streams
 //	                        (three times when the first run differs: a
 //	                        first run that warms package state is no fault)

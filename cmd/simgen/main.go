@@ -120,7 +120,12 @@
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
 //	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
-//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K
+//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K,
+//	                         or exhaustive (enumerate schedules)
+//	SIM_SCHEDULE=S           replay the schedule S that exhaustive exploration printed
+//	SIM_PREEMPTIONS=K        the preemption bound of exhaustive exploration (default 2)
+//	SIM_DPOR=0               exhaustive exploration without partial-order reduction
+//	SIM_BUDGET=D|N           stop an exhaustive exploration after D or N schedules
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
