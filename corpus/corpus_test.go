@@ -139,13 +139,23 @@ func TestCorpus(t *testing.T) {
 // build rewrites the corpus with simgen in a temporary directory and compiles
 // one test binary per bug.
 func build(t *testing.T, root string) []*bug {
+	bugs := buildModule(t, root, "bugs")
+	if len(bugs) < 25 {
+		t.Errorf("the corpus has %d bugs, want at least 25", len(bugs))
+	}
+	return bugs
+}
+
+// buildModule rewrites the module testdata/<name> with simgen in a temporary
+// directory and compiles one test binary per package.
+func buildModule(t *testing.T, root, name string) []*bug {
 	tmp := t.TempDir()
 
 	simgen := filepath.Join(tmp, "simgen")
 	run(t, root, nil, "go", "build", "-o", simgen, "./cmd/simgen")
 
-	mod := filepath.Join(tmp, "bugs")
-	if err := copyDir(filepath.Join(root, "testdata", "bugs"), mod); err != nil {
+	mod := filepath.Join(tmp, name)
+	if err := copyDir(filepath.Join(root, "testdata", name), mod); err != nil {
 		t.Fatal(err)
 	}
 	// The corpus requires golang.org/x/sync; simgen and the builds below run
@@ -156,9 +166,6 @@ func build(t *testing.T, root string) []*bug {
 	overlay := filepath.Join(mod, ".simbuild", "overlay.json")
 
 	bugs := loadBugs(t, mod)
-	if len(bugs) < 25 {
-		t.Errorf("the corpus has %d bugs, want at least 25", len(bugs))
-	}
 
 	// Compile one test binary per package, in parallel.
 	par := runtime.GOMAXPROCS(0)
@@ -260,7 +267,7 @@ func failureOf(out []byte, seed int) string {
 
 // runTest runs one test of b's binary. failed reports a test failure (exit
 // status 1); err reports anything else: a hang, a crash, a bad exit.
-func runTest(b *bug, test, strategy string, seed, seeds int) (out []byte, failed bool, err error) {
+func runTest(b *bug, test, strategy string, seed, seeds int, env ...string) (out []byte, failed bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, b.bin, "-test.run", "^"+test+"$")
@@ -270,6 +277,7 @@ func runTest(b *bug, test, strategy string, seed, seeds int) (out []byte, failed
 		"SIM_SEEDS="+strconv.Itoa(seeds),
 		"SIM_STRATEGY="+strategy,
 	)
+	cmd.Env = append(cmd.Env, env...)
 	out, err = cmd.CombinedOutput()
 	if ctx.Err() != nil {
 		return out, false, fmt.Errorf("no result after %v (a hang)", runTimeout)
@@ -449,15 +457,21 @@ TestFixed over the same %d seeds. It also checks that every TestBug passes
 on some seed, and that the default strategy (%s) finds every bug within the
 budget. A cell ">%d" means no failure within the budget.
 
-| package | bug | interleaving | random | pct:3 | portfolio | pct:3:30 |
-|---|---|---|---|---|---|---|
-`, budget, budget, defaultStrategy, budget)
+The column exhaustive is the number of schedules simgen test -exhaustive
+ran until the first failing one, within %d preemptions (corpus/exhaustive_test.go
+measures it; see "Exhaustive exploration" below).
+
+| package | bug | interleaving | random | pct:3 | portfolio | pct:3:30 | exhaustive |
+|---|---|---|---|---|---|---|---|
+`, budget, budget, defaultStrategy, budget, exhaustCorpusBound)
 	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	ex, exErr := readExhaustCorpus(filepath.Join("..", "corpus", exhaustFile))
 	for _, b := range bugs {
 		fmt.Fprintf(&w, "| %s | %s | %s |", b.pkg, esc(b.what), esc(b.interleaving))
 		for _, s := range strategies {
 			fmt.Fprintf(&w, " %s |", cell(results[b.pkg][s]))
 		}
+		fmt.Fprintf(&w, " %s |", ex.findCell("bugs", b.pkg))
 		w.WriteString("\n")
 	}
 	fmt.Fprintf(&w, "\n## Strategies compared\n\n")
@@ -486,6 +500,7 @@ budget. A cell ">%d" means no failure within the budget.
 	w.WriteString(strategyNotes)
 	fmt.Fprintf(&w, "\nOn this run (one sequence of seeds), of the candidates (%s), the one that finds the most bugs, and then the fastest (median, then mean, then worst case), is **%s**.\n", strings.Join(candidates, ", "), best)
 	renderStudy(&w, names, st)
+	renderExhaustive(&w, ex, exErr)
 	return w.String()
 }
 

@@ -111,6 +111,7 @@ func (w *world) arm(seed uint64, strat strategy) ambientRoot {
 	w.fast = seed ^ 0x6a09e667f3bcc909
 	w.urand = nil
 	w.strat = strat
+	w.xr = nil // an exhaustive strategy sets it in init
 	w.dec = decisions{}
 	w.dec.init(w)
 	w.failure, w.tearing, w.settling = nil, false, false

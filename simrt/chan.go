@@ -17,6 +17,12 @@ package simrt
 //     select in a loop never piles up stale waiters).
 //   - Every operation is a scheduling point before it takes effect; the
 //     effect itself is atomic.
+//
+// Independence (for exhaustive exploration's reduction, dpor.go): a send,
+// receive or close touches its channel and nothing else, so operations on
+// different channels commute; a goroutine woken by one resumes touching it.
+// An operation on a native channel touches state outside the simulation
+// and is dependent on everything.
 
 // Chan is a simulated channel. Rewritten code uses *Chan[T] for chan T,
 // <-chan T and chan<- T alike; a nil *Chan[T] is a nil channel.
@@ -138,6 +144,14 @@ func wake(x *g, sel *selWait, idx int) {
 	x.w.wakeUp(x)
 }
 
+// dporObj is the object an operation on c touches, for the reduction.
+func (c *Chan[T]) dporObj() any {
+	if c != nil && c.native != nil {
+		return opGlobal
+	}
+	return c
+}
+
 // Send is ch <- v.
 //
 //go:norace
@@ -151,6 +165,7 @@ func Send[T any](c *Chan[T], v T) {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
+	w.on(c.dporObj())
 	w.point()
 	if c == nil {
 		blockForever(w, "chan send (nil chan)")
@@ -170,6 +185,7 @@ func Send[T any](c *Chan[T], v T) {
 	*wt = waiter[T]{g: me, c: c, val: v, send: true}
 	c.sendq.push(wt)
 	me.wchan = wt
+	w.on(c)
 	w.block("chan send")
 	me.wchan = nil
 	if !wt.ok {
@@ -284,6 +300,7 @@ func Recv2[T any](c *Chan[T]) (T, bool) {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
+	w.on(c.dporObj())
 	w.point()
 	if c == nil {
 		blockForever(w, "chan receive (nil chan)")
@@ -301,6 +318,7 @@ func Recv2[T any](c *Chan[T]) (T, bool) {
 	*wt = waiter[T]{g: me, c: c}
 	c.recvq.push(wt)
 	me.wchan = wt
+	w.on(c)
 	w.block("chan receive")
 	me.wchan = nil
 	return wt.val, wt.ok
@@ -356,6 +374,7 @@ func Close[T any](c *Chan[T]) {
 	}
 	w := cw
 	if w != nil {
+		w.on(c.dporObj())
 		w.point()
 	}
 	if c.native != nil {

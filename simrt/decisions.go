@@ -135,6 +135,9 @@ func (d *decisions) record(k evKind, val, n int) {
 	}
 	d.ring[i] = s
 	d.rings++
+	if d.w.xr != nil {
+		d.w.xr.event(k) // exhaustive.go: state changes the reduction must see
+	}
 	if d.slow {
 		d.recordSlow(i)
 	}

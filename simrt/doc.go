@@ -47,7 +47,9 @@
 // simnet, simos, simatomic, simrand and package sim reach the world through
 // these hooks; user code has no reason to call them:
 //
-//   - scheduling: Yield (a scheduling point), CallAt (a callback at a
+//   - scheduling: Yield (a scheduling point), YieldOn (one before an
+//     operation on an address, for exhaustive exploration's reduction:
+//     simatomic), CallAt (a callback at a
 //     virtual instant: how the network delivers without goroutines), Event
 //     (a waitable one-shot), WorldLocal (state that lives as long as a run),
 //     TimeExact (SIM_TIME=exact: I/O takes no virtual time either)

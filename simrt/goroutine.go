@@ -3,6 +3,9 @@ package simrt
 // This file is the API for go statements and package runtime's scheduling
 // functions.
 //
+// Independence (dpor.go): a go statement and Gosched touch no shared
+// object; the new goroutine's events happen after the spawn.
+//
 // Invariants: a goroutine started outside every test's world (package init,
 // a package variable's initializer, TestMain) starts in the ambient world
 // (ambient.go) and moves into each test's world while it runs.
@@ -31,6 +34,7 @@ func Go(fn func()) {
 	}
 	x := w.spawn(fn, pc[0])
 	w.dec.event(evSpawn, x.id)
+	w.on(nil) // the spawn: the child starts after it (dpor.go)
 	w.point()
 }
 
@@ -39,6 +43,7 @@ func Go(fn func()) {
 //go:norace
 func Gosched() {
 	if w := cw; w != nil {
+		w.on(nil)
 		w.point()
 		return
 	}

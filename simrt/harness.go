@@ -6,7 +6,12 @@ package simrt
 //	SIM_SEED=N              run seed N (unset: a fresh seed, printed on failure)
 //	SIM_SEEDS=K             run each test under K seeds, N, N+1, ..., stopping
 //	                        at the first failure
-//	SIM_STRATEGY=S          portfolio (default), random, pct, pct:D, pct:D:K
+//	SIM_STRATEGY=S          portfolio (default), random, pct, pct:D, pct:D:K,
+//	                        exhaustive (exhaustive.go: enumerate schedules)
+//	SIM_SCHEDULE=S          replay one schedule of exhaustive exploration
+//	SIM_PREEMPTIONS=K       the preemption bound of exhaustive (default 2)
+//	SIM_DPOR=0              exhaustive without partial-order reduction
+//	SIM_BUDGET=D|N          stop an exhaustive exploration after D or N schedules
 //	SIM_CHECK_DETERMINISM=1 run each seed twice and compare decision streams
 //	                        (three times when the first run differs: a
 //	                        first run that warms package state is no fault)
@@ -73,7 +78,9 @@ type config struct {
 	trace     traceConfig
 	watchdog  time.Duration
 	timeLimit time.Duration
-	time      timeConfig // SIM_TIME, SIM_LIVELOCK (slip.go)
+	time      timeConfig    // SIM_TIME, SIM_LIVELOCK (slip.go)
+	exhaust   bool          // SIM_STRATEGY=exhaustive: enumerate, not sample (exhaustive.go)
+	exh       exhaustConfig // its knobs, and SIM_SCHEDULE
 	err       error
 }
 
@@ -113,11 +120,14 @@ func parseConfig(getenv func(string) string) config {
 	}
 	c.stratName = getenv("SIM_STRATEGY")
 	st, err := parseStrategy(c.stratName)
-	if err != nil {
+	if err != nil && !exhaustName(c.stratName) {
 		fail("%v", err)
 		st, _ = parseStrategy("")
 	}
 	c.strategy = st
+	if err := c.parseExhaustive(getenv); err != nil {
+		fail("%v", err)
+	}
 	c.check = truthy(getenv("SIM_CHECK_DETERMINISM"))
 	switch s := getenv("SIM_LEAKS"); s {
 	case "", "report":
@@ -191,6 +201,7 @@ type session struct {
 	name    string // top-level test name, for -run
 	c       *config
 	w       *world     // the world while a run is armed
+	x       *explorer  // the enumeration under SIM_STRATEGY=exhaustive
 	last    *runResult // the last run's outcome
 	seed    uint64
 	logged  bool   // w.failure was reported
@@ -214,8 +225,15 @@ func Test(t *testing.T, body func(t *testing.T)) {
 		s.done()
 		if t.Failed() {
 			seedDone(s.name, s.seed, false, true)
+			if s.x != nil && !s.x.reported {
+				exhaustProgress(s.name, s.x, true, endFailed) // exhaustive.go
+			}
 		}
 	}()
+	if s.c.exhaust {
+		s.exhaustive(t, func() { body(t) })
+		return
+	}
 	if s.runKept(t, body) { // kept.go: regression seeds first
 		return
 	}
@@ -352,7 +370,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		runsBegun++
 	}
 	w := processWorld()
-	saved := w.arm(seed, s.c.strategy())
+	saved := w.arm(seed, s.strategy())
 	w.limit = 0
 	if s.c.timeLimit > 0 {
 		w.limit = epochNanos + int64(s.c.timeLimit)
@@ -499,7 +517,7 @@ func logPlain(t tbLike, line string) {
 //go:norace
 func (s *session) replay() string {
 	ov, pkg := replayPaths()
-	l := replay.Line{Seed: s.seed, Getenv: os.Getenv, Command: "run", Tags: buildTags, Overlay: ov, Package: pkg}
+	l := replay.Line{Seed: s.seed, Getenv: s.replayEnv(), Command: "run", Tags: buildTags, Overlay: ov, Package: pkg}
 	name := s.name
 	if name == "" {
 		name = s.example

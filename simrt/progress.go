@@ -88,3 +88,23 @@ func openProgress() {
 	progress.f = f
 	progress.sync = truthy(os.Getenv("SIM_PROGRESS_SYNC"))
 }
+
+// progressLine writes one whole line to the SIM_PROGRESS file at once, for
+// reports other than a seed's (exhaustive.go).
+func progressLine(line string) {
+	progress.once.Do(openProgress)
+	if progress.f == nil {
+		return
+	}
+	progress.mu.Lock()
+	defer progress.mu.Unlock()
+	if len(progress.buf) > 0 {
+		line = string(progress.buf) + line
+		progress.buf = progress.buf[:0]
+	}
+	progress.last = time.Now()
+	if _, err := progress.f.Write([]byte(line)); err != nil {
+		fmt.Fprintf(os.Stderr, "simrt: SIM_PROGRESS: %v\n", err)
+		progress.f = nil
+	}
+}

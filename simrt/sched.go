@@ -142,6 +142,7 @@ type world struct {
 	trace    *tracer                   // SIM_TRACE (trace.go); nil when off
 	ptrSeq   map[unsafe.Pointer]uint64 // pointers in map keys, numbered as first stored (maprange.go)
 	m        *machines                 // nodes, world-local state and faults of the run (machine.go); nil until used
+	xr       *xrun                     // the run's exhaustive strategy (exhaustive.go), nil under the others
 }
 
 // tbLike is what the world needs of a testing.TB; nil for Main.

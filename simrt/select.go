@@ -249,7 +249,11 @@ func (w *world) selectReady(cases []Case) (int, bool) {
 		}
 		k := 0
 		if nready > 1 {
-			k = w.intn(nready)
+			if w.xr != nil {
+				k = w.xr.pickCase(nready) // a node of exhaustive exploration
+			} else {
+				k = w.intn(nready)
+			}
 		}
 		for i, c := range cases {
 			if c.isNil() || !c.ready() {

@@ -8,6 +8,10 @@ package simrt
 //     waiter competes again for the lock, so a running goroutine may barge in
 //     first, as in Go's normal mode.
 //   - The zero value of each type is ready to use, as in package sync.
+//
+// Independence (dpor.go): Lock, TryLock and Unlock touch their Mutex; Add,
+// Done and Wait their WaitGroup; nothing else. Operations on different
+// objects commute. A woken waiter resumes touching the object it waited on.
 
 import "sync"
 
@@ -63,11 +67,13 @@ func (m *Mutex) Lock() {
 		raceLocked(m)
 		return
 	}
+	w.on(m)
 	w.point()
 	for m.locked {
 		me := cur
 		m.waiters.push(me)
 		me.waitq = &m.waiters
+		w.on(m)
 		w.block("sync.Mutex.Lock")
 		me.waitq = nil
 	}
@@ -80,6 +86,7 @@ func (m *Mutex) Lock() {
 //go:norace
 func (m *Mutex) TryLock() bool {
 	if w := cw; w != nil {
+		w.on(m)
 		w.point()
 	}
 	if m.locked {
@@ -101,6 +108,9 @@ func (m *Mutex) Unlock() {
 	}
 	raceUnlocking(m)
 	m.locked = false
+	if w != nil {
+		w.touch(m)
+	}
 	if x := m.waiters.pop(); x != nil {
 		// A daemon may wait on a package-level mutex that code outside
 		// every run unlocks.
@@ -108,6 +118,7 @@ func (m *Mutex) Unlock() {
 		x.w.wakeUp(x)
 	}
 	if w != nil {
+		w.on(nil) // Unlock is done: the next event starts afresh
 		w.point()
 	}
 }
@@ -124,6 +135,7 @@ type WaitGroup struct {
 func (wg *WaitGroup) Add(delta int) {
 	w := cw
 	if w != nil {
+		w.on(wg)
 		w.point()
 	}
 	if delta < 0 {
@@ -170,6 +182,7 @@ func (wg *WaitGroup) Wait() {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
+	w.on(wg)
 	w.point()
 	if wg.n == 0 {
 		raceWGWaited(wg)
@@ -178,6 +191,7 @@ func (wg *WaitGroup) Wait() {
 	me := cur
 	wg.waiters.push(me)
 	me.waitq = &wg.waiters
+	w.on(wg)
 	w.block("sync.WaitGroup.Wait")
 	if wg.n != 0 {
 		panic("sync: WaitGroup is reused before previous Wait has returned")

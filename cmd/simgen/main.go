@@ -16,8 +16,9 @@
 //	simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
 //	simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
 //	simgen [-C dir] test -seeds n [-shard k/n] [-json file] [-keep=false] [...] [packages]
+//	simgen [-C dir] test -exhaustive [-preemptions k] [-budget d] [-dpor=false] [...] [packages]
 //	simgen merge [-json file] results.json...
-//	simgen [-C dir] trace [-o dir] [-tags list] -seed n -run regexp [-out file.html] [package]
+//	simgen [-C dir] trace [-o dir] [-tags list] -seed n [-schedule s] -run regexp [-out file.html] [package]
 //	simgen version
 //	simgen help
 //
@@ -103,6 +104,17 @@
 //		seeds; ?/n takes k from the environment.
 //	-keep=false
 //		(simgen test, exploring) Keep no failing seed under testdata/simgen.
+//	-exhaustive
+//		(simgen test) Run each selected test under every schedule with at
+//		most -preemptions preemptions, in-process, with partial-order
+//		reduction; stop at the first failing schedule with its replay
+//		line (SIM_SCHEDULE=...), or end with "simgen: explored all N
+//		schedules (K preemptions): no failure". With -budget d, stop
+//		after d and say how far it got (exit status 3).
+//	-preemptions k
+//		(simgen test -exhaustive) The preemption bound (default 2).
+//	-dpor=false
+//		(simgen test -exhaustive) Enumerate without the reduction.
 //
 // go test's -race works under simulation (simgen test -race, or go test
 // -race -tags sim -overlay ...): the race detector sees the program's own
@@ -114,7 +126,12 @@
 //
 //	SIM_SEED=N               replay seed N (unset: a fresh seed per test)
 //	SIM_SEEDS=K              try K seeds, N, N+1, ..., stop at the first failure
-//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K
+//	SIM_STRATEGY=S           portfolio (default), random, pct, pct:D or pct:D:K,
+//	                         or exhaustive (enumerate schedules)
+//	SIM_SCHEDULE=S           replay the schedule S that exhaustive exploration printed
+//	SIM_PREEMPTIONS=K        the preemption bound of exhaustive exploration (default 2)
+//	SIM_DPOR=0               exhaustive exploration without partial-order reduction
+//	SIM_BUDGET=D|N           stop an exhaustive exploration after D or N schedules
 //	SIM_CHECK_DETERMINISM=1  run each seed twice and report where they diverge
 //	SIM_LEAKS=fail           fail a test that ends with goroutines still alive
 //	SIM_TRACE=1              print every scheduling decision to standard error
@@ -146,6 +163,7 @@
 //	SIM_SEEDS=500 simgen test -count=1 ./...
 //	simgen test -seeds 10000 -run TestTransfer ./bank
 //	simgen test -budget 1m ./...
+//	simgen test -exhaustive -preemptions 2 -run TestQueue ./queue
 //
 // In a go:generate line:
 //
@@ -172,8 +190,9 @@ const usage = `usage: simgen [-C dir] [-o dir] [-tags list] [-v] [-strict] [pack
        simgen [-C dir] test [-o dir] [-tags list] [-strict] [go test flags] [packages]
        simgen [-C dir] test -seeds n|-budget d [-parallel p] [...] [packages]
        simgen [-C dir] test -seeds n [-shard k/n] [-json file] [-keep=false] [...] [packages]
+       simgen [-C dir] test -exhaustive [-preemptions k] [-budget d] [-dpor=false] [...] [packages]
        simgen merge [-json file] results.json...
-       simgen [-C dir] trace [-o dir] [-tags list] -seed n -run regexp [-out file.html] [package]
+       simgen [-C dir] trace [-o dir] [-tags list] -seed n [-schedule s] -run regexp [-out file.html] [package]
        simgen version
        simgen help
 `
@@ -200,7 +219,18 @@ flags and -o, -tags and -strict, simgen test takes:
     	of CPUs).
   -budget d
     	Explore seeds for at most the duration d (such as 30s), then
-    	report what they found.
+    	report what they found. With -exhaustive, enumerate for at most d.
+  -exhaustive
+    	Prove each selected test within a bound: run it under every
+    	schedule with at most -preemptions preemptions (in-process, with
+    	partial-order reduction), stop at the first failing schedule and
+    	print its replay line, or end with "explored all N schedules".
+    	Exit status 3 when -budget ran out first.
+  -preemptions k
+    	The preemption bound of -exhaustive (default 2).
+  -dpor=false
+    	With -exhaustive, enumerate every schedule, without partial-order
+    	reduction (to check it, or for programs with data races).
   -json file
     	Run a campaign: explore every seed, report each distinct failure
     	with its smallest seed and hit count, and write the results to
@@ -230,6 +260,7 @@ Examples:
 	SIM_SEEDS=500 simgen test -count=1 ./...
 	simgen test -seeds 10000 -run TestTransfer ./bank
 	simgen test -budget 1m ./...
+	simgen test -exhaustive -preemptions 2 -run TestQueue ./queue
 	simgen test -seeds 1000000 -shard 3/8 -json shard-3.json ./...
 	simgen merge shard-*.json
 	simgen trace -seed 42 -run '^TestTransfer$' -out transfer.html ./bank
@@ -370,6 +401,7 @@ type options struct {
 	strict  bool
 	version bool
 	explore exploreOptions // simgen test's -seeds, -parallel and -budget
+	exhaust exhaustOptions // simgen test's -exhaustive, -preemptions and -dpor (exhaustive.go)
 }
 
 // newFlags defines the generate form's flags on a fresh FlagSet; the test
@@ -447,9 +479,14 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	x, err := newExplorer(o, rest, os.Getenv)
-	if err != nil {
-		return err
+	if o.exhaust.on && o.explore.seeds > 0 {
+		return fmt.Errorf("%w: -exhaustive enumerates schedules; it does not take -seeds", errUsage)
+	}
+	var x *explorer
+	if !o.exhaust.on {
+		if x, err = newExplorer(o, rest, os.Getenv); err != nil {
+			return err
+		}
 	}
 	patterns := testPackages(rest)
 	genPatterns := patterns
@@ -461,6 +498,9 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	overlay, err := generate(o, genPatterns, io.Discard, stderr)
 	if err != nil {
 		return err
+	}
+	if o.exhaust.on {
+		return runExhaustive(o, rest, overlay, stdin, stdout, stderr)
 	}
 	if x != nil {
 		return x.runExplore(overlay, stdout, stderr)
@@ -512,7 +552,7 @@ func hasVerbose(args []string) bool {
 // wherever they stand, and leaves the rest, in order, for go test. -o and
 // -tags are simgen's here (go test's -o and -tags would break the run).
 func parseTestArgs(args []string) (options, []string, error) {
-	o := options{out: ".simbuild"}
+	o := options{out: ".simbuild", exhaust: exhaustOptions{preemptions: 2}}
 	o.explore.keep = true
 	campaign := campaignArgs(args) // -json is go test's own flag unless exploring
 	var rest []string
@@ -530,6 +570,29 @@ func parseTestArgs(args []string) (options, []string, error) {
 			name = "" // go test's -json
 		}
 		switch name {
+		case "exhaustive", "dpor":
+			b, err := strconv.ParseBool(cmp.Or(val, "true"))
+			if err != nil {
+				return o, nil, fmt.Errorf("%w: -%s=%s: want a boolean", errUsage, name, val)
+			}
+			if name == "exhaustive" {
+				o.exhaust.on = b
+			} else {
+				o.exhaust.noReduce = !b
+			}
+		case "preemptions":
+			if !hasVal {
+				if i+1 == len(args) {
+					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
+				}
+				i++
+				val = args[i]
+			}
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 {
+				return o, nil, fmt.Errorf("%w: -preemptions=%s: want a non-negative integer", errUsage, val)
+			}
+			o.exhaust.preemptions = n
 		case "o", "tags", "seeds", "parallel", "budget", "json", "shard":
 			if !hasVal {
 				if i+1 == len(args) {

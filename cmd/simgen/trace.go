@@ -42,12 +42,13 @@ const maxTraceEvents = 20000
 const maxTraceOutput = 64 << 10
 
 // traceUsage is simgen trace's usage line.
-const traceUsage = "simgen trace [-o dir] [-tags list] -seed N -run regexp [-out file.html] [package]"
+const traceUsage = "simgen trace [-o dir] [-tags list] -seed N [-schedule S] -run regexp [-out file.html] [package]"
 
 // traceArgs are simgen trace's arguments.
 type traceArgs struct {
 	o                 options
 	seed, runPat, out string
+	schedule          string // -schedule: a schedule of simgen test -exhaustive (SIM_SCHEDULE)
 	pkgs              []string
 }
 
@@ -60,6 +61,7 @@ func parseTraceArgs(args []string) (traceArgs, error) {
 	fs.StringVar(&a.o.out, "o", ".simbuild", "Write the shadow tree to `dir`.")
 	fs.StringVar(&a.o.tags, "tags", "", "Also satisfy the build tags in the comma-separated `list`.")
 	fs.StringVar(&a.seed, "seed", "", "Run under seed `N` (required).")
+	fs.StringVar(&a.schedule, "schedule", "", "Replay the schedule `S` that simgen test -exhaustive printed (SIM_SCHEDULE=S); -seed is then 1 unless given.")
 	fs.StringVar(&a.runPat, "run", "", "Run the test matching `regexp`, as go test -run (required).")
 	fs.StringVar(&a.out, "out", "trace.html", "Write the page to `file`.")
 	for {
@@ -74,6 +76,9 @@ func parseTraceArgs(args []string) (traceArgs, error) {
 		}
 		a.pkgs = append(a.pkgs, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	if a.seed == "" && a.schedule != "" {
+		a.seed = "1" // the seed of simgen test -exhaustive
 	}
 	switch {
 	case a.seed == "":
@@ -125,6 +130,9 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	tee := io.MultiWriter(stderr, &output)
 	cmd.Stdout, cmd.Stderr = tee, tee
 	cmd.Env = traceEnv(os.Environ(), seed, events)
+	if a.schedule != "" {
+		cmd.Env = append(cmd.Env, "SIM_SCHEDULE="+a.schedule)
+	}
 	env := envLookup(cmd.Env)
 	runErr := cmd.Run()
 	var ee *exec.ExitError

@@ -76,7 +76,7 @@ func TestLine(t *testing.T) {
 // order, then GODEBUG.
 func TestSettingsFollowTheTable(t *testing.T) {
 	t.Parallel()
-	want := []string{"SIM_STRATEGY", "SIM_CHECK_DETERMINISM", "SIM_LEAKS", "SIM_BUGGIFY", "SIM_WATCHDOG", "SIM_TIMELIMIT", "SIM_TIME", "SIM_LIVELOCK", "SIM_RACE", "GODEBUG"}
+	want := []string{"SIM_STRATEGY", "SIM_SCHEDULE", "SIM_PREEMPTIONS", "SIM_DPOR", "SIM_BUDGET", "SIM_CHECK_DETERMINISM", "SIM_LEAKS", "SIM_BUGGIFY", "SIM_WATCHDOG", "SIM_TIMELIMIT", "SIM_TIME", "SIM_LIVELOCK", "SIM_RACE", "GODEBUG"}
 	if !slices.Equal(Settings, want) {
 		t.Errorf("Settings = %v, want %v", Settings, want)
 	}

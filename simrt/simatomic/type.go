@@ -9,6 +9,7 @@ package simatomic
 
 import (
 	"sync/atomic"
+	"unsafe"
 
 	"simgen.dev/simgen/simrt"
 )
@@ -22,17 +23,17 @@ type Bool struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Bool) Load() bool { simrt.Yield(); return x.v.Load() }
+func (x *Bool) Load() bool { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Bool) Store(val bool) { simrt.Yield(); x.v.Store(val) }
+func (x *Bool) Store(val bool) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Bool) Swap(new bool) (old bool) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Bool) Swap(new bool) (old bool) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Swap(new) }
 
 // CompareAndSwap executes the compare-and-swap operation for the boolean value x.
 func (x *Bool) CompareAndSwap(old, new bool) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
@@ -49,17 +50,17 @@ type Pointer[T any] struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Pointer[T]) Load() *T { simrt.Yield(); return x.v.Load() }
+func (x *Pointer[T]) Load() *T { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Pointer[T]) Store(val *T) { simrt.Yield(); x.v.Store(val) }
+func (x *Pointer[T]) Store(val *T) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Pointer[T]) Swap(new *T) (old *T) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Pointer[T]) Swap(new *T) (old *T) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Swap(new) }
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Pointer[T]) CompareAndSwap(old, new *T) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
@@ -72,30 +73,30 @@ type Int32 struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Int32) Load() int32 { simrt.Yield(); return x.v.Load() }
+func (x *Int32) Load() int32 { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Int32) Store(val int32) { simrt.Yield(); x.v.Store(val) }
+func (x *Int32) Store(val int32) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Int32) Swap(new int32) (old int32) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Int32) Swap(new int32) (old int32) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Swap(new) }
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Int32) CompareAndSwap(old, new int32) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
 // Add atomically adds delta to x and returns the new value.
-func (x *Int32) Add(delta int32) (new int32) { simrt.Yield(); return x.v.Add(delta) }
+func (x *Int32) Add(delta int32) (new int32) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Add(delta) }
 
 // And atomically performs a bitwise AND operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Int32) And(mask int32) (old int32) { simrt.Yield(); return x.v.And(mask) }
+func (x *Int32) And(mask int32) (old int32) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.And(mask) }
 
 // Or atomically performs a bitwise OR operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Int32) Or(mask int32) (old int32) { simrt.Yield(); return x.v.Or(mask) }
+func (x *Int32) Or(mask int32) (old int32) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Or(mask) }
 
 // An Int64 is an atomic int64. The zero value is zero.
 //
@@ -106,30 +107,30 @@ type Int64 struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Int64) Load() int64 { simrt.Yield(); return x.v.Load() }
+func (x *Int64) Load() int64 { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Int64) Store(val int64) { simrt.Yield(); x.v.Store(val) }
+func (x *Int64) Store(val int64) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Int64) Swap(new int64) (old int64) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Int64) Swap(new int64) (old int64) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Swap(new) }
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Int64) CompareAndSwap(old, new int64) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
 // Add atomically adds delta to x and returns the new value.
-func (x *Int64) Add(delta int64) (new int64) { simrt.Yield(); return x.v.Add(delta) }
+func (x *Int64) Add(delta int64) (new int64) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Add(delta) }
 
 // And atomically performs a bitwise AND operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Int64) And(mask int64) (old int64) { simrt.Yield(); return x.v.And(mask) }
+func (x *Int64) And(mask int64) (old int64) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.And(mask) }
 
 // Or atomically performs a bitwise OR operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Int64) Or(mask int64) (old int64) { simrt.Yield(); return x.v.Or(mask) }
+func (x *Int64) Or(mask int64) (old int64) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Or(mask) }
 
 // A Uint32 is an atomic uint32. The zero value is zero.
 //
@@ -140,30 +141,39 @@ type Uint32 struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Uint32) Load() uint32 { simrt.Yield(); return x.v.Load() }
+func (x *Uint32) Load() uint32 { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Uint32) Store(val uint32) { simrt.Yield(); x.v.Store(val) }
+func (x *Uint32) Store(val uint32) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Uint32) Swap(new uint32) (old uint32) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Uint32) Swap(new uint32) (old uint32) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Swap(new)
+}
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Uint32) CompareAndSwap(old, new uint32) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
 // Add atomically adds delta to x and returns the new value.
-func (x *Uint32) Add(delta uint32) (new uint32) { simrt.Yield(); return x.v.Add(delta) }
+func (x *Uint32) Add(delta uint32) (new uint32) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Add(delta)
+}
 
 // And atomically performs a bitwise AND operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Uint32) And(mask uint32) (old uint32) { simrt.Yield(); return x.v.And(mask) }
+func (x *Uint32) And(mask uint32) (old uint32) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.And(mask)
+}
 
 // Or atomically performs a bitwise OR operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Uint32) Or(mask uint32) (old uint32) { simrt.Yield(); return x.v.Or(mask) }
+func (x *Uint32) Or(mask uint32) (old uint32) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Or(mask) }
 
 // A Uint64 is an atomic uint64. The zero value is zero.
 //
@@ -174,30 +184,39 @@ type Uint64 struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Uint64) Load() uint64 { simrt.Yield(); return x.v.Load() }
+func (x *Uint64) Load() uint64 { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Uint64) Store(val uint64) { simrt.Yield(); x.v.Store(val) }
+func (x *Uint64) Store(val uint64) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Uint64) Swap(new uint64) (old uint64) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Uint64) Swap(new uint64) (old uint64) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Swap(new)
+}
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Uint64) CompareAndSwap(old, new uint64) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
 // Add atomically adds delta to x and returns the new value.
-func (x *Uint64) Add(delta uint64) (new uint64) { simrt.Yield(); return x.v.Add(delta) }
+func (x *Uint64) Add(delta uint64) (new uint64) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Add(delta)
+}
 
 // And atomically performs a bitwise AND operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Uint64) And(mask uint64) (old uint64) { simrt.Yield(); return x.v.And(mask) }
+func (x *Uint64) And(mask uint64) (old uint64) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.And(mask)
+}
 
 // Or atomically performs a bitwise OR operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Uint64) Or(mask uint64) (old uint64) { simrt.Yield(); return x.v.Or(mask) }
+func (x *Uint64) Or(mask uint64) (old uint64) { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Or(mask) }
 
 // A Uintptr is an atomic uintptr. The zero value is zero.
 //
@@ -208,30 +227,42 @@ type Uintptr struct {
 }
 
 // Load atomically loads and returns the value stored in x.
-func (x *Uintptr) Load() uintptr { simrt.Yield(); return x.v.Load() }
+func (x *Uintptr) Load() uintptr { simrt.YieldOn(unsafe.Pointer(x)); return x.v.Load() }
 
 // Store atomically stores val into x.
-func (x *Uintptr) Store(val uintptr) { simrt.Yield(); x.v.Store(val) }
+func (x *Uintptr) Store(val uintptr) { simrt.YieldOn(unsafe.Pointer(x)); x.v.Store(val) }
 
 // Swap atomically stores new into x and returns the previous value.
-func (x *Uintptr) Swap(new uintptr) (old uintptr) { simrt.Yield(); return x.v.Swap(new) }
+func (x *Uintptr) Swap(new uintptr) (old uintptr) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Swap(new)
+}
 
 // CompareAndSwap executes the compare-and-swap operation for x.
 func (x *Uintptr) CompareAndSwap(old, new uintptr) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(x))
 	return x.v.CompareAndSwap(old, new)
 }
 
 // Add atomically adds delta to x and returns the new value.
-func (x *Uintptr) Add(delta uintptr) (new uintptr) { simrt.Yield(); return x.v.Add(delta) }
+func (x *Uintptr) Add(delta uintptr) (new uintptr) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Add(delta)
+}
 
 // And atomically performs a bitwise AND operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Uintptr) And(mask uintptr) (old uintptr) { simrt.Yield(); return x.v.And(mask) }
+func (x *Uintptr) And(mask uintptr) (old uintptr) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.And(mask)
+}
 
 // Or atomically performs a bitwise OR operation on x using the bitmask
 // provided as mask and returns the old value.
-func (x *Uintptr) Or(mask uintptr) (old uintptr) { simrt.Yield(); return x.v.Or(mask) }
+func (x *Uintptr) Or(mask uintptr) (old uintptr) {
+	simrt.YieldOn(unsafe.Pointer(x))
+	return x.v.Or(mask)
+}
 
 // noCopy makes go vet's copylocks check report copies of the struct that
 // holds it, as sync/atomic's own marker does. It must not be embedded.

@@ -9,6 +9,7 @@ package simatomic
 
 import (
 	"sync/atomic"
+	"unsafe"
 
 	"simgen.dev/simgen/simrt"
 )
@@ -23,7 +24,7 @@ type Value struct {
 // Load returns the value set by the most recent Store. It returns nil if
 // there has been no call to Store for this Value.
 func (v *Value) Load() (val any) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(v))
 	return v.v.Load()
 }
 
@@ -31,7 +32,7 @@ func (v *Value) Load() (val any) {
 // Value must use values of the same concrete type. Store of an inconsistent
 // type panics, as does Store(nil).
 func (v *Value) Store(val any) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(v))
 	v.v.Store(val)
 }
 
@@ -40,7 +41,7 @@ func (v *Value) Store(val any) {
 // of the same concrete type. Swap of an inconsistent type panics, as does
 // Swap(nil).
 func (v *Value) Swap(new any) (old any) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(v))
 	return v.v.Swap(new)
 }
 
@@ -49,6 +50,6 @@ func (v *Value) Swap(new any) (old any) {
 // concrete type. CompareAndSwap of an inconsistent type panics, as does
 // CompareAndSwap(old, nil).
 func (v *Value) CompareAndSwap(old, new any) (swapped bool) {
-	simrt.Yield()
+	simrt.YieldOn(unsafe.Pointer(v))
 	return v.v.CompareAndSwap(old, new)
 }

@@ -1,0 +1,349 @@
+package simrt
+
+// This file is the partial-order reduction of exhaustive exploration
+// (exhaustive.go): dynamic partial-order reduction after Flanagan and
+// Godefroid (POPL 2005), made sound under a preemption bound as Coons,
+// Musuvathi and McKinley do in "Bounded partial-order reduction" (OOPSLA
+// 2013).
+//
+// An event is what one goroutine does between two decisions: it begins
+// where the scheduler hands it control and ends at its next scheduling
+// point, block or exit. Each event carries the objects it touched. Two
+// events are dependent when they touch a common object, or when either is
+// global; events of one goroutine are ordered. Each primitive states, next
+// to its invariants, which object its operation touches (its independence
+// relation): an operation made after its scheduling point calls on(obj)
+// just before the point ("the event that resumes here touches obj"); one
+// made before its point (Unlock) calls touch(obj) then on(nil); a block
+// calls on(obj) before it, since the woken goroutine looks at the object
+// again. An operation that says nothing is global: dependent on everything. That is the safe default, so
+// a primitive without a statement costs reduction, never soundness. Clock
+// moves, timer firings and native waits make the event they happen in
+// global.
+//
+// Dependent events are ordered by happens-before, kept as vector clocks
+// (index: goroutine id, value: 1 + the index of the latest event of that
+// goroutine known to precede). When an event e of goroutine p ends, every
+// earlier dependent event e' of another goroutine that does not happen
+// before p's previous event is a race: the order of e' and e could be
+// reversed. Flanagan-Godefroid then asks the node where e' began to also
+// try p (or every goroutine enabled there, if p was not). Checking only the
+// last event per object (and the last event per goroutine, for a global e)
+// suffices: an earlier one happens before that last one.
+//
+// Naive DPOR under a preemption bound is unsound: the reversal it asks for
+// at e' may need a preemption the bound forbids, while the same reordering
+// was reachable within the bound by switching to p earlier, where the
+// goroutine of e' was switched in. Following Coons et al., each race also
+// asks the node where the run of e''s goroutine began (seg) to try p there.
+//
+// Sleep sets are not used: some equivalent schedules are still run twice,
+// which costs time, never coverage.
+//
+// Invariants:
+//   - events[i].clock is set once event i has ended (finish); an event's
+//     node and seg index the explorer's stack, which keeps every node of
+//     the current run until it ends.
+//   - A goroutine's first event starts from the clock of the event that
+//     spawned it, so a spawn happens before everything the child does.
+
+// xevent is one event of the run.
+type xevent struct {
+	g      int
+	node   int    // the pick node at which it began; -1: a decision with one choice
+	seg    int    // the pick node at which g's run of events began; -1 as for node
+	objs   []any  // objects touched
+	global bool   // dependent on every event
+	clock  vclock // set when it ends
+}
+
+// vclock is a vector clock indexed by goroutine id.
+type vclock []int32
+
+func (c vclock) get(id int) int32 {
+	if id < len(c) {
+		return c[id]
+	}
+	return 0
+}
+
+func (c vclock) join(d vclock) vclock {
+	if len(d) > len(c) {
+		c = append(c, make(vclock, len(d)-len(c))...)
+	}
+	for i, v := range d {
+		if v > c[i] {
+			c[i] = v
+		}
+	}
+	return c
+}
+
+func (c vclock) set(id int, v int32) vclock {
+	if id >= len(c) {
+		c = append(c, make(vclock, id+1-len(c))...)
+	}
+	c[id] = v
+	return c
+}
+
+// carried is the access a goroutine's next event starts with: the
+// operation at the point where it gave up control.
+type carried struct {
+	obj    any
+	global bool
+}
+
+// dporRun is the reduction's view of one run.
+type dporRun struct {
+	r         *xrun
+	events    []xevent
+	cur       int // the running goroutine's event; -1 before the first
+	annotated bool
+	annObj    any             // the object of the last on since the last decision
+	carry     map[int]carried // per goroutine, for its next event
+	spawnEv   map[int]int     // goroutine -> the event that spawned it
+	thread    map[int]vclock  // clock of each goroutine's last ended event
+	lastEv    map[int]int     // each goroutine's last ended event
+	lastObj   map[any]int     // the last ended event that touched each object
+	objClk    map[any]vclock
+	lastGlob  int // the last ended global event, -1: none
+	globClk   vclock
+	allClk    vclock // join of every ended event's clock
+	finished  int    // events[:finished] have ended
+}
+
+func newDporRun(r *xrun) *dporRun {
+	return &dporRun{
+		r:        r,
+		cur:      -1,
+		carry:    make(map[int]carried),
+		spawnEv:  make(map[int]int),
+		thread:   make(map[int]vclock),
+		lastEv:   make(map[int]int),
+		lastObj:  make(map[any]int),
+		objClk:   make(map[any]vclock),
+		lastGlob: -1,
+	}
+}
+
+// spawned notes the event in which x was created.
+func (d *dporRun) spawned(x *g) {
+	if d.cur >= 0 {
+		d.spawnEv[x.id] = d.cur
+	}
+}
+
+// opGlobal, given to on, says that the operation is dependent on every
+// other: the default for a point or block without on.
+var opGlobal any = new(struct{ global byte })
+
+// on states that the operation at the running goroutine's coming
+// scheduling point or block touches obj once it is resumed (nil: no shared
+// object; the operation, if any, was done before the point and touched).
+func (d *dporRun) on(obj any) {
+	if obj == opGlobal {
+		return
+	}
+	d.annotated = true
+	d.annObj = obj
+}
+
+// touch adds obj to the running event.
+func (d *dporRun) touch(obj any) {
+	if d.cur < 0 || obj == nil {
+		return
+	}
+	e := &d.events[d.cur]
+	for _, o := range e.objs {
+		if o == obj {
+			return
+		}
+	}
+	e.objs = append(e.objs, obj)
+}
+
+// global makes the running event dependent on every other.
+func (d *dporRun) global() {
+	if d.cur >= 0 {
+		d.events[d.cur].global = true
+	}
+}
+
+// decision is called as the running goroutine me reaches a decision: the
+// access of the operation there goes both into the running event and into
+// the next event of me.
+func (d *dporRun) decision(me *g) {
+	if me == nil {
+		return
+	}
+	w := d.r.w
+	switch {
+	case d.annotated:
+		d.carry[me.id] = carried{obj: d.annObj}
+	case me.status == gDone, w.settling && me == w.root:
+		// An exit, or the end of the test's body: no operation.
+		d.carry[me.id] = carried{}
+	default:
+		d.global()
+		d.carry[me.id] = carried{global: true}
+	}
+	d.annotated, d.annObj = false, nil
+}
+
+// cont notes that the running goroutine goes on, with no alternative, in
+// the same event: what it carried is already in that event.
+func (d *dporRun) cont(me *g) { delete(d.carry, me.id) }
+
+// start begins the event of next, chosen at node (-1: no alternatives).
+// A goroutine that goes on without a node keeps its event.
+func (d *dporRun) start(next *g, node int) {
+	if d.cur >= 0 && d.events[d.cur].g == next.id && node < 0 {
+		return
+	}
+	seg := node
+	if d.cur >= 0 {
+		prev := &d.events[d.cur]
+		if prev.g == next.id {
+			seg = prev.seg
+		}
+	}
+	d.finishAll()
+	e := xevent{g: next.id, node: node, seg: seg}
+	if c, ok := d.carry[next.id]; ok {
+		e.global = c.global
+		if c.obj != nil {
+			e.objs = append(e.objs, c.obj)
+		}
+		delete(d.carry, next.id)
+	}
+	d.events = append(d.events, e)
+	d.cur = len(d.events) - 1
+}
+
+// flush ends the last event of the run.
+func (d *dporRun) flush() {
+	d.cur = -1
+	d.finishAll()
+}
+
+// finishAll ends every event before the running one.
+func (d *dporRun) finishAll() {
+	end := len(d.events)
+	if d.cur >= 0 {
+		end = d.cur + 1
+	}
+	for ; d.finished < end; d.finished++ {
+		d.finish(d.finished)
+	}
+}
+
+// finish ends event i: it looks for races with earlier events, then sets
+// its clock.
+func (d *dporRun) finish(i int) {
+	e := &d.events[i]
+	p := e.g
+	before, ok := d.thread[p]
+	if !ok {
+		if s, ok := d.spawnEv[p]; ok {
+			before = d.events[s].clock
+		}
+	}
+	race := func(j int) {
+		if j < 0 {
+			return
+		}
+		o := &d.events[j]
+		if o.g == p || before.get(o.g) > int32(j) {
+			return // the same goroutine, or it happens before
+		}
+		d.backtrack(o.node, p)
+		d.backtrack(o.seg, p)
+	}
+	clock := append(vclock(nil), before...)
+	if e.global {
+		for q, j := range d.lastEv {
+			if q != p {
+				race(j)
+			}
+		}
+		race(d.lastGlob)
+		clock = clock.join(d.allClk)
+	} else {
+		for _, obj := range e.objs {
+			if j, ok := d.lastObj[obj]; ok {
+				race(j)
+			}
+			clock = clock.join(d.objClk[obj])
+		}
+		race(d.lastGlob)
+		clock = clock.join(d.globClk)
+	}
+	clock = clock.set(p, int32(i)+1)
+	e.clock = clock
+	d.thread[p] = clock
+	d.lastEv[p] = i
+	if e.global {
+		d.lastGlob, d.globClk = i, clock
+	} else {
+		for _, obj := range e.objs {
+			d.lastObj[obj] = i
+			d.objClk[obj] = clock
+		}
+	}
+	d.allClk = d.allClk.join(clock)
+}
+
+// backtrack asks node to also try goroutine p, or, if p could not run
+// there, every goroutine that could.
+func (d *dporRun) backtrack(node, p int) {
+	if node < 0 {
+		return
+	}
+	x := d.r.x
+	if node >= len(x.stack) {
+		return
+	}
+	n := &x.stack[node]
+	if n.kind != nodePick {
+		return
+	}
+	for _, id := range n.enabled {
+		if id == p {
+			n.addTodo(p)
+			return
+		}
+	}
+	for _, id := range n.enabled {
+		n.addTodo(id)
+	}
+}
+
+// on states, for the reduction, which object the running goroutine's
+// operation at its coming scheduling point or block touches (see dpor.go's
+// header). It costs one test outside exhaustive exploration.
+func (w *world) on(obj any) {
+	if r := w.xr; r != nil && r.dp != nil {
+		r.dp.on(obj)
+	}
+}
+
+// touch adds obj to the running goroutine's event, for state changed with
+// no scheduling point of its own.
+func (w *world) touch(obj any) {
+	if r := w.xr; r != nil && r.dp != nil {
+		r.dp.touch(obj)
+	}
+}
+
+// event is the decision log's hook: clock moves, timer firings, native
+// waits and crashes change state no annotation covers.
+func (r *xrun) event(k evKind) {
+	if r.dp == nil {
+		return
+	}
+	switch k {
+	case evClock, evTimer, evNativeWait, evCrash:
+		r.dp.global()
+	}
+}

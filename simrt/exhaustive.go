@@ -1,0 +1,605 @@
+package simrt
+
+// This file is bounded exhaustive exploration, SIM_STRATEGY=exhaustive:
+// instead of sampling one schedule per seed, a test is run again and again
+// in-process, each time under a fresh world, until every schedule within a
+// preemption bound has been run (or one fails).
+//
+//	SIM_STRATEGY=exhaustive  enumerate the schedules of each test
+//	SIM_PREEMPTIONS=K        at most K preemptions per schedule (default 2)
+//	SIM_DPOR=0               full enumeration: no partial-order reduction
+//	SIM_BUDGET=D|N           stop after wall time D (30s) or N schedules,
+//	                         failing the test with how far it got
+//	SIM_SCHEDULE=S           replay the one schedule S, as printed on failure
+//
+// A schedule is the sequence of choices the run made at its nodes: a node is
+// a scheduling decision with more than one possible outcome (which goroutine
+// runs next, which ready select case fires). A node's default is the choice
+// that costs nothing: the running goroutine goes on when it can, and after a
+// block or an exit the runnable goroutine with the smallest id runs. A
+// schedule is written as the nodes where it differs from the defaults
+// (scheduleText), each named by its decision's step in the run's log, the
+// number SIM_TRACE prints: a bug that needs two preemptions is a schedule of
+// two entries.
+//
+// Choices that are not nodes stay drawn from the seed (SIM_SEED, 1 when
+// unset): the order of timers due at one instant, map iteration order, the
+// program's random numbers, and select over native channels. Each seed is a
+// separate enumeration; their count is the bound on those choices.
+//
+// A preemption is a switch away from a goroutine that could have gone on
+// (at a scheduling point). A switch because the running goroutine blocked or
+// ended is free. A goroutine that runs fairYield scheduling points in a row
+// while others wait is switched away for free, as CHESS does at a yield: a
+// spin loop waiting on another goroutine would otherwise spin forever under
+// the default.
+//
+// Invariants:
+//   - A run follows the explorer's prefix (stack[:replayN]) exactly, then
+//     takes defaults; a node's enabled set in the prefix must equal what the
+//     replayed run offers, or the test is not deterministic and the run says
+//     so (diverged).
+//   - Depth-first order over nodes, and choices in ascending order within a
+//     node: the schedules and their count are a function of the test, the
+//     seed and the bound only.
+//   - stack[i].preempts is the number of preemptions made before node i;
+//     next never picks a choice that would make it exceed the bound.
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// fairYield is how many scheduling points in a row the default lets one
+// goroutine take while others are runnable, before a free switch.
+const fairYield = 1000
+
+type nodeKind uint8
+
+const (
+	nodePick nodeKind = iota + 1 // which goroutine runs
+	nodeCase                     // which ready select case fires
+)
+
+// xnode is one decision with alternatives, and its depth-first state.
+type xnode struct {
+	kind     nodeKind
+	cur      int   // a pick at a point: the goroutine that could go on (0: none, the switch is free)
+	enabled  []int // the choices, ascending: goroutine ids, or case positions 0..n-1
+	def      int   // the default choice
+	chosen   int   // the choice the current run makes here
+	preempts int   // preemptions before this node
+	step     int64 // the decision's number in the run's log (SIM_TRACE's step), which names it in a schedule
+	todo     []int // choices to try here (backtrack set), ascending
+	done     []int // choices tried or ruled out by the bound
+}
+
+// cost is how many preemptions choosing c at n adds.
+func (n *xnode) cost(c int) int {
+	if n.kind == nodePick && n.cur != 0 && c != n.cur {
+		return 1
+	}
+	return 0
+}
+
+// addTodo adds c to n's backtrack set.
+func (n *xnode) addTodo(c int) {
+	if i, ok := slices.BinarySearch(n.todo, c); !ok {
+		n.todo = slices.Insert(n.todo, i, c)
+	}
+}
+
+// exhaustConfig is what SIM_STRATEGY=exhaustive and its knobs ask for.
+type exhaustConfig struct {
+	bound     int           // preemption bound
+	dpor      bool          // partial-order reduction on
+	budget    time.Duration // wall-time budget; 0: none
+	budgetN   int           // schedule budget; 0: none
+	replay    []deviation   // SIM_SCHEDULE: one schedule to replay
+	replaySet bool
+}
+
+// explorer is the depth-first enumeration of one test's schedules.
+type explorer struct {
+	cfg       exhaustConfig
+	stack     []xnode // the nodes of the last run, with what is left to try at each
+	replayN   int     // the next run follows stack[:replayN]
+	schedules int     // runs made
+	maxDepth  int     // the most nodes a run had
+	diverged  string  // set when a run did not follow its prefix
+	reported  bool    // its end was written to SIM_PROGRESS
+	run       *xrun   // the run under way
+}
+
+// deviation is a node at which a schedule leaves the default.
+type deviation struct {
+	node   int // the node's step: its decision's number in the run's log
+	choice int
+	kase   bool // a select case, not a goroutine
+}
+
+// next moves to the next schedule to run: the deepest node with a choice
+// left to try within the bound. It reports false when none is left.
+func (x *explorer) next() bool {
+	for i := len(x.stack) - 1; i >= 0; i-- {
+		n := &x.stack[i]
+		for _, c := range n.todo {
+			if slices.Contains(n.done, c) {
+				continue
+			}
+			n.done = append(n.done, c)
+			if n.preempts+n.cost(c) > x.cfg.bound {
+				continue
+			}
+			n.chosen = c
+			x.stack = x.stack[:i+1]
+			x.replayN = i + 1
+			return true
+		}
+	}
+	x.stack = x.stack[:0]
+	x.replayN = 0
+	return false
+}
+
+// estimate is a rough count of the schedules left: the choices not yet
+// tried at each node of the current path, each standing for one subtree as
+// large as the path below it has shown so far. It is shown as progress,
+// never trusted.
+func (x *explorer) estimate() int {
+	left := 0
+	for i := range x.stack {
+		n := &x.stack[i]
+		k := 0
+		for _, c := range n.todo {
+			if !slices.Contains(n.done, c) && n.preempts+n.cost(c) <= x.cfg.bound {
+				k++
+			}
+		}
+		left += k
+	}
+	return left
+}
+
+// xrun is the strategy of one run under an explorer (or of a replayed
+// schedule, or of a plain default run when x is nil).
+type xrun struct {
+	x      *explorer
+	w      *world
+	depth  int // the next node's index
+	devs   []deviation
+	streak map[int]int // scheduling points each goroutine took since it was switched in
+	dp     *dporRun    // the reduction's trace; nil without reduction
+}
+
+func (r *xrun) name() string { return "exhaustive" }
+
+func (r *xrun) init(w *world) {
+	r.w = w
+	r.streak = make(map[int]int)
+	w.xr = r
+	if r.x != nil {
+		r.x.run = r
+		r.x.stack = r.x.stack[:r.x.replayN]
+		r.x.diverged = ""
+		if r.x.cfg.dpor {
+			r.dp = newDporRun(r)
+		}
+	}
+}
+
+func (r *xrun) spawned(w *world, x *g) {
+	if r.dp != nil {
+		r.dp.spawned(x)
+	}
+}
+
+func (r *xrun) pickPoint(w *world, me *g) *g {
+	if r.dp != nil {
+		r.dp.decision(me)
+	}
+	if len(w.runq) == 0 {
+		r.streak[me.id]++
+		if r.dp != nil {
+			r.dp.cont(me)
+		}
+		return me
+	}
+	ids := make([]int, 0, len(w.runq)+1)
+	for _, y := range w.runq {
+		ids = append(ids, y.id)
+	}
+	cur := me.id
+	if r.streak[me.id] >= fairYield {
+		cur = 0 // switched away for free; staying is not offered
+	} else {
+		ids = append(ids, me.id)
+	}
+	slices.Sort(ids)
+	def := cur
+	if def == 0 {
+		def = ids[0]
+		for _, id := range ids {
+			if id > me.id {
+				def = id
+				break
+			}
+		}
+	}
+	c := r.choose(nodePick, cur, ids, def)
+	return r.switchTo(me, w.all[c], r.depth-1)
+}
+
+func (r *xrun) pickBlocked(w *world) *g {
+	if r.dp != nil {
+		r.dp.decision(cur)
+	}
+	if len(w.runq) == 1 {
+		return r.switchTo(cur, w.runq[0], -1)
+	}
+	ids := make([]int, len(w.runq))
+	for i, y := range w.runq {
+		ids[i] = y.id
+	}
+	slices.Sort(ids)
+	c := r.choose(nodePick, 0, ids, ids[0])
+	return r.switchTo(cur, w.all[c], r.depth-1)
+}
+
+// switchTo notes that next runs after me, chosen at node (-1: no
+// alternatives), for the fairness streaks and the reduction's trace.
+func (r *xrun) switchTo(me, next *g, node int) *g {
+	if me != next {
+		r.streak[next.id] = 0
+	} else {
+		r.streak[me.id]++
+	}
+	if r.dp != nil {
+		r.dp.start(next, node)
+	}
+	return next
+}
+
+// pickCase chooses among n ready select cases.
+func (r *xrun) pickCase(n int) int {
+	ids := make([]int, n)
+	for i := range ids {
+		ids[i] = i
+	}
+	return r.choose(nodeCase, 0, ids, 0)
+}
+
+// choose makes the decision at the next node: the prefix's choice while
+// replaying, a deviation of a replayed schedule, or the default.
+func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
+	i := r.depth
+	r.depth++
+	// The decision about to be recorded is the log's next (decisions.go):
+	// a pick in point or pickNext, a case in selectReady.
+	step := r.w.dec.n + 1
+	x := r.x
+	if x == nil {
+		c := def
+		for _, d := range r.devs {
+			if int64(d.node) == step {
+				if d.kase != (kind == nodeCase) || !slices.Contains(enabled, d.choice) {
+					r.w.scheduleMismatch(d, kind, enabled)
+					break
+				}
+				c = d.choice
+			}
+		}
+		return c
+	}
+	preempts := 0
+	if i > 0 {
+		p := &x.stack[i-1]
+		preempts = p.preempts + p.cost(p.chosen)
+	}
+	if i < x.replayN {
+		n := &x.stack[i]
+		if n.kind == kind && slices.Equal(n.enabled, enabled) {
+			return n.chosen
+		}
+		if x.diverged == "" {
+			x.diverged = fmt.Sprintf("decision %d offered %s, where an earlier run of the same prefix offered %s", i, choiceList(kind, enabled), choiceList(n.kind, n.enabled))
+		}
+		x.stack = x.stack[:i]
+		x.replayN = i
+	}
+	n := xnode{kind: kind, cur: cur, enabled: enabled, def: def, chosen: def, preempts: preempts, step: step, done: []int{def}}
+	if kind == nodeCase || !x.cfg.dpor {
+		n.todo = slices.Clone(enabled)
+	} else {
+		n.todo = []int{def}
+	}
+	x.stack = append(x.stack, n)
+	if len(x.stack) > x.maxDepth {
+		x.maxDepth = len(x.stack)
+	}
+	return def
+}
+
+// choiceList writes a node's choices for a message.
+func choiceList(kind nodeKind, ids []int) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if kind == nodeCase {
+			fmt.Fprintf(&b, "case %d", id)
+		} else {
+			fmt.Fprintf(&b, "goroutine %d", id)
+		}
+	}
+	return b.String()
+}
+
+// scheduleMismatch fails a replay whose schedule names a choice the run
+// does not offer: the schedule belongs to another test, seed or version.
+func (w *world) scheduleMismatch(d deviation, kind nodeKind, enabled []int) {
+	what := fmt.Sprintf("goroutine %d", d.choice)
+	if d.kase {
+		what = fmt.Sprintf("case %d", d.choice)
+	}
+	fatal(fmt.Sprintf("SIM_SCHEDULE: step %d cannot take %s (it offers %s): the schedule was printed for another test, seed or version of the code", d.node, what, choiceList(kind, enabled)))
+}
+
+// scheduleText writes the current run's schedule (formatSchedule).
+func (x *explorer) scheduleText() string {
+	var devs []deviation
+	for i := range x.stack {
+		if n := &x.stack[i]; n.chosen != n.def {
+			devs = append(devs, deviation{node: int(n.step), choice: n.chosen, kase: n.kind == nodeCase})
+		}
+	}
+	return formatSchedule(devs)
+}
+
+// formatSchedule writes a schedule as the nodes where it leaves the
+// defaults: "1:" then step/choice entries separated by dots, a step being
+// the decision's number in the run's log (SIM_TRACE's "step N") and a
+// choice g<id> (a goroutine) or c<i> (a select case). "1" is the format's
+// version.
+func formatSchedule(devs []deviation) string {
+	var b strings.Builder
+	b.WriteString("1:")
+	for i, d := range devs {
+		if i > 0 {
+			b.WriteString(".")
+		}
+		k := "g"
+		if d.kase {
+			k = "c"
+		}
+		fmt.Fprintf(&b, "%d%s%d", d.node, k, d.choice)
+	}
+	return b.String()
+}
+
+// parseSchedule reads a SIM_SCHEDULE value written by scheduleText.
+func parseSchedule(s string) ([]deviation, error) {
+	bad := fmt.Errorf("SIM_SCHEDULE=%q: want the schedule as a failure printed it (1:<node>g<goroutine>.<node>c<case>...)", s)
+	rest, ok := strings.CutPrefix(s, "1:")
+	if !ok {
+		return nil, bad
+	}
+	var devs []deviation
+	if rest == "" {
+		return devs, nil
+	}
+	last := -1
+	for _, e := range strings.Split(rest, ".") {
+		j := strings.IndexAny(e, "gc")
+		if j <= 0 {
+			return nil, bad
+		}
+		node, err1 := strconv.Atoi(e[:j])
+		choice, err2 := strconv.Atoi(e[j+1:])
+		if err1 != nil || err2 != nil || node <= last || choice < 0 {
+			return nil, bad
+		}
+		last = node
+		devs = append(devs, deviation{node: node, choice: choice, kase: e[j] == 'c'})
+	}
+	return devs, nil
+}
+
+// parseExhaust reads the knobs of SIM_STRATEGY=exhaustive.
+func parseExhaust(getenv func(string) string) (exhaustConfig, error) {
+	c := exhaustConfig{bound: 2, dpor: true}
+	if s := getenv("SIM_PREEMPTIONS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("SIM_PREEMPTIONS=%q: want a non-negative integer", s)
+		}
+		c.bound = n
+	}
+	switch s := getenv("SIM_DPOR"); s {
+	case "", "1", "on", "true":
+	case "0", "off", "false":
+		c.dpor = false
+	default:
+		return c, fmt.Errorf("SIM_DPOR=%q: want 1 (reduce, the default) or 0 (enumerate every schedule)", s)
+	}
+	if s := getenv("SIM_BUDGET"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			c.budgetN = n
+		} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+			c.budget = d
+		} else {
+			return c, fmt.Errorf("SIM_BUDGET=%q: want a duration such as 30s or a number of schedules", s)
+		}
+	}
+	if s := getenv("SIM_SCHEDULE"); s != "" {
+		devs, err := parseSchedule(s)
+		if err != nil {
+			return c, err
+		}
+		c.replay, c.replaySet = devs, true
+	}
+	return c, nil
+}
+
+// exhaustSeed is the seed of an enumeration when SIM_SEED is unset: fixed,
+// so that the same command explores the same schedules.
+const exhaustSeed = 1
+
+// explore runs one test's enumeration: run is one run of the body under a
+// fresh world (false when it failed), report receives progress. It returns
+// the number of schedules run and how the enumeration ended.
+func (x *explorer) explore(run func() bool, progress func(x *explorer)) exhaustEnd {
+	start := time.Now()
+	lastShown := start
+	for {
+		x.schedules++
+		ok := run()
+		if !ok {
+			return endFailed
+		}
+		if x.run != nil && x.run.dp != nil {
+			x.run.dp.flush()
+		}
+		if x.diverged != "" {
+			return endDiverged
+		}
+		if !x.next() {
+			return endDone
+		}
+		if x.cfg.budgetN > 0 && x.schedules >= x.cfg.budgetN {
+			return endBudget
+		}
+		if x.schedules&63 == 0 {
+			now := time.Now()
+			if x.cfg.budget > 0 && now.Sub(start) >= x.cfg.budget {
+				return endBudget
+			}
+			if progress != nil && now.Sub(lastShown) >= time.Second {
+				lastShown = now
+				progress(x)
+			}
+		}
+	}
+}
+
+type exhaustEnd int
+
+const (
+	endDone exhaustEnd = iota
+	endFailed
+	endBudget
+	endDiverged
+)
+
+// exhaustive runs a test's enumeration (SIM_STRATEGY=exhaustive) in place
+// of Test's loop over seeds.
+func (s *session) exhaustive(t tbLike, body func()) {
+	t.Helper()
+	if !s.c.seedSet {
+		s.seed = exhaustSeed
+	}
+	s.x = &explorer{cfg: s.c.exh}
+	end := s.x.explore(func() bool {
+		r := s.runOnce(s.seed, false, body)
+		return r.failure == nil && !t.Failed()
+	}, func(x *explorer) { exhaustProgress(s.name, x, false, endDone) })
+	x := s.x
+	x.reported = true
+	exhaustProgress(s.name, x, true, end)
+	switch end {
+	case endFailed:
+		// done reports the failure with the schedule (replay).
+	case endDiverged:
+		t.Errorf("simrt: exhaustive exploration stopped after %d schedules: the test is not deterministic under simulation (%s); fix that first (SIM_CHECK_DETERMINISM=1 finds where)", x.schedules, x.diverged)
+	case endBudget:
+		t.Errorf("simrt: budget spent after %d schedules (%d preemptions, depth up to %d, about %d subtrees left): not all schedules explored", x.schedules, x.cfg.bound, x.maxDepth, x.estimate())
+	case endDone:
+		t.Logf("simrt: explored all %d schedules (%d preemptions): no failure", x.schedules, x.cfg.bound)
+	}
+}
+
+// scheduleForReplay is the schedule a replay line names, "" when the run
+// was not under an explorer or SIM_SCHEDULE.
+func (s *session) scheduleForReplay() string {
+	if s.x != nil {
+		return s.x.scheduleText()
+	}
+	if s.c.exh.replaySet {
+		return formatSchedule(s.c.exh.replay)
+	}
+	return ""
+}
+
+// exhaustName reports whether a SIM_STRATEGY value names exhaustive
+// exploration.
+func exhaustName(s string) bool { return strings.TrimSpace(s) == "exhaustive" }
+
+// parseExhaustive reads SIM_STRATEGY=exhaustive's knobs and SIM_SCHEDULE
+// into c. A schedule to replay takes over the strategy, whatever
+// SIM_STRATEGY says: it is one run, not an enumeration.
+func (c *config) parseExhaustive(getenv func(string) string) error {
+	exh, err := parseExhaust(getenv)
+	if err != nil {
+		return err
+	}
+	c.exh = exh
+	switch {
+	case exh.replaySet:
+		c.strategy = func() strategy { return &xrun{devs: exh.replay} }
+		c.stratName = ""
+		if !c.seedSet {
+			c.seed, c.seedSet = exhaustSeed, true
+		}
+	case exhaustName(c.stratName):
+		c.exhaust = true
+		c.strategy = func() strategy { return &xrun{} }
+	}
+	return nil
+}
+
+// strategy makes the strategy of the session's next run.
+func (s *session) strategy() strategy {
+	if s.x != nil {
+		return &xrun{x: s.x}
+	}
+	return s.c.strategy()
+}
+
+// exhaustProgress reports an enumeration's progress to the SIM_PROGRESS
+// file of simgen test -exhaustive, as a line
+//
+//	<test> exhaustive <schedules> <depth> <estimate> running|done|budget|fail <pid>
+//
+// (the process id tells apart tests of one name in two packages), and
+// nothing without SIM_PROGRESS.
+func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
+	state := "running"
+	if end {
+		state = [...]string{endDone: "done", endFailed: "fail", endBudget: "budget", endDiverged: "fail"}[how]
+	}
+	progressLine(fmt.Sprintf("%s exhaustive %d %d %d %s %d\n", test, x.schedules, x.maxDepth, x.estimate(), state, os.Getpid()))
+}
+
+// replayEnv is the environment a replay line prints: the process's, except
+// that a failure found by enumeration (or replayed from a schedule) is
+// reproduced by its schedule, not by enumerating again.
+func (s *session) replayEnv() func(string) string {
+	sch := s.scheduleForReplay()
+	if sch == "" {
+		return os.Getenv
+	}
+	return func(k string) string {
+		switch k {
+		case "SIM_SCHEDULE":
+			return sch
+		case "SIM_STRATEGY", "SIM_PREEMPTIONS", "SIM_DPOR", "SIM_BUDGET":
+			return ""
+		}
+		return os.Getenv(k)
+	}
+}

@@ -1,0 +1,375 @@
+package simrt_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"simgen.dev/simgen/simrt"
+	"simgen.dev/simgen/simrt/simatomic"
+)
+
+// progressProbe is the probe of issue 15: a worker takes 40 locked steps;
+// at steps 10 and 30 it updates a record in two critical sections (the
+// bug), leaving it torn in between. Two observers each look once; the test
+// fails only when the first sees the record torn at step 10 and the second
+// sees it torn at step 30: two exact preemptions. fixed takes each update
+// in one critical section.
+func progressProbe(fixed bool) string {
+	var mu simrt.Mutex
+	var wg simrt.WaitGroup
+	type record struct{ step, half int }
+	var rec record
+	wg.Add(3)
+	simrt.Go(func() {
+		defer wg.Done()
+		for i := 1; i <= 40; i++ {
+			mu.Lock()
+			rec.step = i
+			if (i == 10 || i == 30) && !fixed {
+				rec.half = 1
+				mu.Unlock()
+				mu.Lock()
+			}
+			rec.half = 0
+			mu.Unlock()
+		}
+	})
+	var seen [2]record
+	for k := range 2 {
+		simrt.Go(func() {
+			defer wg.Done()
+			mu.Lock()
+			seen[k] = rec
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if seen[0] == (record{10, 1}) && seen[1] == (record{30, 1}) {
+		return fmt.Sprintf("FAIL: observers saw torn records at steps %d and %d", seen[0].step, seen[1].step)
+	}
+	return "ok"
+}
+
+func TestExhaustiveFindsProbe(t *testing.T) {
+	e := simrt.Explore(2, true, 0, func() string { return progressProbe(false) })
+	if !strings.HasPrefix(e.End, "failed") {
+		t.Fatalf("two preemptions: %+v, want a failure", e)
+	}
+	t.Logf("found after %d schedules, schedule %s", e.Schedules, e.Schedule)
+	if got := simrt.ReplaySchedule(e.Schedule, func() string { return progressProbe(false) }); !strings.HasPrefix(got, "FAIL") {
+		t.Errorf("replaying %s: %q, want the failure", e.Schedule, got)
+	}
+	one := simrt.Explore(1, true, 0, func() string { return progressProbe(false) })
+	if one.End != "done" {
+		t.Errorf("one preemption: %+v, want every schedule to pass (the bug needs two)", one)
+	}
+}
+
+func TestExhaustiveProbeFixedTwin(t *testing.T) {
+	a := simrt.Explore(2, true, 0, func() string { return progressProbe(true) })
+	b := simrt.Explore(2, true, 0, func() string { return progressProbe(true) })
+	if a.End != "done" || b.End != "done" || a.Schedules != b.Schedules {
+		t.Fatalf("fixed twin: %+v then %+v, want done twice with the same count", a, b)
+	}
+	t.Logf("explored all %d schedules (2 preemptions)", a.Schedules)
+}
+
+// The reduction's programs: small, each observable only through state its
+// primitives guard, so that every outcome is a function of the order of
+// dependent operations alone (the reduction assumes no data races).
+var reductionPrograms = map[string]func() string{
+	// Two goroutines share one mutex and each owns another.
+	"mutexes": func() string {
+		var shared, own1, own2 simrt.Mutex
+		var wg simrt.WaitGroup
+		var log []int
+		var n1, n2 int
+		wg.Add(2)
+		for i, own := range []*simrt.Mutex{&own1, &own2} {
+			id, n := i+1, &n1
+			if id == 2 {
+				n = &n2
+			}
+			simrt.Go(func() {
+				defer wg.Done()
+				for range 2 {
+					own.Lock()
+					*n++
+					own.Unlock()
+					shared.Lock()
+					log = append(log, id)
+					shared.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		return fmt.Sprint(log, n1, n2)
+	},
+	// A lost update: read and write in two critical sections.
+	"lostupdate": func() string {
+		var mu, other simrt.Mutex
+		var wg simrt.WaitGroup
+		x, bystander := 0, 0
+		wg.Add(3)
+		for range 2 {
+			simrt.Go(func() {
+				defer wg.Done()
+				mu.Lock()
+				v := x
+				mu.Unlock()
+				mu.Lock()
+				x = v + 1
+				mu.Unlock()
+			})
+		}
+		simrt.Go(func() {
+			defer wg.Done()
+			for range 3 {
+				other.Lock()
+				bystander++
+				other.Unlock()
+			}
+		})
+		wg.Wait()
+		return fmt.Sprint(x, bystander)
+	},
+	// Two senders on a buffered channel, a receiver that also owns another.
+	"channels": func() string {
+		c := simrt.MakeChan[int](1)
+		d := simrt.MakeChan[int](2)
+		done := simrt.MakeChan[string](0)
+		for i := 1; i <= 2; i++ {
+			simrt.Go(func() { simrt.Send(c, i) })
+		}
+		simrt.Go(func() {
+			simrt.Send(d, 7)
+			a := simrt.Recv(c)
+			simrt.Send(d, 8)
+			b := simrt.Recv(c)
+			simrt.Send(done, fmt.Sprint(a, b, simrt.Recv(d), simrt.Recv(d)))
+		})
+		return simrt.Recv(done)
+	},
+	// Atomics on two addresses: a split increment on one, flags on the other.
+	"atomics": func() string {
+		var n, flag int64
+		var wg simrt.WaitGroup
+		wg.Add(2)
+		for range 2 {
+			simrt.Go(func() {
+				defer wg.Done()
+				v := simatomic.LoadInt64(&n)
+				simatomic.AddInt64(&flag, 1)
+				simatomic.StoreInt64(&n, v+1)
+			})
+		}
+		wg.Wait()
+		return fmt.Sprint(simatomic.LoadInt64(&n), simatomic.LoadInt64(&flag))
+	},
+	// Rendezvous, close, and a select (select is dependent on everything).
+	"select": func() string {
+		a := simrt.MakeChan[int](0)
+		b := simrt.MakeChan[int](0)
+		out := simrt.MakeChan[string](0)
+		simrt.Go(func() { simrt.Send(a, 1); simrt.Close(a) })
+		simrt.Go(func() { simrt.Send(b, 2) })
+		simrt.Go(func() {
+			var got []string
+			for len(got) < 3 {
+				ra, rb := simrt.OnRecv(a), simrt.OnRecv(b)
+				switch simrt.Select(false, ra, rb) {
+				case 0:
+					got = append(got, fmt.Sprint("a", ra.V, ra.OK))
+				case 1:
+					got = append(got, fmt.Sprint("b", rb.V))
+				}
+			}
+			simrt.Send(out, fmt.Sprint(got))
+		})
+		return simrt.Recv(out)
+	},
+}
+
+func TestExhaustiveReductionKeepsOutcomes(t *testing.T) {
+	for name, prog := range reductionPrograms {
+		for _, bound := range []int{0, 1, 2} {
+			full := simrt.Explore(bound, false, 0, prog)
+			red := simrt.Explore(bound, true, 0, prog)
+			if full.End != "done" || red.End != "done" {
+				t.Fatalf("%s, %d preemptions: full %s, reduced %s", name, bound, full.End, red.End)
+			}
+			if !slices.Equal(full.Outcomes, red.Outcomes) {
+				t.Errorf("%s, %d preemptions: full enumeration reaches %q in %d schedules, the reduction %q in %d", name, bound, full.Outcomes, full.Schedules, red.Outcomes, red.Schedules)
+			}
+			if red.Schedules > full.Schedules {
+				t.Errorf("%s, %d preemptions: the reduction ran %d schedules, more than full enumeration's %d", name, bound, red.Schedules, full.Schedules)
+			}
+			t.Logf("%-10s K=%-3d outcomes %d  schedules: full %d, reduced %d", name, bound, len(full.Outcomes), full.Schedules, red.Schedules)
+		}
+	}
+}
+
+// randomProgram builds a small program from seed: three goroutines, each
+// doing three operations, each a locked append to one of two mutex-guarded
+// logs, a send on one of two buffered channels, or a Gosched. Its outcome
+// is each object's history, which is all a race-free program can observe.
+func randomProgram(seed int) func() string {
+	type op struct{ kind, obj int }
+	var prog [3][3]op
+	r := uint32(seed)*2654435761 + 1
+	next := func(n int) int {
+		r ^= r << 13
+		r ^= r >> 17
+		r ^= r << 5
+		return int(r % uint32(n))
+	}
+	for g := range prog {
+		for i := range prog[g] {
+			prog[g][i] = op{next(3), next(2)}
+		}
+	}
+	return func() string {
+		var mus [2]simrt.Mutex
+		var logs [2][]int
+		chans := [2]*simrt.Chan[int]{simrt.MakeChan[int](9), simrt.MakeChan[int](9)}
+		var wg simrt.WaitGroup
+		wg.Add(3)
+		for g := range prog {
+			simrt.Go(func() {
+				defer wg.Done()
+				for _, o := range prog[g] {
+					switch o.kind {
+					case 0:
+						mus[o.obj].Lock()
+						logs[o.obj] = append(logs[o.obj], g)
+						mus[o.obj].Unlock()
+					case 1:
+						simrt.Send(chans[o.obj], g)
+					case 2:
+						simrt.Gosched()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		var b strings.Builder
+		fmt.Fprint(&b, logs)
+		for _, c := range chans {
+			simrt.Close(c)
+			for v, ok := simrt.Recv2(c); ok; v, ok = simrt.Recv2(c) {
+				fmt.Fprint(&b, v)
+			}
+			b.WriteString("|")
+		}
+		return b.String()
+	}
+}
+
+func TestExhaustiveReductionRandomPrograms(t *testing.T) {
+	full, red := 0, 0
+	for seed := range 12 {
+		prog := randomProgram(seed)
+		for _, bound := range []int{1, 2} {
+			f := simrt.Explore(bound, false, 0, prog)
+			r := simrt.Explore(bound, true, 0, prog)
+			if f.End != "done" || r.End != "done" {
+				t.Fatalf("program %d, %d preemptions: full %s, reduced %s", seed, bound, f.End, r.End)
+			}
+			if !slices.Equal(f.Outcomes, r.Outcomes) {
+				t.Errorf("program %d, %d preemptions: full enumeration reaches %d outcomes in %d schedules, the reduction %d in %d\nfull:    %q\nreduced: %q",
+					seed, bound, len(f.Outcomes), f.Schedules, len(r.Outcomes), r.Schedules, f.Outcomes, r.Outcomes)
+			}
+			full += f.Schedules
+			red += r.Schedules
+		}
+	}
+	t.Logf("12 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
+}
+
+// BenchmarkExhaustive: one schedule of the probe's fixed twin per op,
+// enumerated with the reduction (sim) and without (sim-full), against one
+// native run of the same program with real goroutines (native): the ratio
+// is what a schedule costs over a plain run. b.N schedules are the first
+// b.N of the enumeration, restarted when it ends.
+func BenchmarkExhaustive(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			nativeProbe()
+		}
+	})
+	for _, c := range []struct {
+		name string
+		dpor bool
+	}{{"sim", true}, {"sim-full", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			start := time.Now()
+			n := 0
+			for n < b.N {
+				e := simrt.Explore(2, c.dpor, b.N-n, func() string { return progressProbe(true) })
+				n += e.Schedules
+			}
+			b.ReportMetric(float64(n)/time.Since(start).Seconds(), "schedules/s")
+		})
+	}
+}
+
+// nativeProbe is progressProbe(true) with sync and go statements.
+func nativeProbe() {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	type record struct{ step, half int }
+	var rec record
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		for i := 1; i <= 40; i++ {
+			mu.Lock()
+			rec.step = i
+			rec.half = 0
+			mu.Unlock()
+		}
+	}()
+	var seen [2]record
+	for k := range 2 {
+		go func() {
+			defer wg.Done()
+			mu.Lock()
+			seen[k] = rec
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+}
+
+// TestExhaustiveCounts pins the schedule counts docs/performance.md
+// quotes, within two preemptions, without and with the reduction.
+// Enumeration is deterministic, so a change here is a change of simrt's
+// choices or of the reduction: update the document with it.
+func TestExhaustiveCounts(t *testing.T) {
+	want := []struct {
+		name        string
+		prog        func() string
+		full, red   int
+		fullE, redE string
+	}{
+		{"probe, fixed", func() string { return progressProbe(true) }, 19777, 5036, "done", "done"},
+		{"probe", func() string { return progressProbe(false) }, 6258, 1783, "failed", "failed"},
+		{"mutexes", reductionPrograms["mutexes"], 393, 51, "done", "done"},
+		{"lostupdate", reductionPrograms["lostupdate"], 2617, 384, "done", "done"},
+		{"channels", reductionPrograms["channels"], 1303, 162, "done", "done"},
+		{"atomics", reductionPrograms["atomics"], 143, 71, "done", "done"},
+		{"select", reductionPrograms["select"], 5942, 3639, "done", "done"},
+	}
+	for _, w := range want {
+		f := simrt.Explore(2, false, 0, w.prog)
+		r := simrt.Explore(2, true, 0, w.prog)
+		if f.Schedules != w.full || r.Schedules != w.red || f.End != w.fullE || r.End != w.redE {
+			t.Errorf("%s: full %d (%s), reduced %d (%s); docs/performance.md says %d (%s) and %d (%s)",
+				w.name, f.Schedules, f.End, r.Schedules, r.End, w.full, w.fullE, w.red, w.redE)
+		}
+	}
+}

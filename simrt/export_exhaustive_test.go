@@ -1,0 +1,57 @@
+package simrt
+
+import (
+	"slices"
+	"time"
+)
+
+// Exploration is the result of Explore.
+type Exploration struct {
+	Outcomes  []string // the distinct outcomes, sorted
+	Schedules int      // schedules run
+	End       string   // done, failed, budget or diverged
+	Schedule  string   // the last run's schedule (the failing one, if End is failed)
+	Depth     int      // the most nodes a run had
+}
+
+// Explore enumerates the schedules of body, outside the test harness, with
+// at most bound preemptions, with or without the reduction, stopping after
+// budget schedules (0: no budget). body returns its outcome; an outcome
+// starting with "FAIL" counts as a failing schedule and stops the
+// enumeration, as a failing test does.
+func Explore(bound int, dpor bool, budget int, body func() string) Exploration {
+	cfg := exhaustConfig{bound: bound, dpor: dpor, budgetN: budget}
+	s := &session{c: &config{seeds: 1, strategy: func() strategy { return &xrun{} }, watchdog: 5 * time.Second, exh: cfg}, seed: exhaustSeed}
+	s.x = &explorer{cfg: cfg}
+	seen := map[string]bool{}
+	end := s.x.explore(func() bool {
+		var out string
+		s.runOnce(s.seed, false, func() { out = body() })
+		seen[out] = true
+		return len(out) < 4 || out[:4] != "FAIL"
+	}, nil)
+	e := Exploration{Schedules: s.x.schedules, Depth: s.x.maxDepth}
+	e.End = [...]string{endDone: "done", endFailed: "failed", endBudget: "budget", endDiverged: "diverged"}[end]
+	if end == endDiverged {
+		e.End += ": " + s.x.diverged
+	}
+	e.Schedule = s.x.scheduleText()
+	for o := range seen {
+		e.Outcomes = append(e.Outcomes, o)
+	}
+	slices.Sort(e.Outcomes)
+	return e
+}
+
+// ReplaySchedule runs body once under the schedule sched, as SIM_SCHEDULE
+// would, and returns its outcome.
+func ReplaySchedule(sched string, body func() string) string {
+	devs, err := parseSchedule(sched)
+	if err != nil {
+		panic(err)
+	}
+	s := &session{c: &config{seeds: 1, strategy: func() strategy { return &xrun{devs: devs} }, watchdog: 5 * time.Second}, seed: exhaustSeed}
+	var out string
+	s.runOnce(s.seed, false, func() { out = body() })
+	return out
+}

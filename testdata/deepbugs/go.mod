@@ -1,0 +1,3 @@
+module example.com/deepbugs
+
+go 1.22
