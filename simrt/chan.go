@@ -145,6 +145,8 @@ func wake(x *g, sel *selWait, idx int) {
 }
 
 // dporObj is the object an operation on c touches, for the reduction.
+//
+//go:norace
 func (c *Chan[T]) dporObj() any {
 	if c != nil && c.native != nil {
 		return opGlobal

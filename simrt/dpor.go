@@ -60,6 +60,7 @@ type xevent struct {
 // vclock is a vector clock indexed by goroutine id.
 type vclock []int32
 
+//go:norace
 func (c vclock) get(id int) int32 {
 	if id < len(c) {
 		return c[id]
@@ -67,6 +68,7 @@ func (c vclock) get(id int) int32 {
 	return 0
 }
 
+//go:norace
 func (c vclock) join(d vclock) vclock {
 	if len(d) > len(c) {
 		c = append(c, make(vclock, len(d)-len(c))...)
@@ -79,6 +81,7 @@ func (c vclock) join(d vclock) vclock {
 	return c
 }
 
+//go:norace
 func (c vclock) set(id int, v int32) vclock {
 	if id >= len(c) {
 		c = append(c, make(vclock, id+1-len(c))...)
@@ -113,6 +116,7 @@ type dporRun struct {
 	finished  int    // events[:finished] have ended
 }
 
+//go:norace
 func newDporRun(r *xrun) *dporRun {
 	return &dporRun{
 		r:        r,
@@ -128,6 +132,8 @@ func newDporRun(r *xrun) *dporRun {
 }
 
 // spawned notes the event in which x was created.
+//
+//go:norace
 func (d *dporRun) spawned(x *g) {
 	if d.cur >= 0 {
 		d.spawnEv[x.id] = d.cur
@@ -141,6 +147,8 @@ var opGlobal any = new(struct{ global byte })
 // on states that the operation at the running goroutine's coming
 // scheduling point or block touches obj once it is resumed (nil: no shared
 // object; the operation, if any, was done before the point and touched).
+//
+//go:norace
 func (d *dporRun) on(obj any) {
 	if obj == opGlobal {
 		return
@@ -150,6 +158,8 @@ func (d *dporRun) on(obj any) {
 }
 
 // touch adds obj to the running event.
+//
+//go:norace
 func (d *dporRun) touch(obj any) {
 	if d.cur < 0 || obj == nil {
 		return
@@ -164,6 +174,8 @@ func (d *dporRun) touch(obj any) {
 }
 
 // global makes the running event dependent on every other.
+//
+//go:norace
 func (d *dporRun) global() {
 	if d.cur >= 0 {
 		d.events[d.cur].global = true
@@ -173,6 +185,8 @@ func (d *dporRun) global() {
 // decision is called as the running goroutine me reaches a decision: the
 // access of the operation there goes both into the running event and into
 // the next event of me.
+//
+//go:norace
 func (d *dporRun) decision(me *g) {
 	if me == nil {
 		return
@@ -193,10 +207,14 @@ func (d *dporRun) decision(me *g) {
 
 // cont notes that the running goroutine goes on, with no alternative, in
 // the same event: what it carried is already in that event.
+//
+//go:norace
 func (d *dporRun) cont(me *g) { delete(d.carry, me.id) }
 
 // start begins the event of next, chosen at node (-1: no alternatives).
 // A goroutine that goes on without a node keeps its event.
+//
+//go:norace
 func (d *dporRun) start(next *g, node int) {
 	if d.cur >= 0 && d.events[d.cur].g == next.id && node < 0 {
 		return
@@ -222,12 +240,16 @@ func (d *dporRun) start(next *g, node int) {
 }
 
 // flush ends the last event of the run.
+//
+//go:norace
 func (d *dporRun) flush() {
 	d.cur = -1
 	d.finishAll()
 }
 
 // finishAll ends every event before the running one.
+//
+//go:norace
 func (d *dporRun) finishAll() {
 	end := len(d.events)
 	if d.cur >= 0 {
@@ -240,6 +262,8 @@ func (d *dporRun) finishAll() {
 
 // finish ends event i: it looks for races with earlier events, then sets
 // its clock.
+//
+//go:norace
 func (d *dporRun) finish(i int) {
 	e := &d.events[i]
 	p := e.g
@@ -296,6 +320,8 @@ func (d *dporRun) finish(i int) {
 
 // backtrack asks node to also try goroutine p, or, if p could not run
 // there, every goroutine that could.
+//
+//go:norace
 func (d *dporRun) backtrack(node, p int) {
 	if node < 0 {
 		return
@@ -322,6 +348,8 @@ func (d *dporRun) backtrack(node, p int) {
 // on states, for the reduction, which object the running goroutine's
 // operation at its coming scheduling point or block touches (see dpor.go's
 // header). It costs one test outside exhaustive exploration.
+//
+//go:norace
 func (w *world) on(obj any) {
 	if r := w.xr; r != nil && r.dp != nil {
 		r.dp.on(obj)
@@ -330,6 +358,8 @@ func (w *world) on(obj any) {
 
 // touch adds obj to the running goroutine's event, for state changed with
 // no scheduling point of its own.
+//
+//go:norace
 func (w *world) touch(obj any) {
 	if r := w.xr; r != nil && r.dp != nil {
 		r.dp.touch(obj)
@@ -338,6 +368,8 @@ func (w *world) touch(obj any) {
 
 // event is the decision log's hook: clock moves, timer firings, native
 // waits and crashes change state no annotation covers.
+//
+//go:norace
 func (r *xrun) event(k evKind) {
 	if r.dp == nil {
 		return

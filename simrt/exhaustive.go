@@ -79,6 +79,8 @@ type xnode struct {
 }
 
 // cost is how many preemptions choosing c at n adds.
+//
+//go:norace
 func (n *xnode) cost(c int) int {
 	if n.kind == nodePick && n.cur != 0 && c != n.cur {
 		return 1
@@ -87,6 +89,8 @@ func (n *xnode) cost(c int) int {
 }
 
 // addTodo adds c to n's backtrack set.
+//
+//go:norace
 func (n *xnode) addTodo(c int) {
 	if i, ok := slices.BinarySearch(n.todo, c); !ok {
 		n.todo = slices.Insert(n.todo, i, c)
@@ -124,6 +128,8 @@ type deviation struct {
 
 // next moves to the next schedule to run: the deepest node with a choice
 // left to try within the bound. It reports false when none is left.
+//
+//go:norace
 func (x *explorer) next() bool {
 	for i := len(x.stack) - 1; i >= 0; i-- {
 		n := &x.stack[i]
@@ -150,6 +156,8 @@ func (x *explorer) next() bool {
 // tried at each node of the current path, each standing for one subtree as
 // large as the path below it has shown so far. It is shown as progress,
 // never trusted.
+//
+//go:norace
 func (x *explorer) estimate() int {
 	left := 0
 	for i := range x.stack {
@@ -176,8 +184,10 @@ type xrun struct {
 	dp     *dporRun    // the reduction's trace; nil without reduction
 }
 
+//go:norace
 func (r *xrun) name() string { return "exhaustive" }
 
+//go:norace
 func (r *xrun) init(w *world) {
 	r.w = w
 	r.streak = make(map[int]int)
@@ -192,12 +202,14 @@ func (r *xrun) init(w *world) {
 	}
 }
 
+//go:norace
 func (r *xrun) spawned(w *world, x *g) {
 	if r.dp != nil {
 		r.dp.spawned(x)
 	}
 }
 
+//go:norace
 func (r *xrun) pickPoint(w *world, me *g) *g {
 	if r.dp != nil {
 		r.dp.decision(me)
@@ -234,6 +246,7 @@ func (r *xrun) pickPoint(w *world, me *g) *g {
 	return r.switchTo(me, w.all[c], r.depth-1)
 }
 
+//go:norace
 func (r *xrun) pickBlocked(w *world) *g {
 	if r.dp != nil {
 		r.dp.decision(cur)
@@ -252,6 +265,8 @@ func (r *xrun) pickBlocked(w *world) *g {
 
 // switchTo notes that next runs after me, chosen at node (-1: no
 // alternatives), for the fairness streaks and the reduction's trace.
+//
+//go:norace
 func (r *xrun) switchTo(me, next *g, node int) *g {
 	if me != next {
 		r.streak[next.id] = 0
@@ -265,6 +280,8 @@ func (r *xrun) switchTo(me, next *g, node int) *g {
 }
 
 // pickCase chooses among n ready select cases.
+//
+//go:norace
 func (r *xrun) pickCase(n int) int {
 	ids := make([]int, n)
 	for i := range ids {
@@ -275,6 +292,8 @@ func (r *xrun) pickCase(n int) int {
 
 // choose makes the decision at the next node: the prefix's choice while
 // replaying, a deviation of a replayed schedule, or the default.
+//
+//go:norace
 func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 	i := r.depth
 	r.depth++
@@ -325,6 +344,8 @@ func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 }
 
 // choiceList writes a node's choices for a message.
+//
+//go:norace
 func choiceList(kind nodeKind, ids []int) string {
 	var b strings.Builder
 	for i, id := range ids {
@@ -342,6 +363,8 @@ func choiceList(kind nodeKind, ids []int) string {
 
 // scheduleMismatch fails a replay whose schedule names a choice the run
 // does not offer: the schedule belongs to another test, seed or version.
+//
+//go:norace
 func (w *world) scheduleMismatch(d deviation, kind nodeKind, enabled []int) {
 	what := fmt.Sprintf("goroutine %d", d.choice)
 	if d.kase {
@@ -351,6 +374,8 @@ func (w *world) scheduleMismatch(d deviation, kind nodeKind, enabled []int) {
 }
 
 // scheduleText writes the current run's schedule (formatSchedule).
+//
+//go:norace
 func (x *explorer) scheduleText() string {
 	var devs []deviation
 	for i := range x.stack {
@@ -366,6 +391,8 @@ func (x *explorer) scheduleText() string {
 // the decision's number in the run's log (SIM_TRACE's "step N") and a
 // choice g<id> (a goroutine) or c<i> (a select case). "1" is the format's
 // version.
+//
+//go:norace
 func formatSchedule(devs []deviation) string {
 	var b strings.Builder
 	b.WriteString("1:")
@@ -383,6 +410,8 @@ func formatSchedule(devs []deviation) string {
 }
 
 // parseSchedule reads a SIM_SCHEDULE value written by scheduleText.
+//
+//go:norace
 func parseSchedule(s string) ([]deviation, error) {
 	bad := fmt.Errorf("SIM_SCHEDULE=%q: want the schedule as a failure printed it (1:<node>g<goroutine>.<node>c<case>...)", s)
 	rest, ok := strings.CutPrefix(s, "1:")
@@ -411,6 +440,8 @@ func parseSchedule(s string) ([]deviation, error) {
 }
 
 // parseExhaust reads the knobs of SIM_STRATEGY=exhaustive.
+//
+//go:norace
 func parseExhaust(getenv func(string) string) (exhaustConfig, error) {
 	c := exhaustConfig{bound: 2, dpor: true}
 	if s := getenv("SIM_PREEMPTIONS"); s != "" {
@@ -453,6 +484,8 @@ const exhaustSeed = 1
 // explore runs one test's enumeration: run is one run of the body under a
 // fresh world (false when it failed), report receives progress. It returns
 // the number of schedules run and how the enumeration ended.
+//
+//go:norace
 func (x *explorer) explore(run func() bool, progress func(x *explorer)) exhaustEnd {
 	start := time.Now()
 	lastShown := start
@@ -498,6 +531,8 @@ const (
 
 // exhaustive runs a test's enumeration (SIM_STRATEGY=exhaustive) in place
 // of Test's loop over seeds.
+//
+//go:norace
 func (s *session) exhaustive(t tbLike, body func()) {
 	t.Helper()
 	if !s.c.seedSet {
@@ -525,6 +560,8 @@ func (s *session) exhaustive(t tbLike, body func()) {
 
 // scheduleForReplay is the schedule a replay line names, "" when the run
 // was not under an explorer or SIM_SCHEDULE.
+//
+//go:norace
 func (s *session) scheduleForReplay() string {
 	if s.x != nil {
 		return s.x.scheduleText()
@@ -537,11 +574,15 @@ func (s *session) scheduleForReplay() string {
 
 // exhaustName reports whether a SIM_STRATEGY value names exhaustive
 // exploration.
+//
+//go:norace
 func exhaustName(s string) bool { return strings.TrimSpace(s) == "exhaustive" }
 
 // parseExhaustive reads SIM_STRATEGY=exhaustive's knobs and SIM_SCHEDULE
 // into c. A schedule to replay takes over the strategy, whatever
 // SIM_STRATEGY says: it is one run, not an enumeration.
+//
+//go:norace
 func (c *config) parseExhaustive(getenv func(string) string) error {
 	exh, err := parseExhaust(getenv)
 	if err != nil {
@@ -563,6 +604,8 @@ func (c *config) parseExhaustive(getenv func(string) string) error {
 }
 
 // strategy makes the strategy of the session's next run.
+//
+//go:norace
 func (s *session) strategy() strategy {
 	if s.x != nil {
 		return &xrun{x: s.x}
@@ -577,6 +620,8 @@ func (s *session) strategy() strategy {
 //
 // (the process id tells apart tests of one name in two packages), and
 // nothing without SIM_PROGRESS.
+//
+//go:norace
 func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
 	state := "running"
 	if end {
@@ -588,6 +633,8 @@ func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
 // replayEnv is the environment a replay line prints: the process's, except
 // that a failure found by enumeration (or replayed from a schedule) is
 // reproduced by its schedule, not by enumerating again.
+//
+//go:norace
 func (s *session) replayEnv() func(string) string {
 	sch := s.scheduleForReplay()
 	if sch == "" {

@@ -91,6 +91,8 @@ func openProgress() {
 
 // progressLine writes one whole line to the SIM_PROGRESS file at once, for
 // reports other than a seed's (exhaustive.go).
+//
+//go:norace
 func progressLine(line string) {
 	progress.once.Do(openProgress)
 	if progress.f == nil {

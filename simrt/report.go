@@ -204,6 +204,8 @@ func (w *world) deadlock() {
 }
 
 // deadlockWhy records a deadlock described by what.
+//
+//go:norace
 func (w *world) deadlockWhy(what string) {
 	if w.failure != nil {
 		return

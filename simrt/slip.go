@@ -285,6 +285,8 @@ func TimeExact() bool {
 // SIM_TIMELIMIT, a million dropped ticks at a time. It records the deadlock.
 // The scan runs after 1024 fruitless moves in a row, then at every power of
 // two, so a long idle stretch of live timers costs next to nothing.
+//
+//go:norace
 func (w *world) deadTickers() bool {
 	if len(w.runq) > 0 || len(w.idleq.q) > 0 {
 		w.idleFires = 0

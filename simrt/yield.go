@@ -24,6 +24,8 @@ func Yield() {
 // YieldOn is Yield before an operation on the memory at p: exhaustive
 // exploration's reduction takes operations on different addresses to
 // commute.
+//
+//go:norace
 func YieldOn(p unsafe.Pointer) {
 	if w := cw; w != nil {
 		w.on(p)
