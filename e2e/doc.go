@@ -6,9 +6,11 @@
 // the script's commands build and run it natively and under
 // `-tags sim -overlay`.
 //
-// The cases use the standard library only, and package sim of this
-// repository (a go.mod line `replace simgen.dev/simgen => $SIMGEN` names
-// the repository's root), and run offline: the go command
+// The cases use the standard library, package sim of this repository (a
+// go.mod line `replace simgen.dev/simgen => $SIMGEN` names the
+// repository's root), and, where a case's go.mod requires them, modules
+// that setup downloads first with the caller's settings (`go mod
+// download`). Then they run offline: the go command
 // gets GOFLAGS=-mod=mod, GOWORK=off, GOPROXY=off and GOTOOLCHAIN=local, and
 // the caller's HOME, GOCACHE, GOPATH and GOMODCACHE, so builds are shared
 // with the caller's cache. No SIM_* variable of the caller leaks in.

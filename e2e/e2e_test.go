@@ -129,6 +129,9 @@ func setup(e *testscript.Env, env []string) error {
 	if err := c.fixGoMod(); err != nil {
 		return err
 	}
+	if err := c.download(); err != nil {
+		return err
+	}
 	if err := c.setMarks(e); err != nil {
 		return err
 	}
@@ -158,6 +161,27 @@ func (c *testCase) fixGoMod() error {
 		return err
 	}
 	return os.WriteFile(p, bytes.ReplaceAll(data, []byte("$SIMGEN"), []byte(root)), 0o666)
+}
+
+// download fetches the modules a case's go.mod requires, with the
+// caller's own settings (GOPROXY and the rest), since every command of the
+// case runs offline: a fresh machine has none of them in its module cache.
+// A case that requires nothing outside this repository skips it.
+func (c *testCase) download() error {
+	data, err := os.ReadFile(filepath.Join(c.dir, "go.mod"))
+	if err != nil {
+		return err
+	}
+	if !regexp.MustCompile(`(?m)^require\s`).Match(data) {
+		return nil
+	}
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = c.dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go mod download: %v\n%s", err, out)
+	}
+	return nil
 }
 
 // setMarks turns each `// mark:NAME` comment of the case's Go files into
