@@ -407,7 +407,7 @@ func raceLines(t *testing.T) map[int]bool {
 
 var (
 	accessRe    = regexp.MustCompile(`(?m)^(?:Previous )?(?:[Ww]rite|[Rr]ead) at 0x[0-9a-f]+ by goroutine \d+:\n  (\S+)\n\s+(\S+):(\d+)`)
-	replayRe    = regexp.MustCompile(`simrt: replay with: SIM_SEED=(\d+) go test .* -race `)
+	replayRe    = regexp.MustCompile(`simrt: replay with: SIM_SEED=(\d+) (?:SIM_RACE=on )?go test .* -race `)
 	addressRe   = regexp.MustCompile(`0x[0-9a-f]+`)
 	goroutineRe = regexp.MustCompile(`[Gg]oroutine \d+`)
 )
