@@ -64,9 +64,12 @@ type result struct {
 
 var goEnv = []string{"GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off"}
 
-func TestCorpus(t *testing.T) {
+// corpusRoot skips a corpus test in -short mode (why says what it costs)
+// or without a go command, and returns the repository's root.
+func corpusRoot(t *testing.T, why string) string {
+	t.Helper()
 	if testing.Short() {
-		t.Skip("the corpus takes minutes; skipped in -short mode")
+		t.Skip(why + "; skipped in -short mode")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
@@ -75,6 +78,11 @@ func TestCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return root
+}
+
+func TestCorpus(t *testing.T) {
+	root := corpusRoot(t, "the corpus takes minutes")
 	if _, err := os.Stat(filepath.Join(root, "docs", "bugs.md")); err != nil && !*update {
 		t.Errorf("docs/bugs.md: %v (run go test ./corpus -update)", err)
 	}

@@ -296,16 +296,7 @@ func measureExhaustive(t *testing.T, module string, b *bug) exhaustRow {
 }
 
 func TestExhaustiveCorpus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the corpus takes minutes; skipped in -short mode")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := corpusRoot(t, "the corpus takes minutes")
 	// The whole corpus takes minutes; by default only the bugs that seeds
 	// miss are measured (and compared with their rows), the rest with
 	// SIMGEN_EXHAUSTIVE_CORPUS=1 or -update.

@@ -43,16 +43,7 @@ type raceResult struct {
 }
 
 func TestRaceCorpus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the race corpus builds 17 race binaries; skipped in -short mode")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("no go command")
-	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := corpusRoot(t, "the race corpus builds 17 race binaries")
 	tmp := t.TempDir()
 	simgen := filepath.Join(tmp, "simgen")
 	run(t, root, nil, "go", "build", "-o", simgen, "./cmd/simgen")
