@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,7 +68,7 @@ func TestEnvDocumented(t *testing.T) {
 			}
 		}
 	}
-	places["docs/usage.md's table"] = strings.Join(mapKeys(rows), " ")
+	places["docs/usage.md's table"] = strings.Join(slices.Collect(maps.Keys(rows)), " ")
 	for place, text := range places {
 		for _, n := range nameRE.FindAllString(text, -1) {
 			if _, ok := simenv.Lookup(n); !ok {
@@ -74,12 +76,4 @@ func TestEnvDocumented(t *testing.T) {
 			}
 		}
 	}
-}
-
-func mapKeys(m map[string]string) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	return ks
 }

@@ -56,10 +56,7 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 	}
 	defer os.RemoveAll(tmp)
 	prog := filepath.Join(tmp, "progress")
-	tags := "sim"
-	if o.tags != "" {
-		tags += "," + o.tags
-	}
+	tags := o.buildTags()
 	args := []string{"test", "-tags", tags, "-overlay", overlay}
 	if !hasFlag(rest, "timeout") {
 		// An enumeration runs as long as its bound asks; -budget is the

@@ -357,7 +357,7 @@ type explorer struct {
 // for, or nil if they ask for a plain go test: neither -seeds, -budget nor
 // SIM_SEEDS. rest is what parseTestArgs left for go test.
 func newExplorer(o options, rest []string, getenv func(string) string) (*explorer, error) {
-	x := &explorer{opts: o.explore, tags: "sim", count: 1, getenv: getenv}
+	x := &explorer{opts: o.explore, count: 1, getenv: getenv}
 	if x.opts.seeds == 0 {
 		if s := getenv("SIM_SEEDS"); s != "" {
 			n, err := strconv.Atoi(s)
@@ -388,9 +388,7 @@ func newExplorer(o options, rest []string, getenv func(string) string) (*explore
 		}
 		x.base = n
 	}
-	if o.tags != "" {
-		x.tags += "," + o.tags
-	}
+	x.tags = o.buildTags()
 	timeout, err := x.takeArgs(rest)
 	if err != nil {
 		return nil, err

@@ -404,6 +404,15 @@ type options struct {
 	exhaust exhaustOptions // simgen test's -exhaustive, -preemptions and -dpor (exhaustive.go)
 }
 
+// buildTags are the tags every build of the shadow tree uses: sim, then
+// the user's -tags.
+func (o options) buildTags() string {
+	if o.tags == "" {
+		return "sim"
+	}
+	return "sim," + o.tags
+}
+
 // newFlags defines the generate form's flags on a fresh FlagSet; the test
 // form parses the same names by hand, as its other flags are go test's.
 func newFlags(o *options) *flag.FlagSet {
@@ -505,10 +514,7 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if x != nil {
 		return x.runExplore(overlay, stdout, stderr)
 	}
-	tags := "sim"
-	if o.tags != "" {
-		tags += "," + o.tags
-	}
+	tags := o.buildTags()
 	if traceText(os.Getenv("SIM_TRACE")) && !hasVerbose(rest) {
 		// go test shows a passing package's output only with -v: the trace
 		// the user asked for would vanish.

@@ -119,10 +119,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	events := filepath.Join(tmp, "events.jsonl")
-	tags := "sim"
-	if o.tags != "" {
-		tags += "," + o.tags
-	}
+	tags := o.buildTags()
 	// The test's own output (its failure, the report) goes to stderr: it is
 	// what the page shows, and stdout is left for the page's path.
 	cmd := exec.Command("go", "test", "-tags", tags, "-overlay", overlay, "-count=1", "-run", runPat, pkg)
