@@ -94,6 +94,7 @@ func (c vclock) set(id int, v int32) vclock {
 // operation at the point where it gave up control.
 type carried struct {
 	obj    any
+	fresh  bool // also touches freshState
 	global bool
 }
 
@@ -104,6 +105,7 @@ type dporRun struct {
 	cur       int // the running goroutine's event; -1 before the first
 	annotated bool
 	annObj    any             // the object of the last on since the last decision
+	annFresh  bool            // that operation is the first on a state with no home (onState)
 	carry     map[int]carried // per goroutine, for its next event
 	spawnEv   map[int]int     // goroutine -> the event that spawned it
 	thread    map[int]vclock  // clock of each goroutine's last ended event
@@ -151,6 +153,7 @@ var opGlobal any = new(struct{ global byte })
 //go:norace
 func (d *dporRun) on(obj any) {
 	if obj == opGlobal {
+		d.annotated, d.annObj = false, nil
 		return
 	}
 	d.annotated = true
@@ -194,7 +197,7 @@ func (d *dporRun) decision(me *g) {
 	w := d.r.w
 	switch {
 	case d.annotated:
-		d.carry[me.id] = carried{obj: d.annObj}
+		d.carry[me.id] = carried{obj: d.annObj, fresh: d.annFresh}
 	case me.status == gDone, w.settling && me == w.root:
 		// An exit, or the end of the test's body: no operation.
 		d.carry[me.id] = carried{}
@@ -202,7 +205,7 @@ func (d *dporRun) decision(me *g) {
 		d.global()
 		d.carry[me.id] = carried{global: true}
 	}
-	d.annotated, d.annObj = false, nil
+	d.annotated, d.annObj, d.annFresh = false, nil, false
 }
 
 // cont notes that the running goroutine goes on, with no alternative, in
@@ -232,6 +235,9 @@ func (d *dporRun) start(next *g, node int) {
 		e.global = c.global
 		if c.obj != nil {
 			e.objs = append(e.objs, c.obj)
+		}
+		if c.fresh {
+			e.objs = append(e.objs, freshState)
 		}
 		delete(d.carry, next.id)
 	}
@@ -365,6 +371,68 @@ func (w *world) touch(obj any) {
 		r.dp.touch(obj)
 	}
 }
+
+// onState is on(obj) for a primitive whose state is a value the program
+// can copy (a Mutex, RWMutex, WaitGroup or Once): *home is the address at
+// which the state was last operated on, kept only under the reduction.
+//
+// A copy of such a value (c := *s of a struct with a mutex in it: go vet's
+// copylocks) reads the state with a plain memory read that no primitive
+// reports, yet what it reads depends on the order of the original's
+// operations: a copy taken while another goroutine holds the lock is
+// locked. So the copy's first operation touches the original (home !=
+// obj) in the running event, which is the one that made the copy when no
+// scheduling point lies between the copy and that operation; otherwise the
+// copy was made earlier in the same goroutine, whose next event at the
+// race's backtrack point then still comes before the copy. A copy made
+// before the original's first operation carries no home: it cannot be
+// told from a fresh value. For that case, the first operation on a state
+// with no home touches one more object, freshState, both in the running
+// event and in the operation's own: every such first operation depends on
+// every other, so the original's first operation and the copy's order is
+// explored both ways. That costs a little reduction, once per object.
+//
+//go:norace
+func onState[T any](w *world, obj *T, home **T) {
+	r := w.xr
+	if r == nil || r.dp == nil {
+		return
+	}
+	r.dp.on(obj)
+	switch h := *home; h {
+	case obj:
+	case nil:
+		r.dp.touch(freshState)
+		r.dp.annFresh = true
+	default:
+		r.dp.touch(h)
+	}
+	*home = obj
+}
+
+// touchState is touch(obj) for a primitive with a home (onState), for an
+// operation with no scheduling point before it.
+//
+//go:norace
+func touchState[T any](w *world, obj *T, home **T) {
+	r := w.xr
+	if r == nil || r.dp == nil {
+		return
+	}
+	r.dp.touch(obj)
+	switch h := *home; h {
+	case obj:
+	case nil:
+		r.dp.touch(freshState)
+	default:
+		r.dp.touch(h)
+	}
+	*home = obj
+}
+
+// freshState is the object every first operation on a state with no home
+// touches (onState).
+var freshState any = new(struct{ fresh byte })
 
 // event is the decision log's hook: clock moves, timer firings, native
 // waits and crashes change state no annotation covers.

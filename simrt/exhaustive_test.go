@@ -78,10 +78,59 @@ func TestExhaustiveProbeFixedTwin(t *testing.T) {
 	t.Logf("explored all %d schedules (2 preemptions)", a.Schedules)
 }
 
+// mutexCopy is testdata/bugs' mutexcopy in small: one goroutine takes a
+// struct's lock twice, with a scheduling point inside each critical section,
+// while another copies the struct, mutex included, and tries to lock the
+// copy. The copy is a plain read no primitive reports; the copy is locked
+// when it was taken inside a critical section. copierFirst starts the
+// copier first, so that its default schedule copies the mutex before its
+// first use (no home yet: dpor.go's onState).
+func mutexCopy(copierFirst bool) string {
+	type stats struct {
+		mu   simrt.Mutex
+		hits int64
+	}
+	s := &stats{}
+	var wg simrt.WaitGroup
+	var copied []bool
+	wg.Add(2)
+	hitter := func() {
+		defer wg.Done()
+		for range 2 {
+			s.mu.Lock()
+			simatomic.AddInt64(&s.hits, 1)
+			s.mu.Unlock()
+		}
+	}
+	copier := func() {
+		defer wg.Done()
+		for range 2 {
+			c := copyOf(s)
+			copied = append(copied, c.mu.TryLock())
+		}
+	}
+	if copierFirst {
+		simrt.Go(copier)
+		simrt.Go(hitter)
+	} else {
+		simrt.Go(hitter)
+		simrt.Go(copier)
+	}
+	wg.Wait()
+	return fmt.Sprint(copied)
+}
+
+// copyOf copies *p whatever it holds: go vet's copylocks would rightly flag
+// the plain assignment that mutexCopy's bug is about.
+func copyOf[T any](p *T) T { return *p }
+
 // The reduction's programs: small, each observable only through state its
-// primitives guard, so that every outcome is a function of the order of
-// dependent operations alone (the reduction assumes no data races).
+// primitives guard (or, as mutexcopy, through a copy of a primitive's
+// state), so that every outcome is a function of the order of dependent
+// operations alone.
 var reductionPrograms = map[string]func() string{
+	"mutexcopy":       func() string { return mutexCopy(false) },
+	"mutexcopy-first": func() string { return mutexCopy(true) },
 	// Two goroutines share one mutex and each owns another.
 	"mutexes": func() string {
 		var shared, own1, own2 simrt.Mutex
@@ -214,12 +263,12 @@ func TestExhaustiveReductionKeepsOutcomes(t *testing.T) {
 }
 
 // randomProgram builds a small program from seed: three goroutines, each
-// doing three operations, each a locked append to one of two mutex-guarded
-// logs, a send on one of two buffered channels, or a Gosched. Its outcome
-// is each object's history, which is all a race-free program can observe.
-func randomProgram(seed int) func() string {
-	type op struct{ kind, obj int }
-	var prog [3][3]op
+// doing three operations drawn from ops, each on one of two objects of its
+// kind (randomOps). Its outcome is each object's history and what each
+// goroutine observed, which is all a race-free program can observe (and
+// the copy of a mutex, the one race the reduction accounts for).
+func randomProgram(seed int, ops []randomOp) func() string {
+	var prog [3][3]struct{ kind, obj int }
 	r := uint32(seed)*2654435761 + 1
 	next := func(n int) int {
 		r ^= r << 13
@@ -229,50 +278,80 @@ func randomProgram(seed int) func() string {
 	}
 	for g := range prog {
 		for i := range prog[g] {
-			prog[g][i] = op{next(3), next(2)}
+			prog[g][i].kind, prog[g][i].obj = next(len(ops)), next(2)
 		}
 	}
 	return func() string {
-		var mus [2]simrt.Mutex
-		var logs [2][]int
-		chans := [2]*simrt.Chan[int]{simrt.MakeChan[int](9), simrt.MakeChan[int](9)}
+		st := newRandomState()
 		var wg simrt.WaitGroup
 		wg.Add(3)
 		for g := range prog {
 			simrt.Go(func() {
 				defer wg.Done()
 				for _, o := range prog[g] {
-					switch o.kind {
-					case 0:
-						mus[o.obj].Lock()
-						logs[o.obj] = append(logs[o.obj], g)
-						mus[o.obj].Unlock()
-					case 1:
-						simrt.Send(chans[o.obj], g)
-					case 2:
-						simrt.Gosched()
-					}
+					ops[o.kind].do(st, g, o.obj)
 				}
 			})
 		}
 		wg.Wait()
-		var b strings.Builder
-		fmt.Fprint(&b, logs)
-		for _, c := range chans {
-			simrt.Close(c)
-			for v, ok := simrt.Recv2(c); ok; v, ok = simrt.Recv2(c) {
-				fmt.Fprint(&b, v)
-			}
-			b.WriteString("|")
-		}
-		return b.String()
+		return st.outcome()
 	}
+}
+
+// randomState is the objects a random program's operations share, two of
+// each kind, and what each goroutine saw.
+type randomState struct {
+	mus   [2]simrt.Mutex
+	logs  [2][]int
+	chans [2]*simrt.Chan[int]
+	seen  [3][]string
+}
+
+func newRandomState() *randomState {
+	return &randomState{chans: [2]*simrt.Chan[int]{simrt.MakeChan[int](9), simrt.MakeChan[int](9)}}
+}
+
+func (st *randomState) outcome() string {
+	var b strings.Builder
+	fmt.Fprint(&b, st.logs, st.seen)
+	for _, c := range st.chans {
+		simrt.Close(c)
+		for v, ok := simrt.Recv2(c); ok; v, ok = simrt.Recv2(c) {
+			fmt.Fprint(&b, v)
+		}
+		b.WriteString("|")
+	}
+	return b.String()
+}
+
+// randomOp is one kind of operation of a random program.
+type randomOp struct {
+	name string
+	do   func(st *randomState, g, obj int)
+}
+
+// randomOps are the operations random programs draw from.
+var randomOps = []randomOp{
+	// A locked append, with a scheduling point inside the critical section.
+	{"lock", func(st *randomState, g, obj int) {
+		st.mus[obj].Lock()
+		st.logs[obj] = append(st.logs[obj], g)
+		simrt.Gosched()
+		st.mus[obj].Unlock()
+	}},
+	{"send", func(st *randomState, g, obj int) { simrt.Send(st.chans[obj], g) }},
+	{"gosched", func(st *randomState, g, obj int) { simrt.Gosched() }},
+	// mutexcopy's shape: copy a mutex, whatever its state, and try the copy.
+	{"copylock", func(st *randomState, g, obj int) {
+		c := copyOf(&st.mus[obj])
+		st.seen[g] = append(st.seen[g], fmt.Sprint("copy", obj, c.TryLock()))
+	}},
 }
 
 func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 	full, red := 0, 0
-	for seed := range 12 {
-		prog := randomProgram(seed)
+	for seed := range 16 {
+		prog := randomProgram(seed, randomOps)
 		for _, bound := range []int{1, 2} {
 			f := simrt.Explore(bound, false, 0, prog)
 			r := simrt.Explore(bound, true, 0, prog)
@@ -287,7 +366,7 @@ func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 			red += r.Schedules
 		}
 	}
-	t.Logf("12 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
+	t.Logf("16 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
 }
 
 // BenchmarkExhaustive: one schedule of the probe's fixed twin per op,
@@ -358,8 +437,8 @@ func TestExhaustiveCounts(t *testing.T) {
 	}{
 		{"probe, fixed", func() string { return progressProbe(true) }, 19777, 5036, "done", "done"},
 		{"probe", func() string { return progressProbe(false) }, 6258, 1783, "failed", "failed"},
-		{"mutexes", reductionPrograms["mutexes"], 393, 51, "done", "done"},
-		{"lostupdate", reductionPrograms["lostupdate"], 2617, 384, "done", "done"},
+		{"mutexes", reductionPrograms["mutexes"], 393, 89, "done", "done"},
+		{"lostupdate", reductionPrograms["lostupdate"], 2617, 440, "done", "done"},
 		{"channels", reductionPrograms["channels"], 1303, 162, "done", "done"},
 		{"atomics", reductionPrograms["atomics"], 143, 71, "done", "done"},
 		{"select", reductionPrograms["select"], 5942, 3639, "done", "done"},

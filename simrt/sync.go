@@ -12,6 +12,9 @@ package simrt
 // Independence (dpor.go): Lock, TryLock and Unlock touch their Mutex; Add,
 // Done and Wait their WaitGroup; nothing else. Operations on different
 // objects commute. A woken waiter resumes touching the object it waited on.
+// Both are values a program can copy (a struct holding one), so their
+// operations go through onState: a copy's first operation also touches the
+// original, and the first operation on a fresh state touches freshState.
 
 import "sync"
 
@@ -22,6 +25,7 @@ type Locker = sync.Locker
 type Mutex struct {
 	locked  bool
 	waiters gqueue
+	home    *Mutex // under the reduction, where the state was last used (onState)
 }
 
 // gqueue is a FIFO of blocked goroutines.
@@ -67,7 +71,7 @@ func (m *Mutex) Lock() {
 		raceLocked(m)
 		return
 	}
-	w.on(m)
+	onState(w, m, &m.home)
 	w.point()
 	for m.locked {
 		me := cur
@@ -86,7 +90,7 @@ func (m *Mutex) Lock() {
 //go:norace
 func (m *Mutex) TryLock() bool {
 	if w := cw; w != nil {
-		w.on(m)
+		onState(w, m, &m.home)
 		w.point()
 	}
 	if m.locked {
@@ -109,7 +113,7 @@ func (m *Mutex) Unlock() {
 	raceUnlocking(m)
 	m.locked = false
 	if w != nil {
-		w.touch(m)
+		touchState(w, m, &m.home)
 	}
 	if x := m.waiters.pop(); x != nil {
 		// A daemon may wait on a package-level mutex that code outside
@@ -127,6 +131,7 @@ func (m *Mutex) Unlock() {
 type WaitGroup struct {
 	n       int64
 	waiters gqueue
+	home    *WaitGroup // under the reduction, where the state was last used (onState)
 }
 
 // Add adds delta to the counter, waking every waiter when it reaches zero.
@@ -135,7 +140,7 @@ type WaitGroup struct {
 func (wg *WaitGroup) Add(delta int) {
 	w := cw
 	if w != nil {
-		w.on(wg)
+		onState(w, wg, &wg.home)
 		w.point()
 	}
 	if delta < 0 {
@@ -182,7 +187,7 @@ func (wg *WaitGroup) Wait() {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
-	w.on(wg)
+	onState(w, wg, &wg.home)
 	w.point()
 	if wg.n == 0 {
 		raceWGWaited(wg)
