@@ -17,6 +17,12 @@ package simrt
 //     scheduling points or block (any Locker): nothing here holds across
 //     them but the condWaiter, which belongs to one Wait call.
 //   - Wait, Signal and Broadcast are scheduling points.
+//
+// Independence (dpor.go): Wait, Signal and Broadcast touch their Cond (its
+// notify list), and nothing else themselves; c.L's Unlock and Lock inside
+// Wait are c.L's own operations with their own relation. A waiter woken by
+// a notification resumes touching the Cond. A Cond cannot be copied once
+// used (copyChecker panics), so it needs no home (onState).
 
 import (
 	"sync/atomic"
@@ -60,6 +66,7 @@ func (c *Cond) Wait() {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
+	w.on(c)
 	w.point()
 	me := cur
 	cwt := &condWaiter{g: me}
@@ -69,6 +76,7 @@ func (c *Cond) Wait() {
 		cwt.parked = true
 		c.parked.push(me)
 		me.waitq = &c.parked
+		w.on(c)
 		w.block("sync.Cond.Wait")
 		me.waitq = nil
 	}
@@ -82,6 +90,7 @@ func (c *Cond) Signal() {
 	c.checker.check()
 	w := cw
 	if w != nil {
+		w.on(c)
 		w.point()
 	}
 	for len(c.tickets) > 0 {
@@ -101,6 +110,7 @@ func (c *Cond) Broadcast() {
 	c.checker.check()
 	w := cw
 	if w != nil {
+		w.on(c)
 		w.point()
 	}
 	ts := c.tickets

@@ -93,8 +93,7 @@ func (c vclock) set(id int, v int32) vclock {
 // carried is the access a goroutine's next event starts with: the
 // operation at the point where it gave up control.
 type carried struct {
-	obj    any
-	fresh  bool // also touches freshState
+	objs   []any
 	global bool
 }
 
@@ -104,15 +103,16 @@ type dporRun struct {
 	events    []xevent
 	cur       int // the running goroutine's event; -1 before the first
 	annotated bool
-	annObj    any             // the object of the last on since the last decision
-	annFresh  bool            // that operation is the first on a state with no home (onState)
+	annObjs   []any           // the objects of the on calls since the last decision
 	carry     map[int]carried // per goroutine, for its next event
 	spawnEv   map[int]int     // goroutine -> the event that spawned it
 	thread    map[int]vclock  // clock of each goroutine's last ended event
 	lastEv    map[int]int     // each goroutine's last ended event
-	lastObj   map[any]int     // the last ended event that touched each object
+	lastObj   map[any]int     // the last ended event that wrote each object
 	objClk    map[any]vclock
-	lastGlob  int // the last ended global event, -1: none
+	reads     map[any]map[int]int // per object, each goroutine's last event that read it since it was last written
+	readClk   map[any]vclock      // per object, the join of those reads' clocks
+	lastGlob  int                 // the last ended global event, -1: none
 	globClk   vclock
 	allClk    vclock // join of every ended event's clock
 	finished  int    // events[:finished] have ended
@@ -129,6 +129,8 @@ func newDporRun(r *xrun) *dporRun {
 		lastEv:   make(map[int]int),
 		lastObj:  make(map[any]int),
 		objClk:   make(map[any]vclock),
+		reads:    make(map[any]map[int]int),
+		readClk:  make(map[any]vclock),
 		lastGlob: -1,
 	}
 }
@@ -153,11 +155,29 @@ var opGlobal any = new(struct{ global byte })
 //go:norace
 func (d *dporRun) on(obj any) {
 	if obj == opGlobal {
-		d.annotated, d.annObj = false, nil
+		d.annotated, d.annObjs = false, nil
 		return
 	}
 	d.annotated = true
-	d.annObj = obj
+	d.annObjs = d.annObjs[:0]
+	if obj != nil {
+		d.annObjs = append(d.annObjs, obj)
+	}
+}
+
+// onAlso adds obj to what the coming operation touches, after on (a
+// select touches each of its channels).
+//
+//go:norace
+func (d *dporRun) onAlso(obj any) {
+	if !d.annotated || obj == nil {
+		return
+	}
+	if obj == opGlobal {
+		d.annotated, d.annObjs = false, nil
+		return
+	}
+	d.annObjs = append(d.annObjs, obj)
 }
 
 // touch adds obj to the running event.
@@ -197,7 +217,8 @@ func (d *dporRun) decision(me *g) {
 	w := d.r.w
 	switch {
 	case d.annotated:
-		d.carry[me.id] = carried{obj: d.annObj, fresh: d.annFresh}
+		d.carry[me.id] = carried{objs: d.annObjs}
+		d.annObjs = nil // the carry owns it now
 	case me.status == gDone, w.settling && me == w.root:
 		// An exit, or the end of the test's body: no operation.
 		d.carry[me.id] = carried{}
@@ -205,7 +226,7 @@ func (d *dporRun) decision(me *g) {
 		d.global()
 		d.carry[me.id] = carried{global: true}
 	}
-	d.annotated, d.annObj, d.annFresh = false, nil, false
+	d.annotated, d.annObjs = false, d.annObjs[:0]
 }
 
 // cont notes that the running goroutine goes on, with no alternative, in
@@ -233,12 +254,7 @@ func (d *dporRun) start(next *g, node int) {
 	e := xevent{g: next.id, node: node, seg: seg}
 	if c, ok := d.carry[next.id]; ok {
 		e.global = c.global
-		if c.obj != nil {
-			e.objs = append(e.objs, c.obj)
-		}
-		if c.fresh {
-			e.objs = append(e.objs, freshState)
-		}
+		e.objs = append(e.objs, c.objs...)
 		delete(d.carry, next.id)
 	}
 	d.events = append(d.events, e)
@@ -300,11 +316,21 @@ func (d *dporRun) finish(i int) {
 		race(d.lastGlob)
 		clock = clock.join(d.allClk)
 	} else {
-		for _, obj := range e.objs {
+		for _, a := range e.objs {
+			obj, read := access(e, a)
+			if obj == nil {
+				continue
+			}
 			if j, ok := d.lastObj[obj]; ok {
 				race(j)
 			}
 			clock = clock.join(d.objClk[obj])
+			if !read {
+				for _, j := range d.reads[obj] {
+					race(j)
+				}
+				clock = clock.join(d.readClk[obj])
+			}
 		}
 		race(d.lastGlob)
 		clock = clock.join(d.globClk)
@@ -316,12 +342,49 @@ func (d *dporRun) finish(i int) {
 	if e.global {
 		d.lastGlob, d.globClk = i, clock
 	} else {
-		for _, obj := range e.objs {
-			d.lastObj[obj] = i
-			d.objClk[obj] = clock
+		for _, a := range e.objs {
+			obj, read := access(e, a)
+			switch {
+			case obj == nil:
+			case read:
+				rs := d.reads[obj]
+				if rs == nil {
+					rs = make(map[int]int)
+					d.reads[obj] = rs
+				}
+				rs[p] = i
+				d.readClk[obj] = d.readClk[obj].join(clock)
+			default:
+				d.lastObj[obj] = i
+				d.objClk[obj] = clock
+				delete(d.reads, obj)
+				delete(d.readClk, obj)
+			}
 		}
 	}
 	d.allClk = d.allClk.join(clock)
+}
+
+// reading wraps an object that an operation only reads: two reads of one
+// object commute, a read and a write of it do not (an RWMutex's read locks,
+// a sync.Map's Load, a Once already done).
+type reading struct{ obj any }
+
+// access is the object of access a of event e and whether a only reads it;
+// a nil object when e also writes what a reads (the write is the access).
+//
+//go:norace
+func access(e *xevent, a any) (obj any, read bool) {
+	r, ok := a.(reading)
+	if !ok {
+		return a, false
+	}
+	for _, b := range e.objs {
+		if b == r.obj {
+			return nil, false
+		}
+	}
+	return r.obj, true
 }
 
 // backtrack asks node to also try goroutine p, or, if p could not run
@@ -362,6 +425,15 @@ func (w *world) on(obj any) {
 	}
 }
 
+// onAlso adds obj to the objects of the coming operation, after on.
+//
+//go:norace
+func (w *world) onAlso(obj any) {
+	if r := w.xr; r != nil && r.dp != nil {
+		r.dp.onAlso(obj)
+	}
+}
+
 // touch adds obj to the running goroutine's event, for state changed with
 // no scheduling point of its own.
 //
@@ -372,15 +444,17 @@ func (w *world) touch(obj any) {
 	}
 }
 
-// onState is on(obj) for a primitive whose state is a value the program
-// can copy (a Mutex, RWMutex, WaitGroup or Once): *home is the address at
-// which the state was last operated on, kept only under the reduction.
+// onState is on(obj) (on(reading{obj}) for a read) for a primitive whose
+// state is a value the program can copy (a Mutex, RWMutex, WaitGroup or
+// Once): *home is the address at which the state was last operated on,
+// kept only under the reduction.
 //
 // A copy of such a value (c := *s of a struct with a mutex in it: go vet's
 // copylocks) reads the state with a plain memory read that no primitive
 // reports, yet what it reads depends on the order of the original's
-// operations: a copy taken while another goroutine holds the lock is
-// locked. So the copy's first operation touches the original (home !=
+// operations, reads included (a read lock counts its readers): a copy
+// taken while another goroutine holds the lock is locked. So the copy's
+// first operation writes the original (home !=
 // obj) in the running event, which is the one that made the copy when no
 // scheduling point lies between the copy and that operation; otherwise the
 // copy was made earlier in the same goroutine, whose next event at the
@@ -393,17 +467,21 @@ func (w *world) touch(obj any) {
 // explored both ways. That costs a little reduction, once per object.
 //
 //go:norace
-func onState[T any](w *world, obj *T, home **T) {
+func onState[T any](w *world, obj *T, home **T, read bool) {
 	r := w.xr
 	if r == nil || r.dp == nil {
 		return
 	}
-	r.dp.on(obj)
+	if read {
+		r.dp.on(reading{obj})
+	} else {
+		r.dp.on(obj)
+	}
 	switch h := *home; h {
 	case obj:
 	case nil:
 		r.dp.touch(freshState)
-		r.dp.annFresh = true
+		r.dp.onAlso(freshState)
 	default:
 		r.dp.touch(h)
 	}
@@ -414,12 +492,16 @@ func onState[T any](w *world, obj *T, home **T) {
 // operation with no scheduling point before it.
 //
 //go:norace
-func touchState[T any](w *world, obj *T, home **T) {
+func touchState[T any](w *world, obj *T, home **T, read bool) {
 	r := w.xr
 	if r == nil || r.dp == nil {
 		return
 	}
-	r.dp.touch(obj)
+	if read {
+		r.dp.touch(reading{obj})
+	} else {
+		r.dp.touch(obj)
+	}
 	switch h := *home; h {
 	case obj:
 	case nil:

@@ -120,6 +120,22 @@ func mutexCopy(copierFirst bool) string {
 	return fmt.Sprint(copied)
 }
 
+// goAll runs each function in its own goroutine and waits for them all,
+// each through its own channel: a WaitGroup would make the goroutines'
+// last events dependent on each other, which helps the reduction reach
+// reorderings a missing dependency would otherwise hide.
+func goAll(fs ...func()) {
+	var done []*simrt.Chan[bool]
+	for _, f := range fs {
+		c := simrt.MakeChan[bool](1)
+		done = append(done, c)
+		simrt.Go(func() { f(); simrt.Send(c, true) })
+	}
+	for _, c := range done {
+		simrt.Recv(c)
+	}
+}
+
 // copyOf copies *p whatever it holds: go vet's copylocks would rightly flag
 // the plain assignment that mutexCopy's bug is about.
 func copyOf[T any](p *T) T { return *p }
@@ -219,7 +235,162 @@ var reductionPrograms = map[string]func() string{
 		wg.Wait()
 		return fmt.Sprint(simatomic.LoadInt64(&n), simatomic.LoadInt64(&flag))
 	},
-	// Rendezvous, close, and a select (select is dependent on everything).
+	// Two readers and a writer on an RWMutex, and a bystander on another.
+	"rwmutex": func() string {
+		var rw, other simrt.RWMutex
+		var wg simrt.WaitGroup
+		x, y := 0, 0
+		var seen [2][]int
+		wg.Add(4)
+		for r := range 2 {
+			simrt.Go(func() {
+				defer wg.Done()
+				rw.RLock()
+				v := x
+				simrt.Gosched()
+				seen[r] = append(seen[r], v, x)
+				rw.RUnlock()
+			})
+		}
+		simrt.Go(func() {
+			defer wg.Done()
+			rw.Lock()
+			x++
+			rw.Unlock()
+		})
+		simrt.Go(func() {
+			defer wg.Done()
+			other.Lock()
+			y++
+			other.Unlock()
+			other.RLock()
+			y++
+			other.RUnlock()
+		})
+		wg.Wait()
+		return fmt.Sprint(seen, x, y)
+	},
+	// A Cond: waiters with a predicate, which count their wakeups; a
+	// Signal outside the lock, then a Broadcast once the predicate holds
+	// for good. A waiter sees 1 only if the Signal woke it, or if it never
+	// waited.
+	"cond": func() string {
+		var mu simrt.Mutex
+		c := simrt.NewCond(&mu)
+		n := 0
+		var got []string
+		waiter := func() {
+			mu.Lock()
+			waits := 0
+			for n == 0 {
+				c.Wait()
+				waits++
+			}
+			got = append(got, fmt.Sprint(n, waits))
+			mu.Unlock()
+		}
+		goAll(waiter, waiter, func() {
+			mu.Lock()
+			n = 1
+			mu.Unlock()
+			c.Signal()
+			mu.Lock()
+			n = 2
+			mu.Unlock()
+			c.Broadcast()
+		})
+		return fmt.Sprint(got)
+	},
+	// Once with a scheduling point inside f, and an observer.
+	"once": func() string {
+		var o, other simrt.Once
+		var by, ob int64
+		var seen [3]int64
+		do := func(i int) func() {
+			return func() {
+				if i == 2 {
+					other.Do(func() { simatomic.StoreInt64(&ob, 1) })
+				}
+				o.Do(func() {
+					simrt.Gosched()
+					simatomic.StoreInt64(&by, int64(i+1))
+				})
+				seen[i] = simatomic.LoadInt64(&by)
+			}
+		}
+		goAll(do(0), do(1), do(2))
+		return fmt.Sprint(seen, ob)
+	},
+	// A sync.Map: loads, stores, LoadOrStore and a Range, two maps.
+	"syncmap": func() string {
+		var m, other simrt.Map
+		var seen [3][]string
+		goAll(func() {
+			m.Store("a", 1)
+			v, ok := m.Load("b")
+			seen[0] = append(seen[0], fmt.Sprint(v, ok))
+			other.Store("z", 0)
+		}, func() {
+			v, loaded := m.LoadOrStore("b", 2)
+			seen[1] = append(seen[1], fmt.Sprint(v, loaded))
+			v, ok := m.Load("a")
+			seen[1] = append(seen[1], fmt.Sprint(v, ok))
+		}, func() {
+			n := 0
+			m.Range(func(k, v any) bool { n++; return true })
+			seen[2] = append(seen[2], fmt.Sprint(n))
+			other.Load("z")
+		})
+		return fmt.Sprint(seen)
+	},
+	// Selects over overlapping channels: one sends on b or a, another on c
+	// or b, a third polls c; then what each channel holds.
+	"selects": func() string {
+		a, b, c := simrt.MakeChan[int](2), simrt.MakeChan[int](2), simrt.MakeChan[int](2)
+		var polled []string
+		goAll(func() {
+			simrt.Select(false, simrt.OnSend(b, 1), simrt.OnSend(a, 1))
+		}, func() {
+			simrt.Select(false, simrt.OnSend(c, 2), simrt.OnSend(b, 2))
+		}, func() {
+			for range 2 {
+				r := simrt.OnRecv(c)
+				polled = append(polled, fmt.Sprint(simrt.Select(true, r), r.V))
+			}
+		})
+		out := fmt.Sprint(polled)
+		for _, ch := range []*simrt.Chan[int]{a, b, c} {
+			out += " ["
+			for simrt.Len(ch) > 0 {
+				out += fmt.Sprint(simrt.Recv(ch))
+			}
+			out += "]"
+		}
+		return out
+	},
+	// A timer stopped by one goroutine and polled by another, a second
+	// one reset and stopped, while the clock moves.
+	"timers": func() string {
+		t := simrt.NewTimer(time.Millisecond)
+		u := simrt.NewTimer(3 * time.Millisecond)
+		var seen [3][]string
+		goAll(func() {
+			simrt.Sleep(time.Millisecond)
+			seen[0] = append(seen[0], fmt.Sprint(t.Stop()))
+		}, func() {
+			for range 2 {
+				r := simrt.OnRecv(t.C)
+				seen[1] = append(seen[1], fmt.Sprint(simrt.Select(true, r)))
+				simrt.Sleep(time.Millisecond)
+			}
+		}, func() {
+			seen[2] = append(seen[2], fmt.Sprint(u.Reset(time.Millisecond)))
+			simrt.Gosched()
+			seen[2] = append(seen[2], fmt.Sprint(u.Stop()))
+		})
+		return fmt.Sprint(seen)
+	},
+	// Rendezvous, close, and a select.
 	"select": func() string {
 		a := simrt.MakeChan[int](0)
 		b := simrt.MakeChan[int](0)
@@ -281,6 +452,12 @@ func randomProgram(seed int, ops []randomOp) func() string {
 			prog[g][i].kind, prog[g][i].obj = next(len(ops)), next(2)
 		}
 	}
+	waits := false
+	for g := range prog {
+		for _, o := range prog[g] {
+			waits = waits || ops[o.kind].name == "condwait"
+		}
+	}
 	return func() string {
 		st := newRandomState()
 		var wg simrt.WaitGroup
@@ -293,27 +470,86 @@ func randomProgram(seed int, ops []randomOp) func() string {
 				}
 			})
 		}
+		if waits {
+			st.release()
+		}
 		wg.Wait()
 		return st.outcome()
 	}
 }
 
+// randomProgramText names the operations of random program seed, for a
+// failure message.
+func randomProgramText(seed int, ops []randomOp) string {
+	var names []string
+	r := uint32(seed)*2654435761 + 1
+	next := func(n int) int {
+		r ^= r << 13
+		r ^= r >> 17
+		r ^= r << 5
+		return int(r % uint32(n))
+	}
+	for g := range 3 {
+		var gs []string
+		for range 3 {
+			k, o := next(len(ops)), next(2)
+			gs = append(gs, fmt.Sprint(ops[k].name, o))
+		}
+		names = append(names, fmt.Sprintf("g%d: %s", g, strings.Join(gs, " ")))
+	}
+	return strings.Join(names, "; ")
+}
+
 // randomState is the objects a random program's operations share, two of
 // each kind, and what each goroutine saw.
 type randomState struct {
-	mus   [2]simrt.Mutex
-	logs  [2][]int
-	chans [2]*simrt.Chan[int]
-	seen  [3][]string
+	mus    [2]simrt.Mutex
+	logs   [2][]int
+	chans  [2]*simrt.Chan[int]
+	seen   [3][]string
+	rws    [2]simrt.RWMutex
+	rlogs  [2][]int
+	onces  [2]simrt.Once
+	onceBy [2]int
+	maps   [2]simrt.Map
+	conds  [2]*simrt.Cond
+	flags  [2]int
+	slots  [2]*simrt.Chan[int] // capacity 1: a select with a default sees them full
+	timers [2]*simrt.Timer
 }
 
 func newRandomState() *randomState {
-	return &randomState{chans: [2]*simrt.Chan[int]{simrt.MakeChan[int](9), simrt.MakeChan[int](9)}}
+	st := &randomState{
+		chans: [2]*simrt.Chan[int]{simrt.MakeChan[int](9), simrt.MakeChan[int](9)},
+		slots: [2]*simrt.Chan[int]{simrt.MakeChan[int](1), simrt.MakeChan[int](1)},
+	}
+	for i := range st.conds {
+		st.conds[i] = simrt.NewCond(&st.mus[i])
+		st.timers[i] = simrt.NewTimer(time.Millisecond * time.Duration(i+1))
+	}
+	return st
+}
+
+// release wakes every waiter of condwait for good: a random program's root
+// runs it concurrently with the goroutines, so that no schedule deadlocks.
+func (st *randomState) release() {
+	for i := range st.conds {
+		st.mus[i].Lock()
+		st.flags[i] += 100
+		st.conds[i].Broadcast()
+		st.mus[i].Unlock()
+	}
 }
 
 func (st *randomState) outcome() string {
 	var b strings.Builder
-	fmt.Fprint(&b, st.logs, st.seen)
+	fmt.Fprint(&b, st.logs, st.seen, st.rlogs, st.onceBy, st.flags)
+	for i := range st.maps {
+		st.maps[i].Range(func(k, v any) bool { fmt.Fprint(&b, " ", i, k, v); return true })
+	}
+	for _, c := range st.slots {
+		fmt.Fprint(&b, " slot", simrt.Len(c))
+	}
 	for _, c := range st.chans {
 		simrt.Close(c)
 		for v, ok := simrt.Recv2(c); ok; v, ok = simrt.Recv2(c) {
@@ -348,6 +584,59 @@ var randomOps = []randomOp{
 	}},
 }
 
+// syncOps are the operations of the second family of random programs: the
+// primitives with their own independence relations besides Mutex and
+// channels.
+var syncOps = []randomOp{
+	{"rlock", func(st *randomState, g, obj int) {
+		st.rws[obj].RLock()
+		st.seen[g] = append(st.seen[g], fmt.Sprint("r", obj, len(st.rlogs[obj])))
+		simrt.Gosched()
+		st.rws[obj].RUnlock()
+	}},
+	{"wlock", func(st *randomState, g, obj int) {
+		st.rws[obj].Lock()
+		st.rlogs[obj] = append(st.rlogs[obj], g)
+		simrt.Gosched()
+		st.rws[obj].Unlock()
+	}},
+	{"once", func(st *randomState, g, obj int) {
+		st.onces[obj].Do(func() { st.onceBy[obj] = g + 1 })
+		st.seen[g] = append(st.seen[g], fmt.Sprint("o", obj, st.onceBy[obj]))
+	}},
+	{"mapload", func(st *randomState, g, obj int) {
+		v, ok := st.maps[obj].Load(0)
+		st.seen[g] = append(st.seen[g], fmt.Sprint("m", obj, v, ok))
+	}},
+	{"mapstore", func(st *randomState, g, obj int) { st.maps[obj].Store(g%2, g) }},
+	{"condwait", func(st *randomState, g, obj int) {
+		st.mus[obj].Lock()
+		for st.flags[obj] == 0 {
+			st.conds[obj].Wait()
+		}
+		st.seen[g] = append(st.seen[g], fmt.Sprint("c", obj, st.flags[obj]))
+		st.mus[obj].Unlock()
+	}},
+	{"condsignal", func(st *randomState, g, obj int) {
+		st.mus[obj].Lock()
+		st.flags[obj]++
+		st.conds[obj].Signal()
+		st.mus[obj].Unlock()
+	}},
+	{"select", func(st *randomState, g, obj int) {
+		a, b := simrt.OnSend(st.chans[obj], g), simrt.OnSend(st.chans[1-obj], g+10)
+		simrt.Select(false, a, b)
+	}},
+	{"selectdefault", func(st *randomState, g, obj int) {
+		c := simrt.OnSend(st.slots[obj], g)
+		st.seen[g] = append(st.seen[g], fmt.Sprint("s", obj, simrt.Select(true, c)))
+	}},
+	{"timerstop", func(st *randomState, g, obj int) {
+		st.seen[g] = append(st.seen[g], fmt.Sprint("t", obj, st.timers[obj].Stop()))
+	}},
+	{"sleep", func(st *randomState, g, obj int) { simrt.Sleep(time.Millisecond) }},
+}
+
 func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 	full, red := 0, 0
 	for seed := range 16 {
@@ -367,6 +656,31 @@ func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 		}
 	}
 	t.Logf("16 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
+}
+
+func TestExhaustiveReductionRandomSyncPrograms(t *testing.T) {
+	full, red := 0, 0
+	for seed := range 24 {
+		prog := randomProgram(seed, syncOps)
+		bounds := []int{1}
+		if seed < 8 {
+			bounds = append(bounds, 2) // full enumeration within 2 takes seconds per program
+		}
+		for _, bound := range bounds {
+			f := simrt.Explore(bound, false, 0, prog)
+			r := simrt.Explore(bound, true, 0, prog)
+			if f.End != "done" || r.End != "done" {
+				t.Fatalf("program %d, %d preemptions: full %s, reduced %s", seed, bound, f.End, r.End)
+			}
+			if !slices.Equal(f.Outcomes, r.Outcomes) {
+				t.Errorf("program %d (%s), %d preemptions: full enumeration reaches %d outcomes in %d schedules, the reduction %d in %d\nfull:    %q\nreduced: %q",
+					seed, randomProgramText(seed, syncOps), bound, len(f.Outcomes), f.Schedules, len(r.Outcomes), r.Schedules, f.Outcomes, r.Outcomes)
+			}
+			full += f.Schedules
+			red += r.Schedules
+		}
+	}
+	t.Logf("24 programs within 1 preemption, 8 of them within 2: %d schedules in full, %d with the reduction", full, red)
 }
 
 // BenchmarkExhaustive: one schedule of the probe's fixed twin per op,
@@ -441,7 +755,14 @@ func TestExhaustiveCounts(t *testing.T) {
 		{"lostupdate", reductionPrograms["lostupdate"], 2617, 440, "done", "done"},
 		{"channels", reductionPrograms["channels"], 1303, 162, "done", "done"},
 		{"atomics", reductionPrograms["atomics"], 143, 71, "done", "done"},
-		{"select", reductionPrograms["select"], 5942, 3639, "done", "done"},
+		{"select", reductionPrograms["select"], 5942, 1758, "done", "done"},
+		{"mutexcopy", reductionPrograms["mutexcopy"], 181, 66, "done", "done"},
+		{"rwmutex", reductionPrograms["rwmutex"], 19513, 4834, "done", "done"},
+		{"cond", reductionPrograms["cond"], 8773, 1304, "done", "done"},
+		{"once", reductionPrograms["once"], 6353, 891, "done", "done"},
+		{"syncmap", reductionPrograms["syncmap"], 2833, 529, "done", "done"},
+		{"selects", reductionPrograms["selects"], 7276, 1304, "done", "done"},
+		{"timers", reductionPrograms["timers"], 2070, 940, "done", "done"},
 	}
 	for _, w := range want {
 		f := simrt.Explore(2, false, 0, w.prog)

@@ -12,6 +12,12 @@ package simrt
 //     double-checked fast path is explored like any other access.
 //   - OnceFunc, OnceValue and OnceValues are Go's own code over this Once:
 //     a panic in f is re-raised, with the same value, by every call.
+//
+// Independence (dpor.go): Do touches its Once, through onState (a copied
+// Once depends on its original), and finish touches it again as f
+// returns. A Do that finds done already set when it reaches its scheduling
+// point only reads it, and done is never cleared, so two such Do calls
+// commute; any other Do writes it. A woken waiter resumes touching it.
 
 // Once is sync.Once on the simulated scheduler: an object that performs
 // exactly one action.
@@ -20,6 +26,7 @@ type Once struct {
 	done    bool   // f has finished, normally or not
 	running bool   // the first Do is running f
 	waiters gqueue // Do calls waiting for f to finish
+	home    *Once  // under the reduction, where the state was last used (onState)
 }
 
 // Do calls f if and only if Do is being called for the first time for this
@@ -30,6 +37,7 @@ type Once struct {
 func (o *Once) Do(f func()) {
 	w := cw
 	if w != nil {
+		onState(w, o, &o.home, o.done)
 		w.point()
 	}
 	if o.done {
@@ -46,6 +54,7 @@ func (o *Once) Do(f func()) {
 		me := cur
 		o.waiters.push(me)
 		me.waitq = &o.waiters
+		w.on(o)
 		w.block("sync.Once.Do")
 		me.waitq = nil
 		raceOnceSeen(o)
@@ -61,6 +70,9 @@ func (o *Once) Do(f func()) {
 //
 //go:norace
 func (o *Once) finish() {
+	if w := cw; w != nil {
+		touchState(w, o, &o.home, false)
+	}
 	raceOnceDone(o)
 	o.done = true
 	o.running = false

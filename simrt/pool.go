@@ -12,6 +12,8 @@ package simrt
 //     and New is called only when the pool is empty.
 //   - Put and Get are scheduling points; New runs after the point, as the
 //     caller's own code.
+//
+// Independence (dpor.go): Put and Get touch their Pool and nothing else.
 
 // Pool is sync.Pool on the simulated scheduler. Unlike sync.Pool it never
 // drops values (no garbage collection or random discards), so a run depends
@@ -36,7 +38,7 @@ func (p *Pool) Put(x any) {
 	if p == nil {
 		panic("nil Pool")
 	}
-	syncPoint()
+	syncPoint(p)
 	p.items = append(p.items, x)
 }
 
@@ -48,7 +50,7 @@ func (p *Pool) Get() any {
 	if p == nil {
 		panic("nil Pool")
 	}
-	syncPoint()
+	syncPoint(p)
 	if n := len(p.items); n > 0 {
 		x := p.items[n-1]
 		p.items[n-1] = nil

@@ -24,11 +24,17 @@ import (
 //
 //go:norace
 func (w *world) userRand() *rand.Rand {
+	w.touch(randStream)
 	if w.urand == nil {
 		w.urand = newRand(w.seed^0x5851f42d4c957f2d, w.seed+0x14057b7ef767814f)
 	}
 	return w.urand
 }
+
+// randStream is the object every draw from the program's random stream
+// touches, for the reduction: the values two goroutines draw depend on
+// which draws first, so draws never commute.
+var randStream any = new(struct{ rand byte })
 
 // RandUint64 returns a random number from the running world's stream, or
 // from the process's random source outside a simulation. It is the source

@@ -20,15 +20,26 @@ package simrt
 //   - Lock, RLock, TryLock and TryRLock are scheduling points before they
 //     take effect; Unlock and RUnlock after, as Mutex.Unlock, so a woken
 //     goroutine and the running one race as they do in Go.
+//
+// Independence (dpor.go): every operation touches its RWMutex and nothing
+// else, through onState (a copied RWMutex depends on its original). The
+// read side (RLock, TryRLock, RUnlock) only reads it: two read-side
+// operations commute. They do in every state: with no writer both succeed
+// in either order; with a writer announced, RLock blocks whatever the
+// readers do, and the writer is handed the lock by whichever RUnlock
+// leaves last, so the same state results. Lock, TryLock and Unlock write
+// it. A woken goroutine resumes writing it (the waker changed the state
+// it waited on).
 
 // RWMutex is sync.RWMutex on the simulated scheduler. The zero value is an
 // unlocked mutex.
 type RWMutex struct {
-	writing bool   // a writer owns the writer slot (pending or holding)
-	readers int    // read locks held
-	readerq gqueue // readers waiting for the writer to finish
-	writerq gqueue // writers waiting for the writer slot
-	drainq  gqueue // the slot's owner, waiting for readers to leave
+	writing bool     // a writer owns the writer slot (pending or holding)
+	readers int      // read locks held
+	readerq gqueue   // readers waiting for the writer to finish
+	writerq gqueue   // writers waiting for the writer slot
+	drainq  gqueue   // the slot's owner, waiting for readers to leave
+	home    *RWMutex // under the reduction, where the state was last used (onState)
 }
 
 // RLock locks rw for reading. It blocks while a writer holds rw or waits for
@@ -46,6 +57,7 @@ func (rw *RWMutex) RLock() {
 		raceRLocked(rw)
 		return
 	}
+	onState(w, rw, &rw.home, true)
 	w.point()
 	if !rw.writing {
 		rw.readers++
@@ -55,6 +67,7 @@ func (rw *RWMutex) RLock() {
 	me := cur
 	rw.readerq.push(me)
 	me.waitq = &rw.readerq
+	w.on(rw)
 	w.block("sync.RWMutex.RLock")
 	me.waitq = nil
 	// Unlock counted this goroutine in readers before waking it.
@@ -67,6 +80,7 @@ func (rw *RWMutex) RLock() {
 //go:norace
 func (rw *RWMutex) TryRLock() bool {
 	if w := cw; w != nil {
+		onState(w, rw, &rw.home, true)
 		w.point()
 	}
 	if rw.writing {
@@ -95,6 +109,8 @@ func (rw *RWMutex) RUnlock() {
 		}
 	}
 	if w := cw; w != nil {
+		touchState(w, rw, &rw.home, true)
+		w.on(nil)
 		w.point()
 	}
 }
@@ -114,6 +130,7 @@ func (rw *RWMutex) Lock() {
 		raceWLocked(rw)
 		return
 	}
+	onState(w, rw, &rw.home, false)
 	w.point()
 	me := cur
 	// A woken writer competes again for the slot, as with Mutex: a running
@@ -121,6 +138,7 @@ func (rw *RWMutex) Lock() {
 	for rw.writing {
 		rw.writerq.push(me)
 		me.waitq = &rw.writerq
+		w.on(rw)
 		w.block("sync.RWMutex.Lock")
 		me.waitq = nil
 	}
@@ -128,6 +146,7 @@ func (rw *RWMutex) Lock() {
 	if rw.readers > 0 {
 		rw.drainq.push(me)
 		me.waitq = &rw.drainq
+		w.on(rw)
 		w.block("sync.RWMutex.Lock")
 		me.waitq = nil
 	}
@@ -140,6 +159,7 @@ func (rw *RWMutex) Lock() {
 //go:norace
 func (rw *RWMutex) TryLock() bool {
 	if w := cw; w != nil {
+		onState(w, rw, &rw.home, false)
 		w.point()
 	}
 	if rw.writing || rw.readers > 0 {
@@ -172,6 +192,8 @@ func (rw *RWMutex) Unlock() {
 		x.w.wakeUp(x)
 	}
 	if w := cw; w != nil {
+		touchState(w, rw, &rw.home, false)
+		w.on(nil)
 		w.point()
 	}
 }

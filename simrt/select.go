@@ -17,6 +17,13 @@ package simrt
 //     (selWait.withdraw) before the goroutine runs again.
 //   - Nil channels never become ready; a select of only nil channels and no
 //     default blocks forever, as in Go.
+//
+// Independence (dpor.go): a select touches the channel of each of its
+// cases (a nil channel is none), as the operation on each would: with or
+// without a default it reads every channel's readiness, and commits one.
+// A case on a native channel makes it global. A blocked select resumes
+// touching all of them: the channel whose case fired, and the others its
+// waiters were withdrawn from. Selects over disjoint channels commute.
 
 // Case is one case of a select, made by OnRecv or OnSend.
 type Case interface {
@@ -27,7 +34,8 @@ type Case interface {
 	try(w *world) bool // attempt a native case without blocking
 	enqueue(*selWait, int)
 	dequeue()
-	finish() // after the case fired while blocked
+	dporObj() any // what the case touches, for the reduction (dpor.go); nil for a nil channel
+	finish()      // after the case fired while blocked
 }
 
 // selWait is a select (or a single operation on a native channel) that is
@@ -87,6 +95,14 @@ func OnRecv[T any](c *Chan[T]) *RecvOp[T] { return &RecvOp[T]{c: c} }
 func OnSend[T any](c *Chan[T], v T) *SendOp[T] { return &SendOp[T]{c: c, v: v} }
 
 //go:norace
+func (r *RecvOp[T]) dporObj() any {
+	if r.c == nil {
+		return nil
+	}
+	return r.c.dporObj()
+}
+
+//go:norace
 func (r *RecvOp[T]) isNil() bool { return r.c == nil }
 
 //go:norace
@@ -131,6 +147,14 @@ func (r *RecvOp[T]) finish() {
 	if r.c.native == nil {
 		r.V, r.OK = r.wt.val, r.wt.ok
 	}
+}
+
+//go:norace
+func (s *SendOp[T]) dporObj() any {
+	if s.c == nil {
+		return nil
+	}
+	return s.c.dporObj()
 }
 
 //go:norace
@@ -189,8 +213,23 @@ func Select(hasDefault bool, cases ...Case) int {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
+	w.onCases(cases)
 	w.point()
 	return w.selectAfterPoint(hasDefault, cases)
+}
+
+// onCases states that the coming operation touches the channels of cases
+// (dpor.go).
+//
+//go:norace
+func (w *world) onCases(cases []Case) {
+	if w.xr == nil {
+		return
+	}
+	w.on(nil)
+	for _, c := range cases {
+		w.onAlso(c.dporObj())
+	}
 }
 
 // selectAfterPoint is Select once the scheduling point has passed.
@@ -221,6 +260,7 @@ func (w *world) selectAfterPoint(hasDefault bool, cases []Case) int {
 		w.pollers = append(w.pollers, sw)
 	}
 	sw.g.sel = sw
+	w.onCases(cases)
 	w.block("select")
 	sw.g.sel = nil
 	w.dec.event(evSelect, sw.fired)

@@ -71,7 +71,7 @@ func (m *Mutex) Lock() {
 		raceLocked(m)
 		return
 	}
-	onState(w, m, &m.home)
+	onState(w, m, &m.home, false)
 	w.point()
 	for m.locked {
 		me := cur
@@ -90,7 +90,7 @@ func (m *Mutex) Lock() {
 //go:norace
 func (m *Mutex) TryLock() bool {
 	if w := cw; w != nil {
-		onState(w, m, &m.home)
+		onState(w, m, &m.home, false)
 		w.point()
 	}
 	if m.locked {
@@ -113,7 +113,7 @@ func (m *Mutex) Unlock() {
 	raceUnlocking(m)
 	m.locked = false
 	if w != nil {
-		touchState(w, m, &m.home)
+		touchState(w, m, &m.home, false)
 	}
 	if x := m.waiters.pop(); x != nil {
 		// A daemon may wait on a package-level mutex that code outside
@@ -140,7 +140,7 @@ type WaitGroup struct {
 func (wg *WaitGroup) Add(delta int) {
 	w := cw
 	if w != nil {
-		onState(w, wg, &wg.home)
+		onState(w, wg, &wg.home, false)
 		w.point()
 	}
 	if delta < 0 {
@@ -187,7 +187,7 @@ func (wg *WaitGroup) Wait() {
 		w = enterAmbient()
 		defer leaveAmbient()
 	}
-	onState(w, wg, &wg.home)
+	onState(w, wg, &wg.home, false)
 	w.point()
 	if wg.n == 0 {
 		raceWGWaited(wg)

@@ -19,6 +19,12 @@ package simrt
 //   - Range visits each key at most once, with its value at the time of the
 //     visit, and skips keys deleted meanwhile; keys stored after Range began
 //     are not visited (Go permits either).
+//
+// Independence (dpor.go): every operation touches its Map and nothing else.
+// Load and each step of Range only read it, so they commute with each
+// other; every other operation writes it (per-key independence would not
+// hold: a store of a new key changes the order Range draws from). Range's
+// shuffle is a draw from the program's random stream (randStream).
 
 // Map is sync.Map on the simulated scheduler. The zero Map is empty and
 // ready for use.
@@ -34,11 +40,13 @@ type mapSlot struct {
 	dead       bool
 }
 
-// syncPoint is the scheduling point of the operations that never block.
+// syncPoint is the scheduling point of the operations that never block,
+// before an operation on obj (a *Map or a *Pool; reading{obj} for a read).
 //
 //go:norace
-func syncPoint() {
+func syncPoint(obj any) {
 	if w := cw; w != nil {
+		w.on(obj)
 		w.point()
 	}
 }
@@ -114,7 +122,7 @@ func (m *Map) compact() {
 //
 //go:norace
 func (m *Map) Load(key any) (value any, ok bool) {
-	syncPoint()
+	syncPoint(reading{m})
 	raceMapRead(m)
 	if s := m.find(key); s != nil {
 		return s.value, true
@@ -126,7 +134,7 @@ func (m *Map) Load(key any) (value any, ok bool) {
 //
 //go:norace
 func (m *Map) Store(key, value any) {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	if s := m.find(key); s != nil {
 		s.value = value
@@ -139,7 +147,7 @@ func (m *Map) Store(key, value any) {
 //
 //go:norace
 func (m *Map) Clear() {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	m.index = nil
 	m.slots = nil
@@ -151,7 +159,7 @@ func (m *Map) Clear() {
 //
 //go:norace
 func (m *Map) LoadOrStore(key, value any) (actual any, loaded bool) {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	if s := m.find(key); s != nil {
 		return s.value, true
@@ -165,7 +173,7 @@ func (m *Map) LoadOrStore(key, value any) (actual any, loaded bool) {
 //
 //go:norace
 func (m *Map) LoadAndDelete(key any) (value any, loaded bool) {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	s := m.find(key)
 	if s == nil {
@@ -188,7 +196,7 @@ func (m *Map) Delete(key any) {
 //
 //go:norace
 func (m *Map) Swap(key, value any) (previous any, loaded bool) {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	if s := m.find(key); s != nil {
 		previous, s.value = s.value, value
@@ -203,7 +211,7 @@ func (m *Map) Swap(key, value any) (previous any, loaded bool) {
 //
 //go:norace
 func (m *Map) CompareAndSwap(key, old, new any) (swapped bool) {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	s := m.find(key)
 	if s == nil || s.value != old {
@@ -219,7 +227,7 @@ func (m *Map) CompareAndSwap(key, old, new any) (swapped bool) {
 //
 //go:norace
 func (m *Map) CompareAndDelete(key, old any) (deleted bool) {
-	syncPoint()
+	syncPoint(m)
 	raceMapWrite(m)
 	s := m.find(key)
 	if s == nil || s.value != old {
@@ -238,6 +246,7 @@ func (m *Map) CompareAndDelete(key, old any) (deleted bool) {
 func (m *Map) Range(f func(key, value any) bool) {
 	w := cw
 	if w != nil {
+		w.on(reading{m})
 		w.point()
 	}
 	keys := make([]any, 0, m.live)
@@ -252,6 +261,7 @@ func (m *Map) Range(f func(key, value any) bool) {
 	}
 	for i, k := range keys {
 		if i > 0 && w != nil {
+			w.on(reading{m})
 			w.point()
 		}
 		s := m.find(k)

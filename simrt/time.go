@@ -17,6 +17,15 @@ package simrt
 //     it, so no stale value is received after they return. Under
 //     asynctimerchan=1 it is a plain buffered channel: len shows a fired
 //     value, and Stop and Reset leave it there.
+//
+// Independence (dpor.go): creating, stopping or resetting a timer touches
+// the world's timer queue (w.timers) and nothing else; Stop and Reset also
+// touch the timer's channel, which they drain. Timer operations commute
+// with every operation but each other and the clock: their order decides
+// the order of timers due at one instant and when slip fires them. Now and
+// Since read the clock, which only moves in the clock's own events, and
+// those are global (they depend on every event), as timer firings are. A
+// Sleep touches the queue as it starts and nothing as it resumes.
 
 import (
 	"container/heap"
@@ -334,6 +343,7 @@ func Sleep(d time.Duration) {
 		defer leaveAmbient()
 	}
 	if d <= 0 {
+		w.on(nil)
 		w.point()
 		return
 	}
@@ -344,6 +354,8 @@ func Sleep(d time.Duration) {
 	*t = timer{when: deadline(w.now, d), kind: tkSleep, g: me}
 	me.wakeTime = t.when
 	w.addTimer(t)
+	w.touch(&w.timers)
+	w.on(nil)
 	w.block("sleep")
 }
 
@@ -359,6 +371,7 @@ type Timer struct {
 //
 //go:norace
 func (w *world) timerChan() *Chan[time.Time] {
+	w.on(&w.timers)
 	w.point()
 	c := MakeChan[time.Time](1)
 	c.timer = !asyncTimerChan()
@@ -408,6 +421,7 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 	}
 	var pc [1]uintptr
 	runtime.Callers(2, pc[:])
+	w.on(&w.timers)
 	w.point()
 	tm := &Timer{}
 	tm.t = timer{when: deadline(w.now, d), kind: tkFunc, f: f, pc: pc[0], idx: -1}
@@ -451,6 +465,7 @@ func (t *Timer) unschedule(method string) (*world, bool) {
 	}
 	w := t.t.w
 	if cw == w {
+		w.onTimer(t.C)
 		w.point()
 	}
 	pending := w.delTimer(&t.t)
@@ -469,6 +484,17 @@ func (t *Timer) Reset(d time.Duration) bool {
 	t.t.when = deadline(w.now, d)
 	w.addTimer(&t.t)
 	return pending
+}
+
+// onTimer states that the coming operation touches the timer queue and
+// the timer's channel c (nil for AfterFunc), for the reduction.
+//
+//go:norace
+func (w *world) onTimer(c *Chan[time.Time]) {
+	w.on(&w.timers)
+	if c != nil {
+		w.onAlso(c)
+	}
 }
 
 // Ticker is time.Ticker on the virtual clock.
@@ -517,6 +543,7 @@ func (t *Ticker) Stop() {
 	}
 	w := t.t.w
 	if cw == w {
+		w.onTimer(t.C)
 		w.point()
 	}
 	w.delTimer(&t.t)
@@ -536,6 +563,7 @@ func (t *Ticker) Reset(d time.Duration) {
 	}
 	w := t.t.w
 	if cw == w {
+		w.onTimer(t.C)
 		w.point()
 	}
 	w.delTimer(&t.t)
