@@ -365,6 +365,31 @@ func (d *dporRun) finish(i int) {
 	d.allClk = d.allClk.join(clock)
 }
 
+// clockRace is a clock move that did not happen: the clock could move now,
+// and would be dependent on every event (a global event), so each event
+// not known to precede the clock's last move races with it, the running
+// one included.
+//
+//go:norace
+func (d *dporRun) clockRace() {
+	d.finishAll()
+	before := d.thread[clockChoice]
+	race := func(j int) {
+		o := &d.events[j]
+		if o.g == clockChoice || before.get(o.g) > int32(j) {
+			return
+		}
+		d.backtrack(o.node, clockChoice)
+		d.backtrack(o.seg, clockChoice)
+	}
+	for _, j := range d.lastEv {
+		race(j)
+	}
+	if d.cur >= 0 {
+		race(d.cur)
+	}
+}
+
 // reading wraps an object that an operation only reads: two reads of one
 // object commute, a read and a write of it do not (an RWMutex's read locks,
 // a sync.Map's Load, a Once already done).
@@ -410,7 +435,9 @@ func (d *dporRun) backtrack(node, p int) {
 		}
 	}
 	for _, id := range n.enabled {
-		n.addTodo(id)
+		if id != clockChoice {
+			n.addTodo(id)
+		}
 	}
 }
 

@@ -82,7 +82,12 @@ type xnode struct {
 //
 //go:norace
 func (n *xnode) cost(c int) int {
-	if n.kind == nodePick && n.cur != 0 && c != n.cur {
+	switch {
+	case n.kind != nodePick:
+		return 0
+	case c == clockChoice && c != n.def:
+		return 1 // time passing while goroutines could run: an early timer
+	case n.cur != 0 && c != n.cur:
 		return 1
 	}
 	return 0
@@ -182,6 +187,7 @@ type xrun struct {
 	devs   []deviation
 	streak map[int]int // scheduling points each goroutine took since it was switched in
 	dp     *dporRun    // the reduction's trace; nil without reduction
+	clock  *g          // the clock's stand-in in the reduction's trace (id clockChoice)
 }
 
 //go:norace
@@ -191,6 +197,7 @@ func (r *xrun) name() string { return "exhaustive" }
 func (r *xrun) init(w *world) {
 	r.w = w
 	r.streak = make(map[int]int)
+	r.clock = &g{id: clockChoice}
 	w.xr = r
 	if r.x != nil {
 		r.x.run = r
@@ -214,36 +221,60 @@ func (r *xrun) pickPoint(w *world, me *g) *g {
 	if r.dp != nil {
 		r.dp.decision(me)
 	}
-	if len(w.runq) == 0 {
-		r.streak[me.id]++
-		if r.dp != nil {
-			r.dp.cont(me)
+	for {
+		clock := r.clockEnabled()
+		if len(w.runq) == 0 && !clock {
+			r.streak[me.id]++
+			if r.dp != nil {
+				r.dp.cont(me)
+			}
+			return me
 		}
-		return me
-	}
-	ids := make([]int, 0, len(w.runq)+1)
-	for _, y := range w.runq {
-		ids = append(ids, y.id)
-	}
-	cur := me.id
-	if r.streak[me.id] >= fairYield {
-		cur = 0 // switched away for free; staying is not offered
-	} else {
-		ids = append(ids, me.id)
-	}
-	slices.Sort(ids)
-	def := cur
-	if def == 0 {
-		def = ids[0]
-		for _, id := range ids {
-			if id > me.id {
-				def = id
-				break
+		ids := make([]int, 0, len(w.runq)+2)
+		for _, y := range w.runq {
+			ids = append(ids, y.id)
+		}
+		cur := me.id
+		if r.streak[me.id] >= fairYield {
+			cur = 0 // switched away for free; staying is not offered
+		} else {
+			ids = append(ids, me.id)
+		}
+		slices.Sort(ids)
+		def := cur
+		if def == 0 {
+			// Round robin, the clock taking its turn after the last
+			// goroutine: spinners waiting for time let it pass.
+			def = -1
+			for _, id := range ids {
+				if id > me.id {
+					def = id
+					break
+				}
+			}
+			switch {
+			case def >= 0:
+			case clock:
+				def = clockChoice
+			default:
+				def = ids[0]
 			}
 		}
+		if clock {
+			ids = slices.Insert(ids, 0, clockChoice)
+		}
+		c := r.choose(nodePick, cur, ids, def)
+		if c == clockChoice {
+			r.tick(r.depth - 1)
+			r.streak[me.id] = 0
+			if w.failure != nil {
+				w.afterClock(me)
+				return me
+			}
+			continue
+		}
+		return r.switchTo(me, w.all[c], r.depth-1)
 	}
-	c := r.choose(nodePick, cur, ids, def)
-	return r.switchTo(me, w.all[c], r.depth-1)
 }
 
 //go:norace
@@ -251,16 +282,91 @@ func (r *xrun) pickBlocked(w *world) *g {
 	if r.dp != nil {
 		r.dp.decision(cur)
 	}
-	if len(w.runq) == 1 {
-		return r.switchTo(cur, w.runq[0], -1)
+	for {
+		clock := r.clockEnabled()
+		if len(w.runq) == 1 && !clock {
+			return r.switchTo(cur, w.runq[0], -1)
+		}
+		ids := make([]int, len(w.runq), len(w.runq)+1)
+		for i, y := range w.runq {
+			ids[i] = y.id
+		}
+		slices.Sort(ids)
+		def := ids[0]
+		if clock {
+			ids = slices.Insert(ids, 0, clockChoice)
+		}
+		c := r.choose(nodePick, 0, ids, def)
+		if c == clockChoice {
+			r.tick(r.depth - 1)
+			continue
+		}
+		return r.switchTo(cur, w.all[c], r.depth-1)
 	}
-	ids := make([]int, len(w.runq))
-	for i, y := range w.runq {
-		ids[i] = y.id
+}
+
+// clockChoice is the choice, at a pick node, of moving the clock to the
+// next timer instead of running a goroutine (ids start at 1).
+const clockChoice = 0
+
+// clockEnabled reports whether moving the clock is a choice now: a timer
+// is pending within the clock's range, and the test's body has not ended
+// (settling never moves the clock).
+//
+//go:norace
+func (r *xrun) clockEnabled() bool {
+	w := r.w
+	if w.settling {
+		return false
 	}
-	slices.Sort(ids)
-	c := r.choose(nodePick, 0, ids, ids[0])
-	return r.switchTo(cur, w.all[c], r.depth-1)
+	when, ok := w.timers.earliest()
+	return ok && when < maxWhen
+}
+
+// tick moves the clock to the next timer's instant and fires what is due
+// then, as the choice at node: the event of the clock (dpor.go), which is
+// global.
+//
+//go:norace
+func (r *xrun) tick(node int) {
+	if r.dp != nil {
+		r.dp.start(r.clock, node)
+	}
+	r.w.work = 0
+	r.w.advance()
+}
+
+// bodyEnded is called as the test's body returns, before settling;
+// timerRemoved as a goroutine takes a pending timer off the clock (Stop,
+// Reset, a context's cancel). In both the clock could have moved before,
+// firing what was pending, but it never will now: the reduction only asks
+// for reorderings of events that happened, so each asks, as a clock move
+// here would, for the clock before every event it would race with
+// (dpor.go, clockRace).
+//
+//go:norace
+func (r *xrun) bodyEnded() {
+	if r.dp != nil && r.clockEnabled() {
+		r.dp.clockRace()
+	}
+}
+
+//go:norace
+func (r *xrun) timerRemoved() {
+	if r.dp != nil && !r.w.settling {
+		r.dp.clockRace()
+	}
+}
+
+// idleTick is the clock moving because nothing is runnable (pickNext): no
+// choice, but an event of the clock all the same, so that the reduction
+// can ask for it earlier.
+//
+//go:norace
+func (r *xrun) idleTick() {
+	if r.dp != nil {
+		r.dp.start(r.clock, -1)
+	}
 }
 
 // switchTo notes that next runs after me, chosen at node (-1: no
@@ -352,9 +458,12 @@ func choiceList(kind nodeKind, ids []int) string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		if kind == nodeCase {
+		switch {
+		case kind == nodeCase:
 			fmt.Fprintf(&b, "case %d", id)
-		} else {
+		case id == clockChoice:
+			b.WriteString("the clock")
+		default:
 			fmt.Fprintf(&b, "goroutine %d", id)
 		}
 	}
@@ -369,6 +478,8 @@ func (w *world) scheduleMismatch(d deviation, kind nodeKind, enabled []int) {
 	what := fmt.Sprintf("goroutine %d", d.choice)
 	if d.kase {
 		what = fmt.Sprintf("case %d", d.choice)
+	} else if d.choice == clockChoice {
+		what = "the clock"
 	}
 	fatal(fmt.Sprintf("SIM_SCHEDULE: step %d cannot take %s (it offers %s): the schedule was printed for another test, seed or version of the code", d.node, what, choiceList(kind, enabled)))
 }
@@ -389,8 +500,8 @@ func (x *explorer) scheduleText() string {
 // formatSchedule writes a schedule as the nodes where it leaves the
 // defaults: "1:" then step/choice entries separated by dots, a step being
 // the decision's number in the run's log (SIM_TRACE's "step N") and a
-// choice g<id> (a goroutine) or c<i> (a select case). "1" is the format's
-// version.
+// choice g<id> (a goroutine), t (moving the clock to the next timer) or
+// c<i> (a select case). "1" is the format's version.
 //
 //go:norace
 func formatSchedule(devs []deviation) string {
@@ -400,11 +511,14 @@ func formatSchedule(devs []deviation) string {
 		if i > 0 {
 			b.WriteString(".")
 		}
-		k := "g"
-		if d.kase {
-			k = "c"
+		switch {
+		case d.kase:
+			fmt.Fprintf(&b, "%dc%d", d.node, d.choice)
+		case d.choice == clockChoice:
+			fmt.Fprintf(&b, "%dt", d.node)
+		default:
+			fmt.Fprintf(&b, "%dg%d", d.node, d.choice)
 		}
-		fmt.Fprintf(&b, "%d%s%d", d.node, k, d.choice)
 	}
 	return b.String()
 }
@@ -413,7 +527,7 @@ func formatSchedule(devs []deviation) string {
 //
 //go:norace
 func parseSchedule(s string) ([]deviation, error) {
-	bad := fmt.Errorf("SIM_SCHEDULE=%q: want the schedule as a failure printed it (1:<node>g<goroutine>.<node>c<case>...)", s)
+	bad := fmt.Errorf("SIM_SCHEDULE=%q: want the schedule as a failure printed it (1:<node>g<goroutine>.<node>t.<node>c<case>...)", s)
 	rest, ok := strings.CutPrefix(s, "1:")
 	if !ok {
 		return nil, bad
@@ -424,13 +538,18 @@ func parseSchedule(s string) ([]deviation, error) {
 	}
 	last := -1
 	for _, e := range strings.Split(rest, ".") {
-		j := strings.IndexAny(e, "gc")
+		j := strings.IndexAny(e, "gct")
 		if j <= 0 {
 			return nil, bad
 		}
 		node, err1 := strconv.Atoi(e[:j])
-		choice, err2 := strconv.Atoi(e[j+1:])
-		if err1 != nil || err2 != nil || node <= last || choice < 0 {
+		choice, err2 := clockChoice, error(nil)
+		if e[j] != 't' {
+			choice, err2 = strconv.Atoi(e[j+1:])
+		} else if j+1 < len(e) {
+			return nil, bad
+		}
+		if err1 != nil || err2 != nil || node <= last || choice < 0 || (e[j] == 'g' && choice == clockChoice) {
 			return nil, bad
 		}
 		last = node

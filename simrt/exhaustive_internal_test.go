@@ -6,7 +6,7 @@ import (
 )
 
 func TestScheduleCodec(t *testing.T) {
-	for _, s := range []string{"1:", "1:25g3.71g4", "1:0c1.4g2"} {
+	for _, s := range []string{"1:", "1:25g3.71g4", "1:0c1.4g2", "1:7t.9g2"} {
 		devs, err := parseSchedule(s)
 		if err != nil {
 			t.Errorf("parseSchedule(%q): %v", s, err)
@@ -16,7 +16,7 @@ func TestScheduleCodec(t *testing.T) {
 			t.Errorf("round trip of %q gave %q", s, got)
 		}
 	}
-	for _, s := range []string{"", "2:1g2", "1:g2", "1:3x2", "1:5g2.4g1", "1:3g", "1:3g-1"} {
+	for _, s := range []string{"", "2:1g2", "1:g2", "1:3x2", "1:5g2.4g1", "1:3g", "1:3g-1", "1:3g0", "1:3t1"} {
 		if _, err := parseSchedule(s); err == nil {
 			t.Errorf("parseSchedule(%q) accepted a bad schedule", s)
 		}

@@ -376,6 +376,11 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		w.limit = epochNanos + int64(s.c.timeLimit)
 	}
 	w.armTime(seed, s.c.time) // issue 13
+	if w.xr != nil {
+		// Exhaustive exploration moves the clock as a choice of its own
+		// (exhaustive.go), not by slip.
+		w.cost = 0
+	}
 	w.tb = s.t
 	w.session = s
 	w.dec.keep = keep
@@ -402,6 +407,9 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 		worldMu.Unlock()
 	}()
 	w.runBody(root, s.t, body)
+	if w.xr != nil && w.failure == nil {
+		w.xr.bodyEnded()
+	}
 	if s.t != nil {
 		w.settle()
 	}

@@ -352,6 +352,9 @@ func (w *world) pickNext() *g {
 		}
 		if w.timers.Len() > 0 {
 			w.work = 0 // idle time absorbs the work done since the clock last moved
+			if w.xr != nil {
+				w.xr.idleTick()
+			}
 			w.advance()
 			if w.failure != nil || w.deadTickers() {
 				return nil

@@ -176,6 +176,9 @@ func (w *world) delTimer(t *timer) bool {
 	if t.idx < 0 || t.w != w {
 		return false
 	}
+	if w.xr != nil && t.when < maxWhen {
+		w.xr.timerRemoved()
+	}
 	ts := &w.timers
 	b := ts.buckets[t.when]
 	last := len(b.ts) - 1
