@@ -47,6 +47,8 @@ package simrt
 //   - A goroutine's first event starts from the clock of the event that
 //     spawned it, so a spawn happens before everything the child does.
 
+import "slices"
+
 // xevent is one event of the run.
 type xevent struct {
 	g      int
@@ -428,6 +430,19 @@ func (d *dporRun) backtrack(node, p int) {
 	if n.kind != nodePick {
 		return
 	}
+	if p == clockChoice {
+		// The clock is enabled once the world has computed enough
+		// (exhaustive.go, clockEnabled), and stays so along the run
+		// until it moves: it moves at the first node from here where it
+		// could.
+		for i := node; i < len(x.stack); i++ {
+			if m := &x.stack[i]; m.kind == nodePick && slices.Contains(m.enabled, clockChoice) {
+				m.addTodo(clockChoice)
+				return
+			}
+		}
+		return
+	}
 	for _, id := range n.enabled {
 		if id == p {
 			n.addTodo(p)
@@ -435,9 +450,7 @@ func (d *dporRun) backtrack(node, p int) {
 		}
 	}
 	for _, id := range n.enabled {
-		if id != clockChoice {
-			n.addTodo(id)
-		}
+		n.addTodo(id)
 	}
 }
 
@@ -552,7 +565,27 @@ func (r *xrun) event(k evKind) {
 		return
 	}
 	switch k {
-	case evClock, evTimer, evNativeWait, evCrash:
+	case evClock, evTimer:
+		d := r.dp
+		if d.cur >= 0 && d.events[d.cur].g == clockChoice {
+			// The clock's own event (exhaustive.go, tick): it writes the
+			// clock and the timer queue; fire adds what the timers touch.
+			d.touch(&r.w.timers)
+			d.touch(&r.w.now)
+			return
+		}
+		d.global()
+	case evNativeWait, evCrash:
+		r.dp.global()
+	}
+}
+
+// global makes the running event dependent on every other, for state
+// changed that no object names (a timer's callback run inline).
+//
+//go:norace
+func (w *world) global() {
+	if r := w.xr; r != nil && r.dp != nil {
 		r.dp.global()
 	}
 }

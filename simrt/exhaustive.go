@@ -186,6 +186,7 @@ type xrun struct {
 	depth  int // the next node's index
 	devs   []deviation
 	streak map[int]int // scheduling points each goroutine took since it was switched in
+	work   int64       // the world's scheduling points since the clock last moved, a switch counting switchCost
 	dp     *dporRun    // the reduction's trace; nil without reduction
 	clock  *g          // the clock's stand-in in the reduction's trace (id clockChoice)
 }
@@ -221,6 +222,7 @@ func (r *xrun) pickPoint(w *world, me *g) *g {
 	if r.dp != nil {
 		r.dp.decision(me)
 	}
+	r.work++
 	for {
 		clock := r.clockEnabled()
 		if len(w.runq) == 0 && !clock {
@@ -282,6 +284,7 @@ func (r *xrun) pickBlocked(w *world) *g {
 	if r.dp != nil {
 		r.dp.decision(cur)
 	}
+	r.work += switchCost
 	for {
 		clock := r.clockEnabled()
 		if len(w.runq) == 1 && !clock {
@@ -310,8 +313,18 @@ func (r *xrun) pickBlocked(w *world) *g {
 const clockChoice = 0
 
 // clockEnabled reports whether moving the clock is a choice now: a timer
-// is pending within the clock's range, and the test's body has not ended
-// (settling never moves the clock).
+// is pending, the world has computed enough since the clock last moved
+// for it to be due (below), and the test's body has not ended (settling
+// never moves the clock).
+//
+// Enough is what time slip would need at its highest cost per point
+// (slip.go, maxCost): a timer d away is due once the world has taken
+// d/maxCost scheduling points. Every seed's slip fires it at one such
+// point (each seed's cost is at most maxCost), and a timer may fire at
+// any later point, as if the computation ran slower; it may not fire
+// before, when runnable goroutines would be starved of the time passing
+// (a second's sleep ending while a goroutine that is runnable has not
+// taken a step).
 //
 //go:norace
 func (r *xrun) clockEnabled() bool {
@@ -320,7 +333,7 @@ func (r *xrun) clockEnabled() bool {
 		return false
 	}
 	when, ok := w.timers.earliest()
-	return ok && when < maxWhen
+	return ok && when < maxWhen && when-w.now <= r.work*maxCost
 }
 
 // tick moves the clock to the next timer's instant and fires what is due
@@ -332,6 +345,7 @@ func (r *xrun) tick(node int) {
 	if r.dp != nil {
 		r.dp.start(r.clock, node)
 	}
+	r.work = 0
 	r.w.work = 0
 	r.w.advance()
 }
@@ -364,6 +378,7 @@ func (r *xrun) timerRemoved() {
 //
 //go:norace
 func (r *xrun) idleTick() {
+	r.work = 0
 	if r.dp != nil {
 		r.dp.start(r.clock, -1)
 	}

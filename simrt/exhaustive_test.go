@@ -369,22 +369,24 @@ var reductionPrograms = map[string]func() string{
 		return out
 	},
 	// A timer stopped by one goroutine and polled by another, a second
-	// one reset and stopped, while the clock moves.
+	// one reset and stopped, while the clock moves. Microseconds: a timer
+	// may fire early only once the world has worked long enough for it
+	// (exhaustive.go, clockEnabled).
 	"timers": func() string {
-		t := simrt.NewTimer(time.Millisecond)
-		u := simrt.NewTimer(3 * time.Millisecond)
+		t := simrt.NewTimer(time.Microsecond)
+		u := simrt.NewTimer(3 * time.Microsecond)
 		var seen [3][]string
 		goAll(func() {
-			simrt.Sleep(time.Millisecond)
+			simrt.Sleep(time.Microsecond)
 			seen[0] = append(seen[0], fmt.Sprint(t.Stop()))
 		}, func() {
 			for range 2 {
 				r := simrt.OnRecv(t.C)
 				seen[1] = append(seen[1], fmt.Sprint(simrt.Select(true, r)))
-				simrt.Sleep(time.Millisecond)
+				simrt.Sleep(time.Microsecond)
 			}
 		}, func() {
-			seen[2] = append(seen[2], fmt.Sprint(u.Reset(time.Millisecond)))
+			seen[2] = append(seen[2], fmt.Sprint(u.Reset(time.Microsecond)))
 			simrt.Gosched()
 			seen[2] = append(seen[2], fmt.Sprint(u.Stop()))
 		})
@@ -395,10 +397,10 @@ var reductionPrograms = map[string]func() string{
 	// clock never moves; a bystander works on its own mutex.
 	"deadline": func() string {
 		var mu, other simrt.Mutex
-		tm := simrt.NewTimer(10 * time.Microsecond)
+		tm := simrt.NewTimer(time.Microsecond) // due after 8 points of work (exhaustive.go, clockEnabled)
 		applied, bystander := 0, 0
 		goAll(func() {
-			for range 3 {
+			for range 4 {
 				mu.Lock()
 				if simrt.Select(true, simrt.OnRecv(tm.C)) < 0 {
 					applied++
@@ -561,7 +563,7 @@ func newRandomState() *randomState {
 // them have them.
 func (st *randomState) armTimers() {
 	for i := range st.timers {
-		st.timers[i] = simrt.NewTimer(time.Millisecond * time.Duration(i+1))
+		st.timers[i] = simrt.NewTimer(time.Microsecond * time.Duration(i+1))
 	}
 }
 
@@ -669,7 +671,7 @@ var syncOps = []randomOp{
 	{"timerstop", func(st *randomState, g, obj int) {
 		st.seen[g] = append(st.seen[g], fmt.Sprint("t", obj, st.timers[obj].Stop()))
 	}},
-	{"sleep", func(st *randomState, g, obj int) { simrt.Sleep(time.Millisecond) }},
+	{"sleep", func(st *randomState, g, obj int) { simrt.Sleep(time.Microsecond) }},
 }
 
 func TestExhaustiveReductionRandomPrograms(t *testing.T) {
@@ -799,8 +801,8 @@ func TestExhaustiveCounts(t *testing.T) {
 		{"once", reductionPrograms["once"], 6353, 891, "done", "done"},
 		{"syncmap", reductionPrograms["syncmap"], 2833, 529, "done", "done"},
 		{"selects", reductionPrograms["selects"], 7276, 1304, "done", "done"},
-		{"timers", reductionPrograms["timers"], 12129, 8896, "done", "done"},
-		{"deadline", reductionPrograms["deadline"], 874, 508, "done", "done"},
+		{"timers", reductionPrograms["timers"], 8586, 2109, "done", "done"},
+		{"deadline", reductionPrograms["deadline"], 978, 94, "done", "done"},
 	}
 	for _, w := range want {
 		f := simrt.Explore(2, false, 0, w.prog)

@@ -23,8 +23,11 @@ package simrt
 // touch the timer's channel, which they drain. Timer operations commute
 // with every operation but each other and the clock: their order decides
 // the order of timers due at one instant and when slip fires them. Now and
-// Since read the clock, which only moves in the clock's own events, and
-// those are global (they depend on every event), as timer firings are. A
+// Since read the clock (w.now). Under exhaustive exploration the clock
+// moves in events of its own (exhaustive.go, tick), which write the clock
+// and the timer queue and touch the channel of each timer they fire; a
+// fired callback run inline (tkCall: a context's deadline) makes the move
+// global. Elsewhere a clock move makes the event it happens in global. A
 // Sleep touches the queue as it starts and nothing as it resumes.
 
 import (
@@ -294,6 +297,7 @@ func (w *world) fire(t *timer) {
 			w.wakeUp(t.g)
 		}
 	case tkChan:
+		w.touch(t.c)
 		if t.period > 0 {
 			t.when = deadline(t.when, time.Duration(t.period))
 			w.addTimer(t)
@@ -308,6 +312,7 @@ func (w *world) fire(t *timer) {
 		x.node = t.node
 		w.dec.event(evSpawn, x.id)
 	case tkCall:
+		w.global() // f (a context's cancel, a machine's restart) touches what it likes
 		t.f()
 	}
 }
@@ -317,6 +322,7 @@ func (w *world) fire(t *timer) {
 //go:norace
 func Now() time.Time {
 	if w := cw; w != nil {
+		w.touch(reading{&w.now})
 		return time.Unix(0, w.now)
 	}
 	if w := ambientW; w != nil {
