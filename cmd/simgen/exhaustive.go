@@ -89,13 +89,8 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 			waiting = false
 		case <-time.After(500 * time.Millisecond):
 			if tty {
-				if tests := readExhaustProgress(prog); len(tests) > 0 {
-					t := tests[len(tests)-1]
-					est := ""
-					if t.estimate > 0 {
-						est = fmt.Sprintf(", at least %d branches left", t.estimate)
-					}
-					fmt.Fprintf(stderr, "\rsimgen: %s: %d schedules, depth %d%s\033[K", t.name, t.schedules, t.depth, est)
+				if line := progressText(readExhaustProgress(prog), o.exhaust.preemptions); line != "" {
+					fmt.Fprintf(stderr, "\r%s\033[K", line)
 				}
 			}
 		}
@@ -137,6 +132,22 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 	}
 	fmt.Fprintf(stdout, "simgen: explored all %d schedules (%d preemptions): no failure\n", total, k)
 	return nil
+}
+
+// progressText is the progress line shown on a terminal while tests are
+// enumerated: the latest test's schedules so far, within bound k, the
+// depth of its longest schedule, and the choices known to be left; "" when
+// no test has reported yet.
+func progressText(tests []exhaustTest, k int) string {
+	if len(tests) == 0 {
+		return ""
+	}
+	t := tests[len(tests)-1]
+	est := ""
+	if t.estimate > 0 {
+		est = fmt.Sprintf(", at least %d branches left", t.estimate)
+	}
+	return fmt.Sprintf("simgen: %s: %d schedules (%d preemptions), depth %d%s", t.name, t.schedules, k, t.depth, est)
 }
 
 // readExhaustProgress reads the last line of each test (of each process:
