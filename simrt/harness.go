@@ -388,7 +388,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	completed := false
 	defer func() {
 		if !completed {
-			if r := recover(); r != nil {
+			if r := recover(); r != nil || panicking() {
 				w.panicked(root, r)
 			}
 		}
@@ -601,7 +601,7 @@ func Run[T interface {
 		completed := false
 		defer func() {
 			if !completed {
-				if r := recover(); r != nil {
+				if r := recover(); r != nil || panicking() {
 					w.panicked(me, r)
 				}
 			}
@@ -669,7 +669,7 @@ func (w *world) runBody(x *g, t any, body func()) {
 		if returned {
 			return
 		}
-		if r := recover(); r != nil {
+		if r := recover(); r != nil || panicking() {
 			w.panicked(x, r)
 			return
 		}
