@@ -8,9 +8,7 @@ package simrt
 // the virtual clock, which starts at the same instant as a bubble's, moves
 // only when every goroutine is blocked. So synctest.Test runs its function
 // on the calling goroutine, in the test's world, and synctest.Wait waits for
-// the moment the clock would move. Time slip still fires timers during
-// computation, but while a bubble runs a reading of the clock is the
-// clock's instant, as in a bubble natively.
+// the moment the clock would move.
 //
 // Invariants:
 //   - A goroutine blocked in SyncWait is in w.idleq (its waitq); pickNext
@@ -38,10 +36,6 @@ func SyncTest(t *testing.T, f func(*testing.T)) {
 	}
 	me := cur
 	first := w.nextID + 1
-	// In a bubble, time.Now moves only when every goroutine is blocked:
-	// readings show the clock's instant, without computation (slip.go).
-	w.bubbles++
-	defer func() { w.bubbles-- }()
 	// t.Cleanup inside f (simrt.Cleanup) registers on t: keep the test's
 	// own cleanups aside, so that only f's run when f returns.
 	var outer []func()
