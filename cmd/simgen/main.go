@@ -180,8 +180,10 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/internal/explore"
 	"simgen.dev/simgen/simrt/simenv"
 )
 
@@ -266,14 +268,13 @@ Examples:
 	simgen trace -seed 42 -run '^TestTransfer$' -out transfer.html ./bank
 `
 
-// errUsage marks an error as a misuse of the command line (exit status 2).
-var errUsage = errors.New("usage")
+// errUsage marks an error as a misuse of the command line (exit status 2);
+// package explore's usage errors are the same.
+var errUsage = explore.ErrUsage
 
 // exitError carries an exit status out of run without printing anything
 // more: go test's own status, or 1 after the diagnostics said why.
-type exitError int
-
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+type exitError = explore.ExitError
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -395,13 +396,14 @@ func chdir(args []string) ([]string, error) {
 
 // options are the flags of both forms.
 type options struct {
-	out     string
-	tags    string
-	verbose bool
-	strict  bool
-	version bool
-	explore exploreOptions // simgen test's -seeds, -parallel and -budget
-	exhaust exhaustOptions // simgen test's -exhaustive, -preemptions and -dpor (exhaustive.go)
+	out        string
+	tags       string
+	verbose    bool
+	strict     bool
+	version    bool
+	explore    explore.Options        // simgen test's -seeds, -parallel, -budget, -json, -shard, -keep
+	exhaustive bool                   // simgen test -exhaustive
+	exhaust    explore.ExhaustOptions // simgen test's -preemptions and -dpor
 }
 
 // buildTags are the tags every build of the shadow tree uses: sim, then
@@ -488,16 +490,16 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.exhaust.on && o.explore.seeds > 0 {
+	if o.exhaustive && o.explore.Seeds > 0 {
 		return fmt.Errorf("%w: -exhaustive enumerates schedules; it does not take -seeds", errUsage)
 	}
-	var x *explorer
-	if !o.exhaust.on {
-		if x, err = newExplorer(o, rest, os.Getenv); err != nil {
+	var x *explore.Explorer
+	if !o.exhaustive {
+		if x, err = explore.New(o.explore, o.buildTags(), rest, os.Getenv); err != nil {
 			return err
 		}
 	}
-	patterns := testPackages(rest)
+	patterns := explore.TestPackages(rest)
 	genPatterns := patterns
 	if len(genPatterns) == 0 {
 		genPatterns = []string{"./..."}
@@ -508,11 +510,12 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.exhaust.on {
-		return runExhaustive(o, rest, overlay, stdin, stdout, stderr)
+	if o.exhaustive {
+		o.exhaust.Budget = o.explore.Budget
+		return explore.RunExhaustive(o.exhaust, o.buildTags(), rest, overlay, stdin, stdout, stderr)
 	}
 	if x != nil {
-		return x.runExplore(overlay, stdout, stderr)
+		return x.Run(overlay, stdout, stderr)
 	}
 	tags := o.buildTags()
 	if traceText(os.Getenv("SIM_TRACE")) && !hasVerbose(rest) {
@@ -558,8 +561,8 @@ func hasVerbose(args []string) bool {
 // wherever they stand, and leaves the rest, in order, for go test. -o and
 // -tags are simgen's here (go test's -o and -tags would break the run).
 func parseTestArgs(args []string) (options, []string, error) {
-	o := options{out: ".simbuild", exhaust: exhaustOptions{preemptions: 2}}
-	o.explore.keep = true
+	o := options{out: ".simbuild", exhaust: explore.ExhaustOptions{Preemptions: 2}}
+	o.explore.Keep = true
 	campaign := campaignArgs(args) // -json is go test's own flag unless exploring
 	var rest []string
 	for i := 0; i < len(args); i++ {
@@ -582,9 +585,9 @@ func parseTestArgs(args []string) (options, []string, error) {
 				return o, nil, fmt.Errorf("%w: -%s=%s: want a boolean", errUsage, name, val)
 			}
 			if name == "exhaustive" {
-				o.exhaust.on = b
+				o.exhaustive = b
 			} else {
-				o.exhaust.noReduce = !b
+				o.exhaust.NoReduce = !b
 			}
 		case "preemptions":
 			if !hasVal {
@@ -598,7 +601,7 @@ func parseTestArgs(args []string) (options, []string, error) {
 			if err != nil || n < 0 {
 				return o, nil, fmt.Errorf("%w: -preemptions=%s: want a non-negative integer", errUsage, val)
 			}
-			o.exhaust.preemptions = n
+			o.exhaust.Preemptions = n
 		case "o", "tags", "seeds", "parallel", "budget", "json", "shard":
 			if !hasVal {
 				if i+1 == len(args) {
@@ -613,7 +616,7 @@ func parseTestArgs(args []string) (options, []string, error) {
 			case "tags":
 				o.tags = val
 			default:
-				if err := o.explore.set(name, val); err != nil {
+				if err := setExploreFlag(&o.explore, name, val); err != nil {
 					return o, nil, err
 				}
 			}
@@ -628,7 +631,7 @@ func parseTestArgs(args []string) (options, []string, error) {
 			if err != nil {
 				return o, nil, fmt.Errorf("%w: -keep=%s: want a boolean", errUsage, val)
 			}
-			o.explore.keep = b
+			o.explore.Keep = b
 		case "overlay":
 			return o, nil, fmt.Errorf("%w: simgen test sets -overlay itself", errUsage)
 		case "h", "help":
@@ -643,25 +646,79 @@ func parseTestArgs(args []string) (options, []string, error) {
 	return o, rest, nil
 }
 
-// testPackages picks the package arguments out of go test's arguments.
-func testPackages(args []string) []string {
-	var pkgs []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
+// campaignArgs reports whether simgen test's arguments explore seeds, so
+// that -json is simgen's (-json FILE) and not go test's own boolean flag.
+func campaignArgs(args []string) bool {
+	if os.Getenv("SIM_SEEDS") != "" {
+		return true
+	}
+	for _, a := range args {
 		if a == "-args" || a == "--args" {
 			break
 		}
-		if !strings.HasPrefix(a, "-") {
-			pkgs = append(pkgs, a)
-			continue
-		}
-		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if k, ok := goTestFlags[strings.TrimPrefix(name, "test.")]; ok && k.takesValue() {
-			i++
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (name == "seeds" || name == "budget" || name == "shard") {
+			return true
 		}
 	}
-	return pkgs
+	return false
+}
+
+// setExploreFlag parses the value of the exploration flag name (seeds,
+// parallel, budget, json or shard) into o.
+func setExploreFlag(o *explore.Options, name, val string) error {
+	switch name {
+	case "seeds", "parallel":
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 1 {
+			return fmt.Errorf("%w: -%s=%s: want a positive integer", errUsage, name, val)
+		}
+		if name == "seeds" {
+			o.Seeds = n
+		} else {
+			o.Parallel = n
+		}
+	case "json":
+		if val == "" {
+			return fmt.Errorf("%w: -json needs a file name", errUsage)
+		}
+		if fi, err := os.Stat(val); err == nil && fi.IsDir() {
+			return fmt.Errorf("%w: -json %s: want a file for the results, not a directory", errUsage, val)
+		}
+		o.JSON = val
+	case "shard":
+		k, n, err := explore.ParseShard(val)
+		if err != nil {
+			return err
+		}
+		o.ShardK, o.ShardN = k, n
+	case "budget":
+		d, err := time.ParseDuration(val)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%w: -budget=%s: want a positive duration such as 30s", errUsage, val)
+		}
+		o.Budget = d
+	}
+	return nil
+}
+
+// mergeUsage is simgen merge's usage line.
+const mergeUsage = "usage: simgen merge [-json out.json] results.json..."
+
+// runMerge is simgen merge.
+func runMerge(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("simgen merge", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	out := fs.String("json", "", "Also write the merged results to `file`.")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, mergeUsage)
+			return nil
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: simgen merge needs the results files of the shards", errUsage)
+	}
+	return explore.Merge(fs.Args(), *out, stdout, stderr)
 }

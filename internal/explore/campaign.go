@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file runs a campaign: simgen test -seeds N (or -budget D) with
 // -json FILE or -shard K/N (or a shard from the environment, shard.go).
@@ -46,35 +46,17 @@ type campaignOptions struct {
 	shard shard
 }
 
-// campaignArgs reports whether simgen test's arguments explore seeds, so
-// that -json is simgen's (-json FILE) and not go test's own boolean flag.
-func campaignArgs(args []string) bool {
-	if os.Getenv("SIM_SEEDS") != "" {
-		return true
-	}
-	for _, a := range args {
-		if a == "-args" || a == "--args" {
-			break
-		}
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && (name == "seeds" || name == "budget" || name == "shard") {
-			return true
-		}
-	}
-	return false
-}
-
 // setupCampaign makes the exploration a campaign if -json, -shard or an
 // engine's shard variables ask for one.
-func (x *explorer) setupCampaign(getenv func(string) string) error {
-	sh, asked, err := resolveShard(x.opts.shardK, x.opts.shardN, getenv)
+func (x *Explorer) setupCampaign(getenv func(string) string) error {
+	sh, asked, err := resolveShard(x.opts.ShardK, x.opts.ShardN, getenv)
 	if err != nil {
 		return err
 	}
-	if !asked && x.opts.json == "" {
+	if !asked && x.opts.JSON == "" {
 		return nil
 	}
-	x.camp = &campaignOptions{json: x.opts.json, shard: sh}
+	x.camp = &campaignOptions{json: x.opts.JSON, shard: sh}
 	return nil
 }
 
@@ -91,7 +73,7 @@ type pkgTest struct{ pkg, test string }
 
 // campaign is a campaign's working state.
 type campaign struct {
-	x       *explorer
+	x       *Explorer
 	overlay string
 	cwd     string
 	tmp     string
@@ -113,13 +95,13 @@ type campaign struct {
 }
 
 // runCampaign runs a campaign over the packages, whose binaries are built.
-func (x *explorer) runCampaign(pkgs []*pkgRun, overlay, cwd, tmp string, stdout io.Writer) error {
+func (x *Explorer) runCampaign(pkgs []*pkgRun, overlay, cwd, tmp string, stdout io.Writer) error {
 	c := &campaign{x: x, overlay: overlay, cwd: cwd, tmp: tmp, pkgs: pkgs,
 		fails: make(map[string]*failureRecord), runs: make(map[string]string),
 		counts: make(map[pkgTest]int), cursor: make(map[*pkgRun]int), start: time.Now(),
 		emptyCrashes: make(map[*pkgRun]int)}
 	c.rec = campaignRecord{Format: resultsFormat, Simgen: simgen.Version, Stream: streamVersion(),
-		Signature: signatureFormat, FirstSeed: x.base, Seeds: x.opts.seeds, Shard: x.camp.shard,
+		Signature: signatureFormat, FirstSeed: x.base, Seeds: x.opts.Seeds, Shard: x.camp.shard,
 		Strategy: x.getenv("SIM_STRATEGY"), Run: x.run, Started: c.start.UTC().Format(time.RFC3339)}
 	var broken []string
 	for _, p := range pkgs {
@@ -148,7 +130,7 @@ func (x *explorer) runCampaign(pkgs []*pkgRun, overlay, cwd, tmp string, stdout 
 	}
 	printCampaign(stdout, c.rec.Packages, fs, []summaryRecord{sum}, c.kept)
 	if len(fs) > 0 || len(broken) > 0 || len(keptFailed) > 0 || loopErr != nil {
-		return exitError(1)
+		return ExitError(1)
 	}
 	return nil
 }
@@ -183,7 +165,7 @@ func (c *campaign) next() (job, bool) {
 	k := c.cursor[best]
 	c.cursor[best] = k + 1
 	n := blockLen(k)
-	if s := c.x.opts.seeds; s > 0 {
+	if s := c.x.opts.Seeds; s > 0 {
 		n = min(n, int(uint64(s)-(bestStart-c.x.base)))
 	}
 	return job{p: best, b: &block{index: k, start: bestStart, n: n}, tests: best.tests}, true
@@ -195,7 +177,7 @@ func (c *campaign) peek(p *pkgRun) (k int, start uint64, ok bool) {
 	for ; !c.x.camp.shard.owns(k); k++ {
 	}
 	start = c.x.base + blockStart(k)
-	if s := c.x.opts.seeds; s > 0 && start-c.x.base >= uint64(s) {
+	if s := c.x.opts.Seeds; s > 0 && start-c.x.base >= uint64(s) {
 		return k, 0, false
 	}
 	return k, start, true
@@ -226,8 +208,8 @@ func (c *campaign) loop() error {
 		}
 	}()
 	var budget <-chan time.Time
-	if c.x.opts.budget > 0 {
-		t := time.NewTimer(c.x.opts.budget)
+	if c.x.opts.Budget > 0 {
+		t := time.NewTimer(c.x.opts.Budget)
 		defer t.Stop()
 		budget = t.C
 	}
@@ -245,7 +227,7 @@ func (c *campaign) loop() error {
 		}
 	}
 	for {
-		for len(running) < c.x.opts.parallel {
+		for len(running) < c.x.opts.Parallel {
 			j, ok := c.next()
 			if !ok {
 				break

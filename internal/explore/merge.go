@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file is simgen merge: it reads the -json files of a campaign's
 // shards and prints the report one machine would have printed over the
@@ -13,33 +13,19 @@ package main
 // union is not one campaign's seeds.
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"slices"
 )
 
-// mergeUsage is simgen merge's usage line.
-const mergeUsage = "usage: simgen merge [-json out.json] results.json..."
-
-// runMerge is simgen merge.
-func runMerge(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("simgen merge", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	out := fs.String("json", "", "Also write the merged results to `file`.")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, mergeUsage)
-			return nil
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: simgen merge needs the results files of the shards", errUsage)
-	}
+// Merge is simgen merge: it reads the shards' results files at paths,
+// prints the report one machine would have printed over their seeds, and
+// with out set writes the merged results there. Missing or unfinished
+// shards are reported on stderr. It returns an ExitError when the merged
+// campaign failed.
+func Merge(paths []string, out string, stdout, stderr io.Writer) error {
 	var files []*resultsFile
-	for _, path := range fs.Args() {
+	for _, path := range paths {
 		rf, err := readResults(path)
 		if err != nil {
 			return err
@@ -50,8 +36,8 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *out != "" {
-		r, err := createResults(*out, camp)
+	if out != "" {
+		r, err := createResults(out, camp)
 		if err != nil {
 			return err
 		}
@@ -82,11 +68,11 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	}
 	printCampaign(stdout, camp.Packages, fails, sums, kept)
 	if len(fails) > 0 {
-		return exitError(1)
+		return ExitError(1)
 	}
 	for _, s := range sums {
 		if len(s.Broken) > 0 || len(s.KeptFailed) > 0 {
-			return exitError(1)
+			return ExitError(1)
 		}
 	}
 	return nil

@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file computes a failure's signature from a test process's output:
 // the test, the kind of failure and the positions in the user's code that
