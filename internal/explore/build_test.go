@@ -18,7 +18,4 @@ func TestRunPatternParts(t *testing.T) {
 			t.Errorf("%q: top %q sub %q, want %q %q", tc.run, top, sub, tc.top, tc.sub)
 		}
 	}
-	if got := runPatternFor("TestA.b"); got != `^TestA\.b$` {
-		t.Errorf("runPatternFor = %q", got)
-	}
 }

@@ -47,7 +47,7 @@ func (x *Explorer) report(pkgs []*pkgRun, overlay, cwd string, d *display, loopE
 			failed = true
 			first = cmp.Or(first, p)
 			f := p.s.best
-			run := runPatternFor(f.test) + subPattern(x.run)
+			run := replay.RunPattern(f.test) + subPattern(x.run)
 			fmt.Fprintf(stdout, "FAIL\t%s\tseed %d\n", p.path, f.seed)
 			fmt.Fprintf(stdout, "simgen: replay with: %s\n", x.replayLine(p, overlay, cwd, f.seed, 0, run))
 		case p.s.best == nil:
@@ -99,7 +99,7 @@ func (x *Explorer) reportFailure(p *pkgRun, overlay, cwd string, stdout io.Write
 	}
 	run := x.run
 	if f.test != "" {
-		run = runPatternFor(f.test) + subPattern(x.run)
+		run = replay.RunPattern(f.test) + subPattern(x.run)
 	}
 	args := append([]string{"-test.run=" + cmp.Or(run, ".")}, x.rerun...)
 	args = append(args, x.testFlagsForRerun()...)
@@ -151,12 +151,6 @@ func (x *Explorer) testFlagsForRerun() []string {
 		}
 	}
 	return flags
-}
-
-// runPatternFor is the -run pattern that selects exactly the top-level
-// test name.
-func runPatternFor(name string) string {
-	return replay.RunPattern(name)
 }
 
 // replayLine is the go test command line, with its environment, that runs
