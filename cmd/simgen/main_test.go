@@ -336,3 +336,19 @@ func TestExploreUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTraceUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"trace", "-run", "X"},
+		{"trace", "-seed", "1"},
+		{"trace", "-seed", "x", "-run", "X"},
+		{"trace", "-seed", "1", "-run", "X", "a", "b"},
+		{"trace", "-seed", "1", "-run", "X", "-nosuch"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, nil, &stdout, &stderr); code != 2 {
+			t.Errorf("simgen %q exited %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
+	}
+}
