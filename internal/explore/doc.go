@@ -33,8 +33,11 @@
 //	               pinpointing of a crash to its seed
 //	campaign.go    a campaign (-json, -shard): every seed, failures grouped
 //	               into distinct ones, each with its smallest seed and hits
-//	signature.go   a failure's signature (test, kind, positions), read from
-//	               go test's output
+//	campaignreport.go
+//	               a campaign's summary and report, printed from its
+//	               records alone (so simgen merge prints the same)
+//	signature.go   a failure's signature (test, kind, positions), and its
+//	               section of go test's output
 //	results.go     the -json file: JSON Lines, written as failures come
 //	shard.go       which shard this process explores (-shard, or the
 //	               Kubernetes, Bazel and Slurm variables)

@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -172,3 +173,18 @@ func (x *Explorer) runKept(pkgs []*pkgRun, stdout io.Writer) []string {
 }
 
 func (c *campaign) runKept(stdout io.Writer) []string { return c.x.runKept(c.pkgs, stdout) }
+
+// streamVersion is simrt's decision-stream version, read from the source
+// embedded in this binary, so there is one place to bump it.
+func streamVersion() int {
+	src, err := simgen.Runtime.ReadFile("simrt/kept.go")
+	if err != nil {
+		return 0
+	}
+	m := regexp.MustCompile(`(?m)^const streamVersion = (\d+)`).FindSubmatch(src)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
