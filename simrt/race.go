@@ -265,3 +265,87 @@ func (s *raceSource) Uint64() uint64 {
 func newRand(seed1, seed2 uint64) *rand.Rand {
 	return rand.New(&raceSource{rand.NewPCG(seed1, seed2)})
 }
+
+// raceCrashed is the crash of x's node: everything x did happens before the
+// crash returns (x released its clock when it last switched out, run), so
+// a restarted node's goroutines, started after it, do not race with their
+// predecessors.
+//
+//go:norace
+func raceCrashed(x *g) { runtime.RaceAcquire(raceToken(x)) }
+
+// ioSync is the one address every write of bytes (simnet's connections,
+// simos's files and pipes) releases to and every read of bytes acquires,
+// as package syscall's ioSync natively.
+var ioSync uint64
+
+// IOWrite is a write of bytes for the race detector: it happens before
+// every read of bytes that returns after it, on any connection or file, as
+// syscall.Write's annotation natively. For simnet and simos, where a
+// native program would have made a write system call.
+//
+//go:norace
+func IOWrite() {
+	if raceOn {
+		runtime.RaceReleaseMerge(unsafe.Pointer(&ioSync))
+	}
+}
+
+// IORead is a successful read of bytes (simnet, simos): it sees every
+// write of bytes before it, as syscall.Read's annotation natively.
+//
+//go:norace
+func IORead() {
+	if raceOn {
+		runtime.RaceAcquire(unsafe.Pointer(&ioSync))
+	}
+}
+
+// Upcall runs f where simrt keeps its maps: under -race, on the simrt
+// thread (racecoro.go) while the caller waits; otherwise in place. It is
+// for simnet and simos, whose maps every goroutine touches in turn: the
+// runtime reports a map's accesses even from go:norace code. f must not
+// block, and must touch no state that code outside upcalls writes from an
+// instrumented function.
+//
+//go:norace
+func Upcall(f func()) { raceUpcall(f) }
+
+// CopyBytes is copy(dst, src) for simnet's and simos's own buffers: under
+// -race the copy is not recorded (copy's runtime call reports its
+// accesses even from go:norace code, and the buffers pass between
+// goroutines with no edge of the program's).
+//
+//go:norace
+func CopyBytes(dst, src []byte) int {
+	n := min(len(dst), len(src))
+	if n == 0 || &dst[0] == &src[0] {
+		return n
+	}
+	if uintptr(unsafe.Pointer(&dst[0])) > uintptr(unsafe.Pointer(&src[0])) {
+		for i := n - 1; i >= 0; i-- { // overlapping: copy backwards
+			dst[i] = src[i]
+		}
+		return n
+	}
+	for i := 0; i < n; i++ {
+		dst[i] = src[i]
+	}
+	return n
+}
+
+// AppendBytes is append(dst, src...) for simnet's and simos's own
+// buffers, unrecorded under -race as CopyBytes.
+//
+//go:norace
+func AppendBytes(dst, src []byte) []byte {
+	n := len(dst)
+	if n+len(src) > cap(dst) {
+		nb := make([]byte, n, max(2*cap(dst), n+len(src)))
+		CopyBytes(nb, dst)
+		dst = nb
+	}
+	dst = dst[:n+len(src)]
+	CopyBytes(dst[n:], src)
+	return dst
+}

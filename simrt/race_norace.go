@@ -43,6 +43,29 @@ func raceArm(*timer)                        {}
 func raceFire(*timer)                       {}
 func raceMapWrite(*Map)                     {}
 func raceMapRead(*Map)                      {}
+func raceCrashed(*g)                        {}
+
+// IOWrite is a write of bytes for the race detector (simnet, simos): it
+// happens before every read of bytes that returns after it, as
+// syscall.Write's annotation natively. Without -race it does nothing.
+func IOWrite() {}
+
+// IORead is a successful read of bytes for the race detector (simnet,
+// simos), as syscall.Read's annotation natively. Without -race it does
+// nothing.
+func IORead() {}
+
+// Upcall runs f where simrt keeps its maps: in place without -race (under
+// -race, on the simrt thread). f must not block.
+func Upcall(f func()) { f() }
+
+// CopyBytes is copy(dst, src) for simnet's and simos's own buffers (under
+// -race, a copy the detector does not record).
+func CopyBytes(dst, src []byte) int { return copy(dst, src) }
+
+// AppendBytes is append(dst, src...) for simnet's and simos's own buffers
+// (under -race, unrecorded as CopyBytes).
+func AppendBytes(dst, src []byte) []byte { return append(dst, src...) }
 
 // newRand is rand.New(rand.NewPCG(seed1, seed2)).
 func newRand(seed1, seed2 uint64) *rand.Rand { return rand.New(rand.NewPCG(seed1, seed2)) }
