@@ -349,3 +349,67 @@ func AppendBytes(dst, src []byte) []byte {
 	CopyBytes(dst[n:], src)
 	return dst
 }
+
+// raceExit is the end of a goroutine of w, on that goroutine: its clock
+// merges into the run's end, which teardown acquires (raceJoinRun).
+//
+//go:norace
+func raceExit(w *world) { runtime.RaceReleaseMerge(unsafe.Pointer(w)) }
+
+// raceJoinRun ends teardown: everything the run's goroutines did happens
+// before the next run, whose goroutines are new ones (a run's goroutines
+// are gone when it ends, and state that simgen resets between runs, such
+// as net/http's DefaultTransport, is touched by both).
+//
+//go:norace
+func raceJoinRun(w *world) { runtime.RaceAcquire(unsafe.Pointer(w)) }
+
+// poolRace are the addresses Pool's edges go through, by the value's
+// address, as sync.Pool's poolRaceHash.
+var poolRace [128]uint64
+
+//go:norace
+func poolRaceAddr(x any) unsafe.Pointer {
+	p := uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&x))[1])
+	h := uint32((uint64(uint32(p)) * 0x85ebca6b) >> 16)
+	return unsafe.Pointer(&poolRace[h%uint32(len(poolRace))])
+}
+
+// racePoolPut and racePoolGot are sync.Pool's edges: a Put happens before
+// the Get that returns the value. (sync.Pool also drops a Put at random
+// under -race; this Pool is deterministic and keeps it.)
+//
+//go:norace
+func racePoolPut(x any) {
+	if raceOn {
+		runtime.RaceReleaseMerge(poolRaceAddr(x))
+	}
+}
+
+//go:norace
+func racePoolGot(x any) {
+	if raceOn {
+		runtime.RaceAcquire(poolRaceAddr(x))
+	}
+}
+
+// RaceAcquire and RaceRelease are the detector's acquire and release on
+// addr, for code simgen adds to rewritten packages (net/http's
+// DefaultTransport reset): they order simgen's own accesses before the
+// program's. Without -race, or with SIM_RACE=off, they do nothing.
+//
+//go:norace
+func RaceAcquire(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceAcquire(addr)
+	}
+}
+
+// RaceRelease: see RaceAcquire.
+//
+//go:norace
+func RaceRelease(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceRelease(addr)
+	}
+}

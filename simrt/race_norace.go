@@ -8,7 +8,10 @@ package simrt
 // Invariant: every hook the rest of simrt calls exists here with race.go's
 // signature.
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+	"unsafe"
+)
 
 // raceEnabled reports whether the build has the race detector.
 const raceEnabled = false
@@ -44,6 +47,10 @@ func raceFire(*timer)                       {}
 func raceMapWrite(*Map)                     {}
 func raceMapRead(*Map)                      {}
 func raceCrashed(*g)                        {}
+func raceExit(*world)                       {}
+func raceJoinRun(*world)                    {}
+func racePoolPut(any)                       {}
+func racePoolGot(any)                       {}
 
 // IOWrite is a write of bytes for the race detector (simnet, simos): it
 // happens before every read of bytes that returns after it, as
@@ -54,6 +61,13 @@ func IOWrite() {}
 // simos), as syscall.Read's annotation natively. Without -race it does
 // nothing.
 func IORead() {}
+
+// RaceAcquire is the detector's acquire on addr, for code simgen adds
+// to rewritten packages; without -race it does nothing.
+func RaceAcquire(unsafe.Pointer) {}
+
+// RaceRelease is the detector's release on addr (see RaceAcquire).
+func RaceRelease(unsafe.Pointer) {}
 
 // Upcall runs f where simrt keeps its maps: in place without -race (under
 // -race, on the simrt thread). f must not block.

@@ -552,7 +552,7 @@ func (e *endpoint) write(b []byte) (int, error) {
 		e.wrEv.Wait("net write")
 	}
 	e.wbusy = true
-	simrt.IOWrite() // syscall.Write's edge: before every later read of bytes
+	simrt.IOWrite()     // syscall.Write's edge: before every later read of bytes
 	defer e.writeDone() // a method: a closure would be instrumented under -race
 	if len(b) == 0 {
 		return 0, e.writeErr()
