@@ -17,7 +17,10 @@ import (
 // instrumented are the functions left instrumented on purpose: their entry
 // records the caller's line, which a report's stack needs.
 var instrumented = map[string]bool{
-	"Go": true, // the go statement's line, for "created at"
+	"Go":     true, // the go statement's line, for "created at"
+	"Send":   true, // the send's line, when it races a close
+	"Close":  true, // the close's line, when it races a send
+	"Select": true, // the select's line, when a send case races a close
 }
 
 func TestEveryFunctionIsNorace(t *testing.T) {

@@ -165,8 +165,40 @@ func raceChanSkip[T any](c *Chan[T]) {
 // raceChanClose is close(c): a release every receiver that sees the close
 // acquires, and a release to each goroutine it wakes.
 //
+// It is also a write of the channel, which a send reads (raceChanSend):
+// a send that the close does not happen after, or before, is a race, as
+// closechan and chansend report natively.
+//
 //go:norace
-func raceChanClose[T any](c *Chan[T]) { runtime.RaceRelease(unsafe.Pointer(&c.buf)) }
+func raceChanClose[T any](c *Chan[T]) {
+	raceWriteAt(unsafe.Pointer(&c.buf))
+	runtime.RaceRelease(unsafe.Pointer(&c.buf))
+}
+
+// raceChanSend is a send's read of c (chansend's, selectgo's for a send
+// case).
+//
+//go:norace
+func raceChanSend[T any](c *Chan[T]) { raceReadAt(unsafe.Pointer(&c.buf)) }
+
+// raceWriteAt and raceReadAt record an access of the running goroutine at
+// addr; the report shows them under runtime.RaceWriteRange or
+// RaceReadRange, above the simrt function and the program's line, as
+// natively under runtime.closechan and chansend.
+//
+//go:norace
+func raceWriteAt(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceWriteRange(addr, 1)
+	}
+}
+
+//go:norace
+func raceReadAt(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceReadRange(addr, 1)
+	}
+}
 
 // raceChanClosed is a receive that returns because c is closed.
 //
@@ -413,3 +445,24 @@ func RaceRelease(addr unsafe.Pointer) {
 		runtime.RaceRelease(addr)
 	}
 }
+
+// Send is ch <- v. Under -race it is instrumented and never inlined, as Go
+// is: its entry records the caller's line, where the detector reports a
+// send racing a close. It touches nothing but its arguments.
+//
+//go:noinline
+func Send[T any](c *Chan[T], v T) { chanSend(c, v) }
+
+// Close is close(ch), instrumented under -race as Send is: a close that
+// races a send is reported at the caller's line.
+//
+//go:noinline
+func Close[T any](c *Chan[T]) { chanClose(c) }
+
+// Select runs a select statement over cases and returns the index of the
+// case that proceeded, or -1 when hasDefault and no case was ready. Under
+// -race it is instrumented and never inlined, as Send is: a send case
+// racing a close is reported at the select's line.
+//
+//go:noinline
+func Select(hasDefault bool, cases ...Case) int { return selectCases(hasDefault, cases) }

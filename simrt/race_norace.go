@@ -31,6 +31,7 @@ func raceChanPair[T any](*Chan[T], int, *g) {}
 func raceChanSkip[T any](*Chan[T])          {}
 func raceChanClose[T any](*Chan[T])         {}
 func raceChanClosed[T any](*Chan[T])        {}
+func raceChanSend[T any](*Chan[T])          {}
 func raceLocked(*Mutex)                     {}
 func raceUnlocking(*Mutex)                  {}
 func raceRLocked(*RWMutex)                  {}
@@ -83,3 +84,13 @@ func AppendBytes(dst, src []byte) []byte { return append(dst, src...) }
 
 // newRand is rand.New(rand.NewPCG(seed1, seed2)).
 func newRand(seed1, seed2 uint64) *rand.Rand { return rand.New(rand.NewPCG(seed1, seed2)) }
+
+// Send is ch <- v.
+func Send[T any](c *Chan[T], v T) { chanSend(c, v) }
+
+// Close is close(ch).
+func Close[T any](c *Chan[T]) { chanClose(c) }
+
+// Select runs a select statement over cases and returns the index of the
+// case that proceeded, or -1 when hasDefault and no case was ready.
+func Select(hasDefault bool, cases ...Case) int { return selectCases(hasDefault, cases) }

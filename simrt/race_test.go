@@ -112,6 +112,19 @@ var racyProgs = map[string]func(t *testing.T){
 			simrt.Gosched()
 		}
 	},
+	"sendclose": func(t *testing.T) {
+		// A send racing a close: chansend reads the channel, closechan
+		// writes it.
+		c := simrt.MakeChan[int](1)
+		done := simrt.MakeChan[struct{}](0)
+		simrt.Go(func() {
+			defer simrt.Close(done)
+			defer func() { _ = recover() }() // a send after the close panics
+			simrt.Send(c, 1)                 // RACE
+		})
+		simrt.Close(c) // RACE
+		simrt.Recv(done)
+	},
 	"nodes": func(t *testing.T) {
 		// Two machines' goroutines share the host's memory.
 		n := 0
@@ -474,6 +487,17 @@ var cleanProgs = map[string]func(t *testing.T){
 			simrt.Crash(id)
 		}
 		_ = state
+	},
+	"sendthenclose": func(t *testing.T) {
+		// The send happens before the close: the fix of sendclose.
+		c := simrt.MakeChan[int](1)
+		var wg simrt.WaitGroup
+		wg.Go(func() {
+			simrt.Select(false, simrt.OnSend(c, 1))
+		})
+		wg.Wait()
+		simrt.Close(c)
+		simrt.Recv(c)
 	},
 	"sleep": func(t *testing.T) {
 		// Sleeping orders nothing, but distinct variables never race.
