@@ -631,3 +631,18 @@ func TestRaceClean(t *testing.T) {
 		})
 	}
 }
+
+// SIM_TRACE works under -race: the tracer's state stays out of the
+// detector's sight, correct programs stay clean, racy ones are reported.
+func TestRaceTrace(t *testing.T) {
+	for _, name := range []string{"clean/unbuffered", "clean/simnet", "clean/select"} {
+		out := runChild(t, name, "SIM_SEEDS=20", "SIM_TRACE=1")
+		if strings.Contains(out, "DATA RACE") || !strings.Contains(out, "spawn") {
+			t.Errorf("%s under SIM_TRACE: a report, or no trace:\n%s", name, out)
+		}
+	}
+	out := runChild(t, "racy/counter", "SIM_SEEDS=10", "SIM_TRACE=1")
+	if !strings.Contains(out, "WARNING: DATA RACE") || !replayRe.MatchString(out) {
+		t.Errorf("racy/counter under SIM_TRACE: no report with a replay line:\n%s", out)
+	}
+}
