@@ -1,8 +1,8 @@
 package simrt_test
 
 // Under -race, simrt's own state must stay out of the detector's sight
-// (race.go): every function of package simrt, simnet and simos is
-// go:norace, except the few that are instrumented on purpose and only read
+// (race.go): every function of package simrt, simnet and simos is marked
+// norace, except the few that are instrumented on purpose and only read
 // simrt state.
 
 import (

@@ -34,21 +34,6 @@ func mdel[K comparable, V any](m map[K]V, k K) {
 	simrt.Upcall(func() { delete(m, k) })
 }
 
-// mkeys returns m's keys, in the map's (random) order: callers that need an
-// order sort them.
-//
-//go:norace
-func mkeys[K comparable, V any](m map[K]V) []K {
-	var ks []K
-	simrt.Upcall(func() {
-		ks = make([]K, 0, len(m))
-		for k := range m {
-			ks = append(ks, k)
-		}
-	})
-	return ks
-}
-
 // without is append(s[:i], s[i+1:]...), whose copy the runtime reports
 // under -race even from go:norace code; the freed last slot is zeroed.
 //

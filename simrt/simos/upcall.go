@@ -48,16 +48,3 @@ func mkeys[K comparable, V any](m map[K]V) []K {
 	})
 	return ks
 }
-
-// without is append(s[:i], s[i+1:]...), whose copy the runtime reports
-// under -race even from go:norace code; the freed last slot is zeroed.
-//
-//go:norace
-func without[T any](s []T, i int) []T {
-	for j := i; j+1 < len(s); j++ {
-		s[j] = s[j+1]
-	}
-	var zero T
-	s[len(s)-1] = zero
-	return s[:len(s)-1]
-}
