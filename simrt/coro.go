@@ -69,6 +69,7 @@ func (wk *worker) loop() {
 		x.started = true
 		wk.runG(x) // returns only after a normal return or a recovered panic
 		w := x.w   // not before: a daemon may have moved to another world
+		raceExit(w)
 		w.exit(x)
 		next := w.pickAfterExit()
 		wk.g = nil
@@ -111,6 +112,7 @@ func (wk *worker) ended(x *g, completed *bool) {
 	w := x.w
 	wk.dead = true
 	w.dead = append(w.dead, wk)
+	raceExit(w)
 	w.exit(x)
 	if w.tearing {
 		return

@@ -858,6 +858,7 @@ func (w *world) teardown() {
 	w.pollers = pollers
 	w.watchers = nil
 	w.twins = nil
+	raceJoinRun(w)
 	reapEnded() // -race: ended workers park until here (racecoro.go)
 }
 

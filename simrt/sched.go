@@ -318,6 +318,7 @@ func (w *world) block(reason string) {
 //
 //go:norace
 func (w *world) run(me, next *g) {
+	raceBlock(me) // a crash acquires the clock of every goroutine it removes
 	w.transfer(me, next)
 	if me.abort || (w.failure != nil && me == w.root) {
 		w.unwind(me)

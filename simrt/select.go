@@ -27,7 +27,8 @@ type Case interface {
 	try(w *world) bool // attempt a native case without blocking
 	enqueue(*selWait, int)
 	dequeue()
-	finish() // after the case fired while blocked
+	finish()   // after the case fired while blocked
+	raceSend() // -race: a send case reads its channel, as selectgo does
 }
 
 // selWait is a select (or a single operation on a native channel) that is
@@ -89,6 +90,11 @@ func OnSend[T any](c *Chan[T], v T) *SendOp[T] { return &SendOp[T]{c: c, v: v} }
 //go:norace
 func (r *RecvOp[T]) isNil() bool { return r.c == nil }
 
+// raceSend does nothing: only a send reads the channel for the detector.
+//
+//go:norace
+func (r *RecvOp[T]) raceSend() {}
+
 //go:norace
 func (r *RecvOp[T]) isNative() bool { return r.c != nil && r.c.native != nil }
 
@@ -137,6 +143,13 @@ func (r *RecvOp[T]) finish() {
 func (s *SendOp[T]) isNil() bool { return s.c == nil }
 
 //go:norace
+func (s *SendOp[T]) raceSend() {
+	if s.c != nil && s.c.native == nil {
+		raceChanSend(s.c)
+	}
+}
+
+//go:norace
 func (s *SendOp[T]) isNative() bool { return s.c != nil && s.c.native != nil }
 
 //go:norace
@@ -179,11 +192,11 @@ func (s *SendOp[T]) finish() {
 	}
 }
 
-// Select runs a select statement over cases and returns the index of the
-// case that proceeded, or -1 when hasDefault and no case was ready.
+// selectCases is a select statement: Select (race.go, race_norace.go)
+// calls it.
 //
 //go:norace
-func Select(hasDefault bool, cases ...Case) int {
+func selectCases(hasDefault bool, cases []Case) int {
 	w := cw
 	if w == nil {
 		w = enterAmbient()
@@ -197,6 +210,11 @@ func Select(hasDefault bool, cases ...Case) int {
 //
 //go:norace
 func (w *world) selectAfterPoint(hasDefault bool, cases []Case) int {
+	if raceOn {
+		for _, c := range cases {
+			c.raceSend()
+		}
+	}
 	if i, ok := w.selectReady(cases); ok {
 		return i
 	}
