@@ -43,7 +43,7 @@ type raceResult struct {
 }
 
 func TestRaceCorpus(t *testing.T) {
-	root := corpusRoot(t, "the race corpus builds 17 race binaries")
+	root := corpusRoot(t, "the race corpus builds a race binary per program")
 	tmp := t.TempDir()
 	simgen := filepath.Join(tmp, "simgen")
 	run(t, root, nil, "go", "build", "-o", simgen, "./cmd/simgen")

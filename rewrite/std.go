@@ -176,7 +176,11 @@ var stdExtra = map[string]string{
 
 package http
 
-import simrt "simgen.dev/simgen/simrt"
+import (
+	"unsafe"
+
+	simrt "simgen.dev/simgen/simrt"
+)
 
 // DefaultTransport starts every simulated run as it was before its first
 // use in the process (simgen's rewrite/std.go, stdHooks).
@@ -195,6 +199,9 @@ func simFreshTransport(t *Transport) {
 	if t == nil || t != simDefaultTransport {
 		return
 	}
+	// Under -race, the reset happens before every use of t in the run:
+	// it is simgen's, not the program's.
+	simrt.RaceAcquire(unsafe.Pointer(&simRun))
 	if !simSnapped {
 		simSnapped = true
 		simPristine = *t
@@ -208,6 +215,7 @@ func simFreshTransport(t *Transport) {
 	}
 	simRun = run
 	*t = simPristine
+	simrt.RaceRelease(unsafe.Pointer(&simRun))
 }
 `,
 }

@@ -228,3 +228,104 @@ func BenchmarkMapRange(b *testing.B) {
 		})
 	}
 }
+
+// pollLeaderNodes and pollLeaderTicks shape BenchmarkPollLeader: node i
+// ticks every periods[i], and node 0 becomes leader on its leaderTicks-th
+// tick, at +10ms.
+var pollLeaderPeriods = [...]time.Duration{5 * time.Millisecond, 3 * time.Millisecond, time.Millisecond}
+
+const pollLeaderTicks = 2
+
+// BenchmarkPollLeader: a consensus library's leader wait (issue 13). Three
+// nodes, each a goroutine with a ticker (5, 3 and 1 ms) that answers
+// Status() requests over a channel round trip; the poller asks each node in
+// turn, without sleeping, until node 0 reports itself leader on its second
+// tick, 10 ms in. One op is one whole wait: natively about 10 ms of wall
+// time spent spinning; simulated, a fresh world per op, seeds 1 to 8 in
+// turn (the per-point cost is drawn per seed, 16-128 ns).
+func BenchmarkPollLeader(b *testing.B) {
+	b.Run("native", func(b *testing.B) {
+		var polls int64
+		for i := 0; i < b.N; i++ {
+			stop := make(chan struct{})
+			var reqs [len(pollLeaderPeriods)]chan chan bool
+			for k, p := range pollLeaderPeriods {
+				req := make(chan chan bool)
+				reqs[k] = req
+				go func() {
+					tk := time.NewTicker(p)
+					defer tk.Stop()
+					ticks := 0
+					for {
+						select {
+						case <-tk.C:
+							ticks++
+						case r := <-req:
+							r <- k == 0 && ticks >= pollLeaderTicks
+						case <-stop:
+							return
+						}
+					}
+				}()
+			}
+			for leader := false; !leader; {
+				for _, req := range reqs {
+					polls++
+					r := make(chan bool)
+					req <- r
+					if <-r {
+						leader = true
+					}
+				}
+			}
+			close(stop)
+		}
+		b.ReportMetric(float64(polls)/float64(b.N), "polls/op")
+	})
+	b.Run("sim", func(b *testing.B) {
+		var polls, points int64
+		for i := 0; i < b.N; i++ {
+			_, n := simrt.RunSeedTime(uint64(i%8+1), "", false, 1<<24, func() {
+				stop := simrt.MakeChan[struct{}](0)
+				var reqs [len(pollLeaderPeriods)]*simrt.Chan[*simrt.Chan[bool]]
+				for k, p := range pollLeaderPeriods {
+					req := simrt.MakeChan[*simrt.Chan[bool]](0)
+					reqs[k] = req
+					simrt.Go(func() {
+						tk := simrt.NewTicker(p)
+						defer tk.Stop()
+						ticks := 0
+						for {
+							r := simrt.OnRecv(req)
+							switch simrt.Select(false, simrt.OnRecv(tk.C), r, simrt.OnRecv(stop)) {
+							case 0:
+								ticks++
+							case 1:
+								simrt.Send(r.V, k == 0 && ticks >= pollLeaderTicks)
+							case 2:
+								return
+							}
+						}
+					})
+				}
+				for leader := false; !leader; {
+					for _, req := range reqs {
+						polls++
+						r := simrt.MakeChan[bool](0)
+						simrt.Send(req, r)
+						if simrt.Recv(r) {
+							leader = true
+						}
+					}
+				}
+				if d := since(); d != pollLeaderTicks*pollLeaderPeriods[0] {
+					panic(fmt.Sprintf("leader at +%v, want +%v", d, pollLeaderTicks*pollLeaderPeriods[0]))
+				}
+				simrt.Close(stop)
+			})
+			points += n
+		}
+		b.ReportMetric(float64(polls)/float64(b.N), "polls/op")
+		b.ReportMetric(float64(points)/float64(b.N), "decisions/op")
+	})
+}

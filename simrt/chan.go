@@ -154,10 +154,10 @@ func (c *Chan[T]) dporObj() any {
 	return c
 }
 
-// Send is ch <- v.
+// chanSend is ch <- v: Send (race.go, race_norace.go) calls it.
 //
 //go:norace
-func Send[T any](c *Chan[T], v T) {
+func chanSend[T any](c *Chan[T], v T) {
 	w := cw
 	if w == nil {
 		if c != nil && (c.native != nil || c.closed || c.count < len(c.buf) || c.recvq.first != nil) {
@@ -176,6 +176,7 @@ func Send[T any](c *Chan[T], v T) {
 		w.selectAfterPoint(false, []Case{OnSend(c, v)})
 		return
 	}
+	raceChanSend(c)
 	if c.closed {
 		panic(plainError("send on closed channel"))
 	}
@@ -367,10 +368,10 @@ func (c *Chan[T]) tryRecv(w *world) (v T, ok, done bool) {
 	return v, false, false
 }
 
-// Close is close(ch).
+// chanClose is close(ch): Close (race.go, race_norace.go) calls it.
 //
 //go:norace
-func Close[T any](c *Chan[T]) {
+func chanClose[T any](c *Chan[T]) {
 	if c == nil {
 		panic(plainError("close of nil channel"))
 	}

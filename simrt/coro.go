@@ -69,6 +69,7 @@ func (wk *worker) loop() {
 		x.started = true
 		wk.runG(x) // returns only after a normal return or a recovered panic
 		w := x.w   // not before: a daemon may have moved to another world
+		raceExit(w)
 		w.exit(x)
 		next := w.pickAfterExit()
 		wk.g = nil
@@ -102,7 +103,7 @@ func (wk *worker) ended(x *g, completed *bool) {
 	if *completed {
 		return
 	}
-	if r := recover(); r != nil {
+	if r := recover(); r != nil || panicking() {
 		x.w.panicked(x, r)
 		return
 	}
@@ -111,12 +112,40 @@ func (wk *worker) ended(x *g, completed *bool) {
 	w := x.w
 	wk.dead = true
 	w.dead = append(w.dead, wk)
+	raceExit(w)
 	w.exit(x)
 	if w.tearing {
 		return
 	}
 	next := w.pickAfterExit()
 	wk.yield(next) // returns false at teardown; the Goexit then goes on
+}
+
+// panicking reports whether the deferred call that asks runs because of a
+// panic, not because of runtime.Goexit. Under panicnil=1 (a go line before
+// 1.21, a //go:debug line or GODEBUG) recover returns nil for panic(nil),
+// and stops it, exactly as it returns nil during a Goexit: only the stack
+// tells them apart. Natively an unrecovered panic(nil) crashes the program,
+// where a Goexit ends the goroutine quietly. The caller that is closest to
+// the deferred call decides: a Goexit called by a deferred call during a
+// panic ends the goroutine as a Goexit.
+//
+//go:norace
+func panicking() bool {
+	var pcs [32]uintptr
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs[:])])
+	for {
+		f, more := frames.Next()
+		switch f.Function {
+		case "runtime.gopanic":
+			return true
+		case "runtime.Goexit":
+			return false
+		}
+		if !more {
+			return false
+		}
+	}
 }
 
 // transfer hands control from the running goroutine me to next and returns

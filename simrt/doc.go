@@ -56,6 +56,11 @@
 //   - machines: NodeID, Host, CurrentNode, NewNode, NodeByIP, NodeByName,
 //     Nodes, NodeIP, NodeName, GoOn, Crash, Alive, Boots, OnCrash, OnStart
 //   - faults: RecordFault, FaultFloat64, FaultUint64N
+//   - the race detector (race.go): Upcall (run on the simrt thread, where
+//     simnet's and simos's maps live under -race), CopyBytes and
+//     AppendBytes (copies the detector does not record), IOWrite and IORead
+//     (syscall's edges for bytes), and, for code simgen adds to rewritten
+//     packages, RaceAcquire and RaceRelease
 //
 // The hooks stay exported from simrt rather than moving to an internal
 // package: package sim lives outside simrt's tree, so simrt/internal would

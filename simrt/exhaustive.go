@@ -186,7 +186,7 @@ type xrun struct {
 	depth  int // the next node's index
 	devs   []deviation
 	streak map[int]int // scheduling points each goroutine took since it was switched in
-	work   int64       // the world's scheduling points since the clock last moved, a switch counting switchCost
+	work   int64       // the world's computation since the clock last moved, in ns at slip's highest costs
 	dp     *dporRun    // the reduction's trace; nil without reduction
 	clock  *g          // the clock's stand-in in the reduction's trace (id clockChoice)
 }
@@ -222,7 +222,7 @@ func (r *xrun) pickPoint(w *world, me *g) *g {
 	if r.dp != nil {
 		r.dp.decision(me)
 	}
-	r.work++
+	r.work += maxCost
 	for {
 		clock := r.clockEnabled()
 		if len(w.runq) == 0 && !clock {
@@ -284,7 +284,7 @@ func (r *xrun) pickBlocked(w *world) *g {
 	if r.dp != nil {
 		r.dp.decision(cur)
 	}
-	r.work += switchCost
+	r.work += maxSwitch
 	for {
 		clock := r.clockEnabled()
 		if len(w.runq) == 1 && !clock {
@@ -317,9 +317,9 @@ const clockChoice = 0
 // for it to be due (below), and the test's body has not ended (settling
 // never moves the clock).
 //
-// Enough is what time slip would need at its highest cost per point
-// (slip.go, maxCost): a timer d away is due once the world has taken
-// d/maxCost scheduling points. Every seed's slip fires it at one such
+// Enough is what time slip would need at its highest costs (slip.go,
+// maxCost a scheduling point, maxSwitch a switch): a timer d away is due
+// once the world's points and switches at those costs add up to d. Every seed's slip fires it at one such
 // point (each seed's cost is at most maxCost), and a timer may fire at
 // any later point, as if the computation ran slower; it may not fire
 // before, when runnable goroutines would be starved of the time passing
@@ -333,7 +333,7 @@ func (r *xrun) clockEnabled() bool {
 		return false
 	}
 	when, ok := w.timers.earliest()
-	return ok && when < maxWhen && when-w.now <= r.work*maxCost
+	return ok && when < maxWhen && when-w.now <= r.work
 }
 
 // tick moves the clock to the next timer's instant and fires what is due

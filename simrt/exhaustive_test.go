@@ -801,7 +801,7 @@ func TestExhaustiveCounts(t *testing.T) {
 		{"once", reductionPrograms["once"], 6353, 891, "done", "done"},
 		{"syncmap", reductionPrograms["syncmap"], 2833, 529, "done", "done"},
 		{"selects", reductionPrograms["selects"], 7276, 1304, "done", "done"},
-		{"timers", reductionPrograms["timers"], 8586, 2109, "done", "done"},
+		{"timers", reductionPrograms["timers"], 8656, 2129, "done", "done"},
 		{"deadline", reductionPrograms["deadline"], 978, 94, "done", "done"},
 	}
 	for _, w := range want {

@@ -393,7 +393,7 @@ func (s *session) runOnce(seed uint64, keep bool, body func()) (res *runResult) 
 	completed := false
 	defer func() {
 		if !completed {
-			if r := recover(); r != nil {
+			if r := recover(); r != nil || panicking() {
 				w.panicked(root, r)
 			}
 		}
@@ -609,7 +609,7 @@ func Run[T interface {
 		completed := false
 		defer func() {
 			if !completed {
-				if r := recover(); r != nil {
+				if r := recover(); r != nil || panicking() {
 					w.panicked(me, r)
 				}
 			}
@@ -677,7 +677,7 @@ func (w *world) runBody(x *g, t any, body func()) {
 		if returned {
 			return
 		}
-		if r := recover(); r != nil {
+		if r := recover(); r != nil || panicking() {
 			w.panicked(x, r)
 			return
 		}
@@ -866,6 +866,7 @@ func (w *world) teardown() {
 	w.pollers = pollers
 	w.watchers = nil
 	w.twins = nil
+	raceJoinRun(w)
 	reapEnded() // -race: ended workers park until here (racecoro.go)
 }
 

@@ -282,6 +282,7 @@ func Crash(id NodeID) {
 			continue
 		}
 		w.remove(x)
+		raceCrashed(x)
 	}
 	var doomed []*timer
 	raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)

@@ -92,9 +92,12 @@ func comparePointers(a, b reflect.Value) int {
 	if w := cw; w != nil && w.ptrSeq != nil {
 		var sa, sb uint64
 		var oka, okb bool
+		// The keys are read here, not in the upcall: on the simrt thread
+		// the reads would race with the caller's sorting them in place.
+		pa, pb := a.UnsafePointer(), b.UnsafePointer()
 		raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
-			sa, oka = w.ptrSeq[a.UnsafePointer()]
-			sb, okb = w.ptrSeq[b.UnsafePointer()]
+			sa, oka = w.ptrSeq[pa]
+			sb, okb = w.ptrSeq[pb]
 		})
 		switch {
 		case oka && okb:

@@ -39,6 +39,7 @@ func (p *Pool) Put(x any) {
 		panic("nil Pool")
 	}
 	syncPoint(p)
+	racePoolPut(x)
 	p.items = append(p.items, x)
 }
 
@@ -55,6 +56,7 @@ func (p *Pool) Get() any {
 		x := p.items[n-1]
 		p.items[n-1] = nil
 		p.items = p.items[:n-1]
+		racePoolGot(x)
 		return x
 	}
 	if p.New != nil {

@@ -165,8 +165,40 @@ func raceChanSkip[T any](c *Chan[T]) {
 // raceChanClose is close(c): a release every receiver that sees the close
 // acquires, and a release to each goroutine it wakes.
 //
+// It is also a write of the channel, which a send reads (raceChanSend):
+// a send that the close does not happen after, or before, is a race, as
+// closechan and chansend report natively.
+//
 //go:norace
-func raceChanClose[T any](c *Chan[T]) { runtime.RaceRelease(unsafe.Pointer(&c.buf)) }
+func raceChanClose[T any](c *Chan[T]) {
+	raceWriteAt(unsafe.Pointer(&c.buf))
+	runtime.RaceRelease(unsafe.Pointer(&c.buf))
+}
+
+// raceChanSend is a send's read of c (chansend's, selectgo's for a send
+// case).
+//
+//go:norace
+func raceChanSend[T any](c *Chan[T]) { raceReadAt(unsafe.Pointer(&c.buf)) }
+
+// raceWriteAt and raceReadAt record an access of the running goroutine at
+// addr; the report shows them under runtime.RaceWriteRange or
+// RaceReadRange, above the simrt function and the program's line, as
+// natively under runtime.closechan and chansend.
+//
+//go:norace
+func raceWriteAt(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceWriteRange(addr, 1)
+	}
+}
+
+//go:norace
+func raceReadAt(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceReadRange(addr, 1)
+	}
+}
 
 // raceChanClosed is a receive that returns because c is closed.
 //
@@ -265,3 +297,172 @@ func (s *raceSource) Uint64() uint64 {
 func newRand(seed1, seed2 uint64) *rand.Rand {
 	return rand.New(&raceSource{rand.NewPCG(seed1, seed2)})
 }
+
+// raceCrashed is the crash of x's node: everything x did happens before the
+// crash returns (x released its clock when it last switched out, run), so
+// a restarted node's goroutines, started after it, do not race with their
+// predecessors.
+//
+//go:norace
+func raceCrashed(x *g) { runtime.RaceAcquire(raceToken(x)) }
+
+// ioSync is the one address every write of bytes (simnet's connections,
+// simos's files and pipes) releases to and every read of bytes acquires,
+// as package syscall's ioSync natively.
+var ioSync uint64
+
+// IOWrite is a write of bytes for the race detector: it happens before
+// every read of bytes that returns after it, on any connection or file, as
+// syscall.Write's annotation natively. For simnet and simos, where a
+// native program would have made a write system call.
+//
+//go:norace
+func IOWrite() {
+	if raceOn {
+		runtime.RaceReleaseMerge(unsafe.Pointer(&ioSync))
+	}
+}
+
+// IORead is a successful read of bytes (simnet, simos): it sees every
+// write of bytes before it, as syscall.Read's annotation natively.
+//
+//go:norace
+func IORead() {
+	if raceOn {
+		runtime.RaceAcquire(unsafe.Pointer(&ioSync))
+	}
+}
+
+// Upcall runs f where simrt keeps its maps: under -race, on the simrt
+// thread (racecoro.go) while the caller waits; otherwise in place. It is
+// for simnet and simos, whose maps every goroutine touches in turn: the
+// runtime reports a map's accesses even from go:norace code. f must not
+// block, and must touch no state that code outside upcalls writes from an
+// instrumented function.
+//
+//go:norace
+func Upcall(f func()) { raceUpcall(f) }
+
+// CopyBytes is copy(dst, src) for simnet's and simos's own buffers: under
+// -race the copy is not recorded (copy's runtime call reports its
+// accesses even from go:norace code, and the buffers pass between
+// goroutines with no edge of the program's).
+//
+//go:norace
+func CopyBytes(dst, src []byte) int {
+	n := min(len(dst), len(src))
+	if n == 0 || &dst[0] == &src[0] {
+		return n
+	}
+	if uintptr(unsafe.Pointer(&dst[0])) > uintptr(unsafe.Pointer(&src[0])) {
+		for i := n - 1; i >= 0; i-- { // overlapping: copy backwards
+			dst[i] = src[i]
+		}
+		return n
+	}
+	for i := 0; i < n; i++ {
+		dst[i] = src[i]
+	}
+	return n
+}
+
+// AppendBytes is append(dst, src...) for simnet's and simos's own
+// buffers, unrecorded under -race as CopyBytes.
+//
+//go:norace
+func AppendBytes(dst, src []byte) []byte {
+	n := len(dst)
+	if n+len(src) > cap(dst) {
+		nb := make([]byte, n, max(2*cap(dst), n+len(src)))
+		CopyBytes(nb, dst)
+		dst = nb
+	}
+	dst = dst[:n+len(src)]
+	CopyBytes(dst[n:], src)
+	return dst
+}
+
+// raceExit is the end of a goroutine of w, on that goroutine: its clock
+// merges into the run's end, which teardown acquires (raceJoinRun).
+//
+//go:norace
+func raceExit(w *world) { runtime.RaceReleaseMerge(unsafe.Pointer(w)) }
+
+// raceJoinRun ends teardown: everything the run's goroutines did happens
+// before the next run, whose goroutines are new ones (a run's goroutines
+// are gone when it ends, and state that simgen resets between runs, such
+// as net/http's DefaultTransport, is touched by both).
+//
+//go:norace
+func raceJoinRun(w *world) { runtime.RaceAcquire(unsafe.Pointer(w)) }
+
+// poolRace are the addresses Pool's edges go through, by the value's
+// address, as sync.Pool's poolRaceHash.
+var poolRace [128]uint64
+
+//go:norace
+func poolRaceAddr(x any) unsafe.Pointer {
+	p := uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&x))[1])
+	h := uint32((uint64(uint32(p)) * 0x85ebca6b) >> 16)
+	return unsafe.Pointer(&poolRace[h%uint32(len(poolRace))])
+}
+
+// racePoolPut and racePoolGot are sync.Pool's edges: a Put happens before
+// the Get that returns the value. (sync.Pool also drops a Put at random
+// under -race; this Pool is deterministic and keeps it.)
+//
+//go:norace
+func racePoolPut(x any) {
+	if raceOn {
+		runtime.RaceReleaseMerge(poolRaceAddr(x))
+	}
+}
+
+//go:norace
+func racePoolGot(x any) {
+	if raceOn {
+		runtime.RaceAcquire(poolRaceAddr(x))
+	}
+}
+
+// RaceAcquire and RaceRelease are the detector's acquire and release on
+// addr, for code simgen adds to rewritten packages (net/http's
+// DefaultTransport reset): they order simgen's own accesses before the
+// program's. Without -race, or with SIM_RACE=off, they do nothing.
+//
+//go:norace
+func RaceAcquire(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceAcquire(addr)
+	}
+}
+
+// RaceRelease: see RaceAcquire.
+//
+//go:norace
+func RaceRelease(addr unsafe.Pointer) {
+	if raceOn {
+		runtime.RaceRelease(addr)
+	}
+}
+
+// Send is ch <- v. Under -race it is instrumented and never inlined, as Go
+// is: its entry records the caller's line, where the detector reports a
+// send racing a close. It touches nothing but its arguments.
+//
+//go:noinline
+func Send[T any](c *Chan[T], v T) { chanSend(c, v) }
+
+// Close is close(ch), instrumented under -race as Send is: a close that
+// races a send is reported at the caller's line.
+//
+//go:noinline
+func Close[T any](c *Chan[T]) { chanClose(c) }
+
+// Select runs a select statement over cases and returns the index of the
+// case that proceeded, or -1 when hasDefault and no case was ready. Under
+// -race it is instrumented and never inlined, as Send is: a send case
+// racing a close is reported at the select's line.
+//
+//go:noinline
+func Select(hasDefault bool, cases ...Case) int { return selectCases(hasDefault, cases) }

@@ -22,6 +22,8 @@ import (
 
 	"simgen.dev/simgen/simrt"
 	"simgen.dev/simgen/simrt/simatomic"
+	"simgen.dev/simgen/simrt/simnet"
+	"simgen.dev/simgen/simrt/simos"
 )
 
 // racyProgs are racy programs: each marks its racing accesses with a RACE comment.
@@ -109,6 +111,60 @@ var racyProgs = map[string]func(t *testing.T){
 			_ = x // RACE
 			simrt.Gosched()
 		}
+	},
+	"sendclose": func(t *testing.T) {
+		// A send racing a close: chansend reads the channel, closechan
+		// writes it.
+		c := simrt.MakeChan[int](1)
+		done := simrt.MakeChan[struct{}](0)
+		simrt.Go(func() {
+			defer simrt.Close(done)
+			defer func() { _ = recover() }() // a send after the close panics
+			simrt.Send(c, 1)                 // RACE
+		})
+		simrt.Close(c) // RACE
+		simrt.Recv(done)
+	},
+	"nodes": func(t *testing.T) {
+		// Two machines' goroutines share the host's memory.
+		n := 0
+		var wg simrt.WaitGroup
+		for _, name := range []string{"a", "b"} {
+			wg.Add(1)
+			simrt.GoOn(simrt.NewNode(name), func() {
+				defer wg.Done()
+				n++ // RACE
+			})
+		}
+		wg.Wait()
+	},
+	"dialaccept": func(t *testing.T) {
+		// Dial and accept order nothing, as natively: only bytes do.
+		x := 0
+		ready := simrt.MakeChan[struct{}](0)
+		done := simrt.MakeChan[struct{}](0)
+		simrt.GoOn(simrt.NewNode("srv"), func() {
+			l, err := simnet.Listen("tcp", ":80")
+			if err != nil {
+				panic(err)
+			}
+			simrt.Close(ready)
+			c, err := l.Accept()
+			if err != nil {
+				panic(err)
+			}
+			_ = x // RACE
+			c.Close()
+			simrt.Close(done)
+		})
+		simrt.Recv(ready)
+		x = 1 // RACE
+		c, err := simnet.Dial("tcp", "srv:80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		simrt.Recv(done)
+		c.Close()
 	},
 }
 
@@ -350,6 +406,99 @@ var cleanProgs = map[string]func(t *testing.T){
 		simrt.Recv(tm.C)
 		_ = x
 	},
+	"simnet": func(t *testing.T) {
+		// The write of bytes happens before the read that returns them.
+		x := 0
+		ready := simrt.MakeChan[struct{}](0)
+		done := simrt.MakeChan[struct{}](0)
+		simrt.GoOn(simrt.NewNode("srv"), func() {
+			defer simrt.Close(done)
+			l, err := simnet.Listen("tcp", ":80")
+			if err != nil {
+				panic(err)
+			}
+			simrt.Close(ready)
+			c, err := l.Accept()
+			if err != nil {
+				panic(err)
+			}
+			defer c.Close()
+			buf := make([]byte, 1)
+			if _, err := c.Read(buf); err != nil {
+				panic(err)
+			}
+			_ = x
+			x = 2
+			c.Write([]byte{'k'})
+		})
+		simrt.Recv(ready)
+		c, err := simnet.Dial("tcp", "srv:80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x = 1
+		c.Write([]byte{'x'})
+		buf := make([]byte, 1)
+		c.Read(buf)
+		_ = x
+		simrt.Recv(done)
+		c.Close()
+	},
+	"simos": func(t *testing.T) {
+		// A write to a file happens before the read that sees it.
+		x := 0
+		var wg simrt.WaitGroup
+		id := simrt.NewNode("disk")
+		wg.Add(2)
+		simrt.GoOn(id, func() {
+			defer wg.Done()
+			x = 1
+			if err := simos.WriteFile("/flag", []byte("up"), 0o644); err != nil {
+				panic(err)
+			}
+		})
+		simrt.GoOn(id, func() {
+			defer wg.Done()
+			for {
+				if b, err := simos.ReadFile("/flag"); err == nil && len(b) > 0 {
+					_ = x
+					return
+				}
+				simrt.Sleep(time.Millisecond)
+			}
+		})
+		wg.Wait()
+	},
+	"restart": func(t *testing.T) {
+		// A crash comes after all its node did; a restart is a go
+		// statement: incarnations of a node's main do not race.
+		state := 0
+		id := simrt.NewNode("db")
+		never := simrt.MakeChan[struct{}](0)
+		main := func() { // a server: it runs until its machine crashes
+			state++
+			simrt.Sleep(time.Millisecond)
+			state++
+			simrt.Recv(never)
+		}
+		for i := 0; i < 3; i++ {
+			simrt.GoOn(id, main)
+			simrt.Sleep(time.Duration(i) * 500 * time.Microsecond)
+			simrt.Crash(id)
+		}
+		_ = state
+	},
+	"sendthenclose": func(t *testing.T) {
+		// The send happens before the close: the fix of sendclose.
+		c := simrt.MakeChan[int](1)
+		var wg simrt.WaitGroup
+		wg.Go(func() {
+			simrt.Select(false, simrt.OnSend(c, 1))
+		})
+		wg.Wait()
+		simrt.Close(c)
+		simrt.Recv(c)
+	},
 	"sleep": func(t *testing.T) {
 		// Sleeping orders nothing, but distinct variables never race.
 		a, b := 0, 0
@@ -480,5 +629,20 @@ func TestRaceClean(t *testing.T) {
 				t.Errorf("a correctly synchronised program failed under -race:\n%s", out)
 			}
 		})
+	}
+}
+
+// SIM_TRACE works under -race: the tracer's state stays out of the
+// detector's sight, correct programs stay clean, racy ones are reported.
+func TestRaceTrace(t *testing.T) {
+	for _, name := range []string{"clean/unbuffered", "clean/simnet", "clean/select"} {
+		out := runChild(t, name, "SIM_SEEDS=20", "SIM_TRACE=1")
+		if strings.Contains(out, "DATA RACE") || !strings.Contains(out, "spawn") {
+			t.Errorf("%s under SIM_TRACE: a report, or no trace:\n%s", name, out)
+		}
+	}
+	out := runChild(t, "racy/counter", "SIM_SEEDS=10", "SIM_TRACE=1")
+	if !strings.Contains(out, "WARNING: DATA RACE") || !replayRe.MatchString(out) {
+		t.Errorf("racy/counter under SIM_TRACE: no report with a replay line:\n%s", out)
 	}
 }

@@ -249,6 +249,8 @@ func (w *world) panicked(x *g, r any) {
 //go:norace
 func panicText(r any) string {
 	switch v := r.(type) {
+	case nil: // panic(nil) under panicnil=1
+		return "nil"
 	case error:
 		return v.Error()
 	case fmt.Stringer:

@@ -120,6 +120,7 @@ type world struct {
 	limit    int64         // virtual time limit, Unix nanoseconds (SIM_TIMELIMIT)
 	// Time slip (slip.go), all touched by the running goroutine only.
 	cost       int64  // virtual ns a scheduling point costs; 0 under SIM_TIME=exact
+	swCost     int64  // virtual ns a switch (block or exit) costs; 0 under SIM_TIME=exact
 	work       int64  // virtual ns of computation since the clock last moved
 	slipAt     int64  // lower bound of the earliest pending timer's instant
 	steps      int64  // points since the clock last moved (SIM_TIME=exact's spin bound)
@@ -317,6 +318,7 @@ func (w *world) block(reason string) {
 //
 //go:norace
 func (w *world) run(me, next *g) {
+	raceBlock(me) // a crash acquires the clock of every goroutine it removes
 	w.transfer(me, next)
 	if me.abort || (w.failure != nil && me == w.root) {
 		w.unwind(me)

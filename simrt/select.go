@@ -36,6 +36,7 @@ type Case interface {
 	dequeue()
 	dporObj() any // what the case touches, for the reduction (dpor.go); nil for a nil channel
 	finish()      // after the case fired while blocked
+	raceSend()    // -race: a send case reads its channel, as selectgo does
 }
 
 // selWait is a select (or a single operation on a native channel) that is
@@ -105,6 +106,11 @@ func (r *RecvOp[T]) dporObj() any {
 //go:norace
 func (r *RecvOp[T]) isNil() bool { return r.c == nil }
 
+// raceSend does nothing: only a send reads the channel for the detector.
+//
+//go:norace
+func (r *RecvOp[T]) raceSend() {}
+
 //go:norace
 func (r *RecvOp[T]) isNative() bool { return r.c != nil && r.c.native != nil }
 
@@ -161,6 +167,13 @@ func (s *SendOp[T]) dporObj() any {
 func (s *SendOp[T]) isNil() bool { return s.c == nil }
 
 //go:norace
+func (s *SendOp[T]) raceSend() {
+	if s.c != nil && s.c.native == nil {
+		raceChanSend(s.c)
+	}
+}
+
+//go:norace
 func (s *SendOp[T]) isNative() bool { return s.c != nil && s.c.native != nil }
 
 //go:norace
@@ -203,11 +216,11 @@ func (s *SendOp[T]) finish() {
 	}
 }
 
-// Select runs a select statement over cases and returns the index of the
-// case that proceeded, or -1 when hasDefault and no case was ready.
+// selectCases is a select statement: Select (race.go, race_norace.go)
+// calls it.
 //
 //go:norace
-func Select(hasDefault bool, cases ...Case) int {
+func selectCases(hasDefault bool, cases []Case) int {
 	w := cw
 	if w == nil {
 		w = enterAmbient()
@@ -236,6 +249,11 @@ func (w *world) onCases(cases []Case) {
 //
 //go:norace
 func (w *world) selectAfterPoint(hasDefault bool, cases []Case) int {
+	if raceOn {
+		for _, c := range cases {
+			c.raceSend()
+		}
+	}
 	if i, ok := w.selectReady(cases); ok {
 		return i
 	}

@@ -6,9 +6,9 @@ package simrt
 //
 // Natively a timer can fire between any two steps of a running goroutine:
 // computation costs wall time. Here every scheduling point costs w.cost
-// virtual nanoseconds, drawn from the seed for the whole run (costFor). The
-// cost accrues in w.work, the world's computation since the clock last
-// moved, whoever computed it: one spinner, spinners taking turns, or a
+// virtual nanoseconds and every switch w.swCost, both drawn from the seed
+// for the whole run (costFor, switchCostFor). The cost accrues in w.work,
+// the world's computation since the clock last moved, whoever computed it: one spinner, spinners taking turns, or a
 // poller that blocks on each round trip with another goroutine all add to
 // the same sum. When now+work reaches the earliest pending timer, the clock
 // moves to that timer's instant and it fires, at the scheduling point,
@@ -41,35 +41,60 @@ import (
 	"strings"
 )
 
-// Per-point costs are drawn log-uniformly from [minCost, maxCost] ns per run,
-// and a switch (a goroutine blocks or ends and another runs) costs
-// switchCost points. Natively an uncontended Lock/Unlock pair or a select
-// with a default costs 15-30 ns, a park and wake-up of a goroutine 150-300
-// ns, and a polling loop's iteration often several of those: the range
-// spans tight code on a fast machine and loops on a loaded one, and keeps
-// the simulation's own cost of a point (50-300 ns of wall time) from making
-// a spin-wait much slower than natively. The bounds also keep pure setup
-// work from disturbing exact timing: a test that starts 1000 sleepers (2001
-// points for wg.Add and the go statements, 1001 blocks) costs at most 769 µs
-// before its first 1 ms timer, and the 1000 sleepers going back to sleep at
-// each instant at most 512 µs (docs/design.md).
+// Per-point costs are drawn log-uniformly from [minCost, maxCost] ns per run.
+// Natively an uncontended Lock/Unlock pair or a select with a default costs
+// 15-30 ns, and a polling loop's iteration often several of those: the range
+// spans tight code on a fast machine and loops on a loaded one. The bounds
+// also keep pure setup work from disturbing exact timing (below).
+//
+// A switch (a goroutine blocks or ends and another runs) costs far more
+// natively: the goroutine parks, the scheduler runs, and the woken one is
+// resumed, 150-300 ns on one P and microseconds when a thread must be woken
+// through the kernel. It is drawn on its own, log-uniformly from
+// [minSwitch, maxSwitch] ns per run, so the ratio of handoffs to computation
+// varies from seed to seed as it does from machine to machine. Charging a
+// handoff what it costs natively is also what keeps a poller that blocks on
+// each round trip with another goroutine (a consensus test's Status() loop)
+// near its native wall time: at 4 points a switch it paid 64 ns of virtual
+// time for a switch that costs the simulation 150-300 ns of wall time.
+//
+// The upper bounds keep sleepers exact (docs/design.md): a test that starts
+// 1000 sleepers (2001 points for wg.Add and the go statements, 1001 blocks)
+// costs at most 2001*128 + 1001*640 ns = 897 µs before its first 1 ms timer,
+// and the 1000 sleepers going back to sleep at each instant at most 640 µs.
 const (
-	minCost    = 16
-	maxCost    = 128
-	switchCost = 4
+	minCost   = 16
+	maxCost   = 128
+	minSwitch = 192
+	maxSwitch = 640
 )
 
 // costFor is the virtual cost of a scheduling point in the run of seed.
 //
 //go:norace
 func costFor(seed uint64) int64 {
-	z := seed ^ 0xd1b54a32d192ed03
+	return logUniform(seed^0xd1b54a32d192ed03, minCost, maxCost)
+}
+
+// switchCostFor is the virtual cost of a switch in the run of seed, drawn
+// independently of costFor's.
+//
+//go:norace
+func switchCostFor(seed uint64) int64 {
+	return logUniform(seed^0x8cb92ba72f3d8dd7, minSwitch, maxSwitch)
+}
+
+// logUniform maps z, through a splitmix64 finalizer, to an integer drawn
+// log-uniformly from [lo, hi].
+//
+//go:norace
+func logUniform(z uint64, lo, hi int64) int64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
 	z ^= z >> 31
 	u := float64(z>>11) / (1 << 53)
-	c := int64(math.Round(minCost * math.Exp2(u*math.Log2(maxCost/minCost))))
-	return min(max(c, minCost), maxCost)
+	c := int64(math.Round(float64(lo) * math.Exp2(u*math.Log2(float64(hi)/float64(lo)))))
+	return min(max(c, lo), hi)
 }
 
 // spinLimit is, under SIM_TIME=exact, how many scheduling points the world
@@ -100,9 +125,9 @@ type timeConfig struct {
 //
 //go:norace
 func (w *world) armTime(seed uint64, tc timeConfig) {
-	w.cost = 0
+	w.cost, w.swCost = 0, 0
 	if !tc.exact {
-		w.cost = costFor(seed)
+		w.cost, w.swCost = costFor(seed), switchCostFor(seed)
 	}
 	w.quietLimit = tc.livelock
 	w.work, w.steps, w.quiet, w.idleFires = 0, 0, 0, 0
@@ -117,7 +142,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 //
 //go:norace
 func (w *world) disarmTime() {
-	w.cost, w.quietLimit = 0, 0
+	w.cost, w.swCost, w.quietLimit = 0, 0, 0
 	w.work, w.steps, w.quiet = 0, 0, 0
 }
 
@@ -190,7 +215,7 @@ func (w *world) switched() bool {
 	if w.cost == 0 || w.settling {
 		return true
 	}
-	w.work += w.cost * switchCost
+	w.work += w.swCost
 	if w.now+w.work >= w.slipAt {
 		w.slipTimers()
 	}

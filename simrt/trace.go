@@ -263,6 +263,13 @@ func (t *tracer) stamped(e traceEvent) traceEvent {
 func (t *tracer) write(e traceEvent) {
 	e.I = t.n
 	t.n++
+	raceUpcall(func() { t.out(e) }) // -race: the writers' buffers are touched on the simrt thread (racecoro.go)
+}
+
+// out writes e to the text and JSON traces.
+//
+//go:norace
+func (t *tracer) out(e traceEvent) {
 	if t.text != nil && e.Op != "start" && e.Op != "end" {
 		fmt.Fprintln(t.text, e.line(t.cwd))
 	}
@@ -273,6 +280,19 @@ func (t *tracer) write(e traceEvent) {
 			t.json.WriteByte('\n')
 		}
 	}
+}
+
+// setPos and posOf set and read a goroutine's last operation position.
+//
+//go:norace
+func (t *tracer) setPos(id int, pos string) {
+	raceUpcall(func() { t.lastPos[id] = pos }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+}
+
+//go:norace
+func (t *tracer) posOf(id int) (pos string) {
+	raceUpcall(func() { pos = t.lastPos[id] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+	return pos
 }
 
 // flush writes a pending operation on its own.
@@ -292,7 +312,7 @@ func (t *tracer) flush() {
 func (t *tracer) point(me *g) {
 	t.flush()
 	op, pos := callerOp()
-	t.lastPos[me.id] = pos
+	t.setPos(me.id, pos)
 	t.pend = t.stamped(traceEvent{G: me.id, Op: op, Pos: pos})
 	t.hasPend = true
 }
@@ -304,9 +324,9 @@ func (t *tracer) block(me *g, reason string) {
 	t.flush()
 	_, pos := callerOp()
 	if pos == "" {
-		pos = t.lastPos[me.id]
+		pos = t.posOf(me.id)
 	}
-	t.lastPos[me.id] = pos
+	t.setPos(me.id, pos)
 	t.pend = t.stamped(traceEvent{G: me.id, Op: "block", Wait: reason, Pos: pos})
 	t.hasPend = true
 }
@@ -354,7 +374,7 @@ func (t *tracer) timerFire(tm *timer) {
 	case tkSleep:
 		e.Wait = "sleep"
 		e.Target = tm.g.id
-		e.Pos = t.lastPos[tm.g.id]
+		e.Pos = t.posOf(tm.g.id)
 	case tkChan:
 		e.Wait = "timer channel"
 	case tkFunc:
@@ -390,14 +410,16 @@ func (t *tracer) decision(i int64, s *step, wait string) *stepTrace {
 		e.Op = "select case"
 		c := s.val
 		e.Case = &c
-		e.Pos = t.lastPos[s.g]
+		e.Pos = t.posOf(s.g)
 	case evClock:
 		e.Op, e.G, e.Advance = "clock", 0, int64(s.val)
 	case evTimer:
 		e.Op, e.G, e.Of = "timer order", 0, s.val
 	case evSpawn:
 		e.Op, e.Target = "spawn", s.val
-		if x := t.w.all[s.val]; x != nil && x.createPC != 0 {
+		var x *g
+		raceUpcall(func() { x = t.w.all[s.val] }) // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+		if x != nil && x.createPC != 0 {
 			e.Pos = pcString(x.createPC)
 		}
 	case evExit:

@@ -171,17 +171,15 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/internal/explore"
 	"simgen.dev/simgen/simrt/simenv"
 )
 
@@ -266,14 +264,13 @@ Examples:
 	simgen trace -seed 42 -run '^TestTransfer$' -out transfer.html ./bank
 `
 
-// errUsage marks an error as a misuse of the command line (exit status 2).
-var errUsage = errors.New("usage")
+// errUsage marks an error as a misuse of the command line (exit status 2);
+// package explore's usage errors are the same.
+var errUsage = explore.ErrUsage
 
 // exitError carries an exit status out of run without printing anything
 // more: go test's own status, or 1 after the diagnostics said why.
-type exitError int
-
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+type exitError = explore.ExitError
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -395,13 +392,14 @@ func chdir(args []string) ([]string, error) {
 
 // options are the flags of both forms.
 type options struct {
-	out     string
-	tags    string
-	verbose bool
-	strict  bool
-	version bool
-	explore exploreOptions // simgen test's -seeds, -parallel and -budget
-	exhaust exhaustOptions // simgen test's -exhaustive, -preemptions and -dpor (exhaustive.go)
+	out        string
+	tags       string
+	verbose    bool
+	strict     bool
+	version    bool
+	explore    explore.Options        // simgen test's -seeds, -parallel, -budget, -json, -shard, -keep
+	exhaustive bool                   // simgen test -exhaustive
+	exhaust    explore.ExhaustOptions // simgen test's -preemptions and -dpor
 }
 
 // buildTags are the tags every build of the shadow tree uses: sim, then
@@ -480,188 +478,4 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	}
 	_, err := generate(o, patterns, stdout, stderr)
 	return err
-}
-
-// runTest is simgen test: generate, then go test under the overlay.
-func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	o, rest, err := parseTestArgs(args)
-	if err != nil {
-		return err
-	}
-	if o.exhaust.on && o.explore.seeds > 0 {
-		return fmt.Errorf("%w: -exhaustive enumerates schedules; it does not take -seeds", errUsage)
-	}
-	var x *explorer
-	if !o.exhaust.on {
-		if x, err = newExplorer(o, rest, os.Getenv); err != nil {
-			return err
-		}
-	}
-	patterns := testPackages(rest)
-	genPatterns := patterns
-	if len(genPatterns) == 0 {
-		genPatterns = []string{"./..."}
-	}
-	// Go test's output is what the user reads here; the summary would only
-	// push it down, and diagnostics still go to stderr.
-	overlay, err := generate(o, genPatterns, io.Discard, stderr)
-	if err != nil {
-		return err
-	}
-	if o.exhaust.on {
-		return runExhaustive(o, rest, overlay, stdin, stdout, stderr)
-	}
-	if x != nil {
-		return x.runExplore(overlay, stdout, stderr)
-	}
-	tags := o.buildTags()
-	if traceText(os.Getenv("SIM_TRACE")) && !hasVerbose(rest) {
-		// go test shows a passing package's output only with -v: the trace
-		// the user asked for would vanish.
-		rest = append([]string{"-v"}, rest...)
-	}
-	cmd := exec.Command("go", append([]string{"test", "-tags", tags, "-overlay", overlay}, rest...)...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
-	err = cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return exitError(ee.ExitCode())
-	}
-	return err
-}
-
-// traceText reports whether SIM_TRACE asks for the text trace on stderr
-// (1, true, yes, on), as opposed to off or json:PATH.
-func traceText(v string) bool {
-	switch strings.ToLower(v) {
-	case "1", "true", "yes", "on":
-		return true
-	}
-	return false
-}
-
-// hasVerbose reports whether go test's arguments (before -args) set -v.
-func hasVerbose(args []string) bool {
-	for _, a := range args {
-		if a == "-args" || a == "--args" {
-			return false
-		}
-		switch strings.TrimLeft(a, "-") {
-		case "v", "v=true", "test.v", "test.v=true":
-			return strings.HasPrefix(a, "-")
-		}
-	}
-	return false
-}
-
-// parseTestArgs takes simgen's own flags out of simgen test's arguments,
-// wherever they stand, and leaves the rest, in order, for go test. -o and
-// -tags are simgen's here (go test's -o and -tags would break the run).
-func parseTestArgs(args []string) (options, []string, error) {
-	o := options{out: ".simbuild", exhaust: exhaustOptions{preemptions: 2}}
-	o.explore.keep = true
-	campaign := campaignArgs(args) // -json is go test's own flag unless exploring
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "-args" || a == "--args" {
-			rest = append(rest, args[i:]...)
-			break
-		}
-		name, val, hasVal := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
-		if !strings.HasPrefix(a, "-") {
-			name = ""
-		}
-		if name == "json" && !campaign {
-			name = "" // go test's -json
-		}
-		switch name {
-		case "exhaustive", "dpor":
-			b, err := strconv.ParseBool(cmp.Or(val, "true"))
-			if err != nil {
-				return o, nil, fmt.Errorf("%w: -%s=%s: want a boolean", errUsage, name, val)
-			}
-			if name == "exhaustive" {
-				o.exhaust.on = b
-			} else {
-				o.exhaust.noReduce = !b
-			}
-		case "preemptions":
-			if !hasVal {
-				if i+1 == len(args) {
-					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
-				}
-				i++
-				val = args[i]
-			}
-			n, err := strconv.Atoi(val)
-			if err != nil || n < 0 {
-				return o, nil, fmt.Errorf("%w: -preemptions=%s: want a non-negative integer", errUsage, val)
-			}
-			o.exhaust.preemptions = n
-		case "o", "tags", "seeds", "parallel", "budget", "json", "shard":
-			if !hasVal {
-				if i+1 == len(args) {
-					return o, nil, fmt.Errorf("%w: flag needs an argument: %s", errUsage, a)
-				}
-				i++
-				val = args[i]
-			}
-			switch name {
-			case "o":
-				o.out = val
-			case "tags":
-				o.tags = val
-			default:
-				if err := o.explore.set(name, val); err != nil {
-					return o, nil, err
-				}
-			}
-		case "strict":
-			b, err := strconv.ParseBool(cmp.Or(val, "true"))
-			if err != nil {
-				return o, nil, fmt.Errorf("%w: -strict=%s: want a boolean", errUsage, val)
-			}
-			o.strict = b
-		case "keep":
-			b, err := strconv.ParseBool(cmp.Or(val, "true"))
-			if err != nil {
-				return o, nil, fmt.Errorf("%w: -keep=%s: want a boolean", errUsage, val)
-			}
-			o.explore.keep = b
-		case "overlay":
-			return o, nil, fmt.Errorf("%w: simgen test sets -overlay itself", errUsage)
-		case "h", "help":
-			return o, nil, flag.ErrHelp
-		default:
-			rest = append(rest, a)
-		}
-	}
-	if o.out == "" {
-		return o, nil, fmt.Errorf("%w: -o needs a directory", errUsage)
-	}
-	return o, rest, nil
-}
-
-// testPackages picks the package arguments out of go test's arguments.
-func testPackages(args []string) []string {
-	var pkgs []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "-args" || a == "--args" {
-			break
-		}
-		if !strings.HasPrefix(a, "-") {
-			pkgs = append(pkgs, a)
-			continue
-		}
-		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if k, ok := goTestFlags[strings.TrimPrefix(name, "test.")]; ok && k.takesValue() {
-			i++
-		}
-	}
-	return pkgs
 }

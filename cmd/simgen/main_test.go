@@ -12,9 +12,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"simgen.dev/simgen"
+	"simgen.dev/simgen/internal/explore"
 	"simgen.dev/simgen/simrt/replay"
 )
 
@@ -233,7 +235,7 @@ func TestParseTestArgs(t *testing.T) {
 			if !reflect.DeepEqual(rest, tc.rest) {
 				t.Errorf("rest = %q, want %q", rest, tc.rest)
 			}
-			if pkgs := testPackages(rest); !reflect.DeepEqual(pkgs, tc.pkgs) {
+			if pkgs := explore.TestPackages(rest); !reflect.DeepEqual(pkgs, tc.pkgs) {
 				t.Errorf("packages = %q, want %q", pkgs, tc.pkgs)
 			}
 		})
@@ -272,5 +274,81 @@ func TestUsageErrors(t *testing.T) {
 	var stdout bytes.Buffer
 	if code := run([]string{"-version"}, nil, &stdout, &stdout); code != 0 || stdout.String() != fmt.Sprintf("simgen %s\n", simgen.Version) {
 		t.Errorf("simgen -version exited %d with %q", code, stdout.String())
+	}
+}
+
+// TestExploreFlags checks that simgen test takes its exploration flags out
+// of go test's arguments, wherever they stand, and refuses bad values.
+func TestExploreFlags(t *testing.T) {
+	t.Parallel()
+	o, rest, err := parseTestArgs([]string{"-seeds", "500", "-run", "TestA", "-parallel=3", "-tags", "x", "-budget", "1m30s",
+		"-keep=false", "./a", "-args", "-seeds", "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := explore.Options{Seeds: 500, Parallel: 3, Budget: 90 * time.Second}
+	if o.explore != want || o.buildTags() != "sim,x" {
+		t.Errorf("options %+v, tags %q; want %+v, sim,x", o.explore, o.buildTags(), want)
+	}
+	if want := []string{"-run", "TestA", "./a", "-args", "-seeds", "1"}; !reflect.DeepEqual(rest, want) {
+		t.Errorf("rest = %q, want %q", rest, want)
+	}
+	if o, _, err := parseTestArgs([]string{"-seeds=5", "-shard", "1/4", "-json", "r.json"}); err != nil || o.explore.ShardK != 1 || o.explore.ShardN != 4 || o.explore.JSON != "r.json" {
+		t.Errorf("-shard 1/4 -json r.json: options %+v, error %v", o.explore, err)
+	}
+	for _, tc := range []struct {
+		args  []string
+		match string
+	}{
+		{[]string{"-seeds", "0"}, "-seeds=0: want a positive integer"},
+		{[]string{"-seeds", "x"}, "want a positive integer"},
+		{[]string{"-seeds"}, "flag needs an argument"},
+		{[]string{"-parallel=-1", "-seeds=1"}, "-parallel=-1"},
+		{[]string{"-budget", "soon"}, "want a positive duration"},
+		{[]string{"-budget", "-1s"}, "want a positive duration"},
+		{[]string{"-seeds=1", "-shard", "4/4"}, "want K/N with 0 <= K < N"},
+		{[]string{"-seeds=1", "-json", "."}, "want a file for the results, not a directory"},
+	} {
+		_, _, err := parseTestArgs(tc.args)
+		if err == nil || !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tc.match) {
+			t.Errorf("%q: error %v, want a usage error containing %q", tc.args, err, tc.match)
+		}
+	}
+}
+
+// TestExploreUsageErrors: misused exploration flags exit 2 before
+// anything is generated.
+func TestExploreUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"test", "-seeds", "0"},
+		{"test", "-budget", "x"},
+		{"test", "-seeds", "3", "-json"},
+		{"test", "-seeds", "3", "-json", "."},
+		{"test", "-seeds", "3", "-shard", "4/4"},
+	} {
+		var stdout, stderr strings.Builder
+		if code := run(args, nil, &stdout, &stderr); code != 2 {
+			t.Errorf("simgen %q exited %d, want 2", args, code)
+		}
+		if !strings.Contains(stderr.String(), "usage: simgen") || stdout.Len() != 0 {
+			t.Errorf("simgen %q: stdout %q, stderr %q", args, stdout.String(), stderr.String())
+		}
+	}
+}
+
+func TestTraceUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"trace", "-run", "X"},
+		{"trace", "-seed", "1"},
+		{"trace", "-seed", "x", "-run", "X"},
+		{"trace", "-seed", "1", "-run", "X", "a", "b"},
+		{"trace", "-seed", "1", "-run", "X", "-nosuch"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(args, nil, &stdout, &stderr); code != 2 {
+			t.Errorf("simgen %q exited %d, want 2 (stderr %q)", args, code, stderr.String())
+		}
 	}
 }

@@ -72,6 +72,20 @@ func TestLine(t *testing.T) {
 	}
 }
 
+// TestRunPattern: each element of a test path is anchored and its
+// metacharacters quoted, so the pattern selects that test alone.
+func TestRunPattern(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"TestA.b":      `^TestA\.b$`,
+		"TestA/sub(1)": `^TestA$/^sub\(1\)$`,
+	} {
+		if got := RunPattern(in); got != want {
+			t.Errorf("RunPattern(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
 // TestSettingsFollowTheTable: Settings are simenv's Replay rows, in
 // order, then GODEBUG.
 func TestSettingsFollowTheTable(t *testing.T) {

@@ -9,8 +9,9 @@
 // variable's own message.
 //
 // Invariants:
-//   - Every SIM_* variable read by simrt, its subpackages, sim or cmd/simgen
-//     is in Vars, and every entry is read somewhere.
+//   - Every SIM_* variable read by simrt, its subpackages, sim, cmd/simgen
+//     or internal/ (simgen test's exploration) is in Vars, and every entry
+//     is read somewhere.
 //   - This package imports nothing: it is embedded in the simgen binary and
 //     copied into every shadow tree with simrt.
 package simenv

@@ -9,14 +9,14 @@ import (
 )
 
 // TestVarsAreRead keeps the table honest both ways: every SIM_* variable
-// that simrt, its subpackages, sim or cmd/simgen reads is in Vars, and
-// every entry is read somewhere. A new variable fails here until it has a
-// row.
+// that simrt, its subpackages, sim, cmd/simgen or internal/ reads is in
+// Vars, and every entry is read somewhere. A new variable fails here until
+// it has a row.
 func TestVarsAreRead(t *testing.T) {
 	t.Parallel()
 	quoted := regexp.MustCompile(`"(SIM_[A-Z_]+)"`)
 	read := map[string]string{}
-	for _, root := range []string{"..", "../../sim", "../../cmd"} {
+	for _, root := range []string{"..", "../../sim", "../../cmd", "../../internal"} {
 		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err

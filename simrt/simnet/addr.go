@@ -25,6 +25,8 @@ var (
 
 // family is the address family a network name allows: '4', '6', or 0 for
 // both.
+//
+//go:norace
 func family(network string) byte {
 	switch network[len(network)-1] {
 	case '4':
@@ -35,6 +37,7 @@ func family(network string) byte {
 	return 0
 }
 
+//go:norace
 func (nw *network) lookup(host string) ([]netip.Addr, error) {
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return []netip.Addr{ip.Unmap()}, nil
@@ -48,7 +51,7 @@ func (nw *network) lookup(host string) ([]netip.Addr, error) {
 	case "host":
 		return []netip.Addr{hostAddr}, nil
 	}
-	if a, ok := nw.alias[name]; ok {
+	if a, ok := mget(nw.alias, name); ok {
 		return []netip.Addr{a}, nil
 	}
 	if id, ok := simrt.NodeByName(name); ok {
@@ -62,6 +65,8 @@ func (nw *network) lookup(host string) ([]netip.Addr, error) {
 // host gives no address (IsValid false): a listener binds all addresses
 // (unspecified), a dial goes to the loopback (loopback). Errors are
 // net's, not yet wrapped in an OpError.
+//
+//go:norace
 func (nw *network) resolve(network, address string) (netip.AddrPort, error) {
 	if address == "" {
 		return netip.AddrPort{}, nil // no host, port 0
@@ -90,6 +95,8 @@ func (nw *network) resolve(network, address string) (netip.AddrPort, error) {
 }
 
 // fits reports whether ip belongs to network's family.
+//
+//go:norace
 func fits(network string, ip netip.Addr) bool {
 	switch family(network) {
 	case '4':
@@ -104,6 +111,8 @@ func fits(network string, ip netip.Addr) bool {
 // address a connection to it shows (an unspecified address is the
 // loopback, as Linux has it). It fails as connect would for an address no
 // node has.
+//
+//go:norace
 func (nw *network) route(src simrt.NodeID, ip netip.Addr) (simrt.NodeID, netip.Addr, syscall.Errno) {
 	ip = ip.Unmap()
 	switch {
@@ -129,6 +138,8 @@ func (nw *network) route(src simrt.NodeID, ip netip.Addr) (simrt.NodeID, netip.A
 
 // loopback is where a dial with no host goes: the local system, 127.0.0.1
 // (::1 for tcp6 and udp6), as net dials it.
+//
+//go:norace
 func loopback(network string) netip.Addr {
 	if family(network) == '6' {
 		return loop6
@@ -138,6 +149,8 @@ func loopback(network string) netip.Addr {
 
 // owns reports whether node id may bind ip: its loopback, its address, or
 // the unspecified address (all of them).
+//
+//go:norace
 func owns(id simrt.NodeID, ip netip.Addr) bool {
 	ip = ip.Unmap()
 	return ip.IsUnspecified() || ip.IsLoopback() || ip == NodeAddr(id)
@@ -146,6 +159,8 @@ func owns(id simrt.NodeID, ip netip.Addr) bool {
 // source is the local address of a connection from node src to dstIP on
 // node dst: the loopback for the loopback, the address itself when a node
 // reaches its own address, its address otherwise.
+//
+//go:norace
 func source(src, dst simrt.NodeID, dstIP netip.Addr) netip.Addr {
 	switch {
 	case dstIP.IsLoopback():
@@ -163,6 +178,8 @@ func source(src, dst simrt.NodeID, dstIP netip.Addr) netip.Addr {
 // what is addressed to dst: the same address, or an unspecified address
 // of a family that takes dst (0.0.0.0 takes IPv4 only; [::] takes both
 // unless the network is tcp6 or udp6).
+//
+//go:norace
 func bindMatch(network string, bound, dst netip.Addr) bool {
 	if !bound.IsUnspecified() {
 		return bound == dst
@@ -175,6 +192,8 @@ func bindMatch(network string, bound, dst netip.Addr) bool {
 
 // bindConflict reports whether two bindings of one port collide: either
 // binds all addresses, or both bind the same one.
+//
+//go:norace
 func bindConflict(a, b netip.Addr) bool {
 	return a.IsUnspecified() || b.IsUnspecified() || a == b
 }

@@ -65,6 +65,7 @@ type Dialer struct {
 	mptcp int8 // SetMultipathTCP: 0 default, 1 on, -1 off
 }
 
+//go:norace
 func (d *Dialer) native() *net.Dialer {
 	n := &net.Dialer{
 		Timeout:         d.Timeout,
@@ -91,10 +92,14 @@ func (d *Dialer) native() *net.Dialer {
 
 // MultipathTCP reports whether MPTCP is asked for (never used inside a
 // run).
+//
+//go:norace
 func (d *Dialer) MultipathTCP() bool { return d.mptcp > 0 }
 
 // SetMultipathTCP asks for MPTCP or not; inside a run connections are
 // plain TCP either way.
+//
+//go:norace
 func (d *Dialer) SetMultipathTCP(use bool) {
 	d.mptcp = -1
 	if use {
@@ -104,6 +109,8 @@ func (d *Dialer) SetMultipathTCP(use bool) {
 
 // deadline is net's Dialer.deadline: the earliest of Timeout, the
 // context's deadline and Deadline.
+//
+//go:norace
 func (d *Dialer) deadline(ctx context.Context, now time.Time) (earliest time.Time) {
 	if d.Timeout != 0 { // including negative, as net has it
 		earliest = now.Add(d.Timeout)
@@ -114,6 +121,7 @@ func (d *Dialer) deadline(ctx context.Context, now time.Time) (earliest time.Tim
 	return minNonzero(earliest, d.Deadline)
 }
 
+//go:norace
 func minNonzero(a, b time.Time) time.Time {
 	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
 		return b
@@ -123,6 +131,8 @@ func minNonzero(a, b time.Time) time.Time {
 
 // wrapConn gives a real connection this package's type, so that code
 // rewritten to assert *simnet.TCPConn works outside a run too.
+//
+//go:norace
 func wrapConn(c net.Conn, err error) (net.Conn, error) {
 	switch x := c.(type) {
 	case *net.TCPConn:
@@ -135,6 +145,8 @@ func wrapConn(c net.Conn, err error) (net.Conn, error) {
 
 // Dial connects to address on network (tcp, tcp4, tcp6, udp, udp4, udp6)
 // from the calling node.
+//
+//go:norace
 func (d *Dialer) Dial(network, address string) (net.Conn, error) {
 	return d.DialContext(context.Background(), network, address)
 }
@@ -142,6 +154,8 @@ func (d *Dialer) Dial(network, address string) (net.Conn, error) {
 // DialContext is Dial with a context: a context done before the connect
 // completes fails the dial ("operation was canceled", or "i/o timeout"
 // for a deadline).
+//
+//go:norace
 func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
 	if ctx == nil {
 		panic("nil context")
@@ -198,6 +212,8 @@ func (d *Dialer) DialContext(ctx context.Context, network, address string) (net.
 
 // DialTCP is Dialer.DialTCP (Go 1.26): a TCP dial between addresses given
 // as values; an invalid laddr picks the local address.
+//
+//go:norace
 func (d *Dialer) DialTCP(ctx context.Context, network string, laddr, raddr netip.AddrPort) (*TCPConn, error) {
 	if ctx == nil {
 		panic("nil context")
@@ -224,6 +240,8 @@ func (d *Dialer) DialTCP(ctx context.Context, network string, laddr, raddr netip
 
 // DialUDP is Dialer.DialUDP (Go 1.26): a connected UDP socket between
 // addresses given as values.
+//
+//go:norace
 func (d *Dialer) DialUDP(ctx context.Context, network string, laddr, raddr netip.AddrPort) (*UDPConn, error) {
 	if ctx == nil {
 		panic("nil context")
@@ -250,6 +268,8 @@ func (d *Dialer) DialUDP(ctx context.Context, network string, laddr, raddr netip
 
 // DialIP is Dialer.DialIP (Go 1.26); raw IP is not simulated, so inside
 // a run it fails.
+//
+//go:norace
 func (d *Dialer) DialIP(ctx context.Context, network string, laddr, raddr netip.Addr) (*net.IPConn, error) {
 	if current() == nil {
 		nd := d.native()
@@ -267,6 +287,8 @@ func (d *Dialer) DialIP(ctx context.Context, network string, laddr, raddr netip.
 
 // DialUnix is Dialer.DialUnix (Go 1.26); Unix sockets are not simulated,
 // so inside a run it fails.
+//
+//go:norace
 func (d *Dialer) DialUnix(ctx context.Context, network string, laddr, raddr *net.UnixAddr) (*net.UnixConn, error) {
 	if current() == nil {
 		nd := d.native()
@@ -283,6 +305,8 @@ func (d *Dialer) DialUnix(ctx context.Context, network string, laddr, raddr *net
 }
 
 // Dial is net.Dial from the calling node.
+//
+//go:norace
 func Dial(network, address string) (net.Conn, error) {
 	var d Dialer
 	return d.Dial(network, address)
@@ -290,12 +314,16 @@ func Dial(network, address string) (net.Conn, error) {
 
 // DialTimeout is net.DialTimeout from the calling node; the timeout runs
 // on the virtual clock.
+//
+//go:norace
 func DialTimeout(network, address string, timeout time.Duration) (net.Conn, error) {
 	d := Dialer{Timeout: timeout}
 	return d.Dial(network, address)
 }
 
 // DialTCP is net.DialTCP from the calling node.
+//
+//go:norace
 func DialTCP(network string, laddr, raddr *net.TCPAddr) (*TCPConn, error) {
 	nw := current()
 	if nw == nil {
@@ -328,6 +356,8 @@ func DialTCP(network string, laddr, raddr *net.TCPAddr) (*TCPConn, error) {
 // dialTCP connects from the calling node to raddr. errSrc is the Source
 // of the dial's errors (net names the local address it was given, if
 // any).
+//
+//go:norace
 func (nw *network) dialTCP(ctx context.Context, d *Dialer, network string, laddr, raddr netip.AddrPort, errSrc net.Addr) (*TCPConn, error) {
 	simrt.Gosched()
 	src := simrt.CurrentNode()
@@ -376,11 +406,12 @@ func (nw *network) dialTCP(ctx context.Context, d *Dialer, network string, laddr
 	c.state = stSynSent
 	c.ownsPort = true
 	c.dialStart = now
-	st.tcpPorts[port]++
+	n, _ := mget(st.tcpPorts, port)
+	mset(st.tcpPorts, port, n+1)
 	st.eps = append(st.eps, c)
 
-	canceled := false
-	wake := func() { canceled = true; c.rdEv.Notify() }
+	cw := &cancelWake{c: c}
+	wake := cw.wake
 	stopCtx := onDone(ctx, wake)
 	stopCancel := onCancel(d.Cancel, wake)
 	stopDL := func() bool { return false }
@@ -407,7 +438,7 @@ func (nw *network) dialTCP(ctx context.Context, d *Dialer, network string, laddr
 			err = sysErr("connect", syscall.ECONNREFUSED)
 		case c.closed: // the node crashed under a dialer of another node
 			err = net.ErrClosed
-		case canceled || ctx.Err() != nil:
+		case cw.canceled || ctx.Err() != nil:
 			if err = ctx.Err(); err == nil {
 				err = context.Canceled
 			}
@@ -429,4 +460,17 @@ func (nw *network) dialTCP(ctx context.Context, d *Dialer, network string, laddr
 		st.removeEndpoint(c)
 	}
 	return fail(err)
+}
+
+// cancelWake is what cancels a dial: a method, not a closure, because a
+// closure is instrumented under -race and runs on the canceling goroutine.
+type cancelWake struct {
+	c        *endpoint
+	canceled bool
+}
+
+//go:norace
+func (w *cancelWake) wake() {
+	w.canceled = true
+	w.c.rdEv.Notify()
 }

@@ -23,9 +23,16 @@ import (
 // context.DeadlineExceeded (not os.ErrDeadlineExceeded), as net's is.
 type timeoutError struct{}
 
-func (*timeoutError) Error() string        { return "i/o timeout" }
-func (*timeoutError) Timeout() bool        { return true }
-func (*timeoutError) Temporary() bool      { return true }
+//go:norace
+func (*timeoutError) Error() string { return "i/o timeout" }
+
+//go:norace
+func (*timeoutError) Timeout() bool { return true }
+
+//go:norace
+func (*timeoutError) Temporary() bool { return true }
+
+//go:norace
 func (*timeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
 
 var errTimeout error = &timeoutError{}
@@ -33,10 +40,15 @@ var errTimeout error = &timeoutError{}
 // canceledError is net's errCanceled: a dial whose context was canceled.
 type canceledError struct{}
 
-func (canceledError) Error() string        { return "operation was canceled" }
+//go:norace
+func (canceledError) Error() string { return "operation was canceled" }
+
+//go:norace
 func (canceledError) Is(target error) bool { return target == context.Canceled }
 
 // mapErr is net's mapErr: the historical errors for a context's.
+//
+//go:norace
 func mapErr(err error) error {
 	switch err {
 	case context.Canceled:
@@ -59,16 +71,22 @@ const errNoSuitableAddress = "no suitable address found"
 // errNotSimulated is the error for networks simnet does not simulate
 // (unix, unixgram, unixpacket, ip): inside a run they would reach the real
 // operating system, which no seed decides.
+//
+//go:norace
 func errNotSimulated(network string) error {
 	return errors.New("simnet: network " + network + " is not simulated")
 }
 
 // sysErr is the *os.SyscallError the kernel call would fail with.
+//
+//go:norace
 func sysErr(call string, errno syscall.Errno) error {
 	return os.NewSyscallError(call, errno)
 }
 
 // tcpAddr is ap as a net.Addr, nil when ap is not valid.
+//
+//go:norace
 func tcpAddr(ap netip.AddrPort) net.Addr {
 	if !ap.IsValid() {
 		return nil
@@ -77,6 +95,8 @@ func tcpAddr(ap netip.AddrPort) net.Addr {
 }
 
 // udpAddr is ap as a net.Addr, nil when ap is not valid.
+//
+//go:norace
 func udpAddr(ap netip.AddrPort) net.Addr {
 	if !ap.IsValid() {
 		return nil
@@ -85,6 +105,8 @@ func udpAddr(ap netip.AddrPort) net.Addr {
 }
 
 // ipOf is a as a net.IP: four bytes for IPv4, as net's sockets give.
+//
+//go:norace
 func ipOf(a netip.Addr) net.IP {
 	if !a.IsValid() {
 		return nil
@@ -93,6 +115,8 @@ func ipOf(a netip.Addr) net.IP {
 }
 
 // opAddr is a as a net.Addr, nil for a nil pointer (net's opAddr).
+//
+//go:norace
 func opAddrTCP(a *net.TCPAddr) net.Addr {
 	if a == nil {
 		return nil
@@ -100,6 +124,7 @@ func opAddrTCP(a *net.TCPAddr) net.Addr {
 	return a
 }
 
+//go:norace
 func opAddrUDP(a *net.UDPAddr) net.Addr {
 	if a == nil {
 		return nil
@@ -108,6 +133,8 @@ func opAddrUDP(a *net.UDPAddr) net.Addr {
 }
 
 // dnsNotFound is the error of a lookup of a name no node has.
+//
+//go:norace
 func dnsNotFound(name string) error {
 	return &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
 }

@@ -35,6 +35,8 @@ type listener struct {
 }
 
 // listenerFor returns the open listener that takes connections to dst.
+//
+//go:norace
 func (s *stack) listenerFor(dst netip.AddrPort) *listener {
 	for _, l := range s.listeners {
 		if l.addr.Port() == dst.Port() && bindMatch(l.network, l.addr.Addr(), dst.Addr()) {
@@ -48,6 +50,8 @@ func (s *stack) listenerFor(dst netip.AddrPort) *listener {
 // dialer is queued on the listener and answered with a SYN-ACK, or
 // refused with a reset; a node that is down does not answer, and the
 // dialer retransmits.
+//
+//go:norace
 func (nw *network) accept(f *flow) {
 	c, s := f.src, f.dst
 	if c.state != stSynSent || c.closed || s.state != stNone {
@@ -74,6 +78,8 @@ func (nw *network) accept(f *flow) {
 
 // retransmitSyn sends the SYN again on Linux's schedule (1, 3, 7, 15, 31
 // and 63 seconds after the dial began), after a SYN was lost.
+//
+//go:norace
 func (c *endpoint) retransmitSyn() {
 	if c.synTries >= 6 || c.retx != nil {
 		return
@@ -89,6 +95,8 @@ func (c *endpoint) retransmitSyn() {
 }
 
 // listenTCP binds a listener on the calling node.
+//
+//go:norace
 func (nw *network) listenTCP(network string, laddr netip.AddrPort, errAddr net.Addr) (*TCPListener, error) {
 	fail := func(err error) (*TCPListener, error) {
 		return nil, &net.OpError{Op: "listen", Net: network, Source: nil, Addr: errAddr, Err: err}
@@ -131,15 +139,19 @@ type TCPListener struct {
 
 var _ net.Listener = (*TCPListener)(nil)
 
+//go:norace
 func (ln *TCPListener) opErr(op string, err error) error {
 	return &net.OpError{Op: op, Net: ln.l.network, Source: nil, Addr: ln.Addr(), Err: err}
 }
 
+//go:norace
 func (ln *TCPListener) dead() bool {
 	return ln.l.closed || ln.l.nw != current()
 }
 
 // AcceptTCP waits for the next connection and returns it.
+//
+//go:norace
 func (ln *TCPListener) AcceptTCP() (*TCPConn, error) {
 	if !ln.ok() {
 		return nil, syscall.EINVAL
@@ -173,6 +185,8 @@ func (ln *TCPListener) AcceptTCP() (*TCPConn, error) {
 }
 
 // Accept implements net.Listener's Accept.
+//
+//go:norace
 func (ln *TCPListener) Accept() (net.Conn, error) {
 	c, err := ln.AcceptTCP()
 	if err != nil {
@@ -182,6 +196,8 @@ func (ln *TCPListener) Accept() (net.Conn, error) {
 }
 
 // Close stops listening; connections not accepted yet are reset.
+//
+//go:norace
 func (ln *TCPListener) Close() error {
 	if !ln.ok() {
 		return syscall.EINVAL
@@ -198,7 +214,7 @@ func (ln *TCPListener) Close() error {
 	st := l.nw.stack(l.node)
 	for i, x := range st.listeners {
 		if x == l {
-			st.listeners = append(st.listeners[:i], st.listeners[i+1:]...)
+			st.listeners = without(st.listeners, i)
 			break
 		}
 	}
@@ -215,6 +231,8 @@ func (ln *TCPListener) Close() error {
 
 // Addr returns the listener's address, a *net.TCPAddr ([::]:port or
 // 0.0.0.0:port when it listens on all of the node's addresses).
+//
+//go:norace
 func (ln *TCPListener) Addr() net.Addr {
 	if !ln.ok() {
 		return nil
@@ -226,6 +244,8 @@ func (ln *TCPListener) Addr() net.Addr {
 }
 
 // SetDeadline sets the deadline of Accept, on the virtual clock.
+//
+//go:norace
 func (ln *TCPListener) SetDeadline(t time.Time) error {
 	if !ln.ok() {
 		return syscall.EINVAL
@@ -241,6 +261,8 @@ func (ln *TCPListener) SetDeadline(t time.Time) error {
 }
 
 // File fails inside a run: a simulated listener has no file descriptor.
+//
+//go:norace
 func (ln *TCPListener) File() (*os.File, error) {
 	if !ln.ok() {
 		return nil, syscall.EINVAL
@@ -253,6 +275,8 @@ func (ln *TCPListener) File() (*os.File, error) {
 
 // SyscallConn fails inside a run: a simulated listener has no file
 // descriptor.
+//
+//go:norace
 func (ln *TCPListener) SyscallConn() (syscall.RawConn, error) {
 	if !ln.ok() {
 		return nil, syscall.EINVAL
@@ -266,6 +290,8 @@ func (ln *TCPListener) SyscallConn() (syscall.RawConn, error) {
 // ListenTCP is net.ListenTCP: it listens on laddr of the calling node (all
 // of its addresses when laddr or its IP is nil; a free port when the port
 // is 0).
+//
+//go:norace
 func ListenTCP(network string, laddr *net.TCPAddr) (*TCPListener, error) {
 	nw := current()
 	if nw == nil {
@@ -292,6 +318,8 @@ func ListenTCP(network string, laddr *net.TCPAddr) (*TCPListener, error) {
 
 // unspecified is the address that binds all of a node's addresses for
 // network: 0.0.0.0 for tcp4 and udp4, [::] (both families) otherwise.
+//
+//go:norace
 func unspecified(network string) netip.Addr {
 	if family(network) == '4' {
 		return netip.IPv4Unspecified()
@@ -300,6 +328,8 @@ func unspecified(network string) netip.Addr {
 }
 
 // Listen is net.Listen for tcp, tcp4 and tcp6 on the calling node.
+//
+//go:norace
 func Listen(network, address string) (net.Listener, error) {
 	var lc ListenConfig
 	return lc.Listen(context.Background(), network, address)
@@ -321,6 +351,7 @@ type ListenConfig struct {
 	mptcp int8 // SetMultipathTCP: 0 default, 1 on, -1 off
 }
 
+//go:norace
 func (lc *ListenConfig) native() *net.ListenConfig {
 	n := &net.ListenConfig{Control: lc.Control, KeepAlive: lc.KeepAlive, KeepAliveConfig: lc.KeepAliveConfig}
 	if lc.mptcp != 0 {
@@ -332,6 +363,8 @@ func (lc *ListenConfig) native() *net.ListenConfig {
 // Listen listens on address of the calling node: ":port", "0.0.0.0:port"
 // and "[::]:port" bind all of its addresses, "localhost:port" its loopback,
 // its own name or address that address; port 0 picks a free port.
+//
+//go:norace
 func (lc *ListenConfig) Listen(ctx context.Context, network, address string) (net.Listener, error) {
 	nw := current()
 	if nw == nil {
@@ -357,6 +390,8 @@ func (lc *ListenConfig) Listen(ctx context.Context, network, address string) (ne
 
 // listenErrAddr is the address a listen error names: the one asked for,
 // with no IP for an empty host (":8080"), as net resolves it.
+//
+//go:norace
 func listenErrAddr(network string, ap netip.AddrPort) net.Addr {
 	if network[0] == 'u' {
 		return &net.UDPAddr{IP: ipOf(ap.Addr()), Port: int(ap.Port())}
@@ -366,6 +401,8 @@ func listenErrAddr(network string, ap netip.AddrPort) net.Addr {
 
 // ListenPacket listens for datagrams on address of the calling node (udp,
 // udp4, udp6), as ListenUDP.
+//
+//go:norace
 func (lc *ListenConfig) ListenPacket(ctx context.Context, network, address string) (net.PacketConn, error) {
 	nw := current()
 	if nw == nil {
@@ -394,10 +431,14 @@ func (lc *ListenConfig) ListenPacket(ctx context.Context, network, address strin
 
 // MultipathTCP reports whether MPTCP is asked for (never used inside a
 // run).
+//
+//go:norace
 func (lc *ListenConfig) MultipathTCP() bool { return lc.mptcp > 0 }
 
 // SetMultipathTCP asks for MPTCP or not; inside a run connections are
 // plain TCP either way.
+//
+//go:norace
 func (lc *ListenConfig) SetMultipathTCP(use bool) {
 	lc.mptcp = -1
 	if use {
@@ -407,10 +448,14 @@ func (lc *ListenConfig) SetMultipathTCP(use bool) {
 
 // ListenPacket is net.ListenPacket for udp, udp4 and udp6 on the calling
 // node.
+//
+//go:norace
 func ListenPacket(network, address string) (net.PacketConn, error) {
 	var lc ListenConfig
 	return lc.ListenPacket(context.Background(), network, address)
 }
 
 // ok reports whether ln is a listener (net's zero TCPListener is not one).
+//
+//go:norace
 func (ln *TCPListener) ok() bool { return ln != nil && (ln.l != nil || ln.r != nil) }

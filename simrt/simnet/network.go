@@ -58,6 +58,7 @@ const (
 // goroutines): outside 10.0.0.0/16, where node addresses are.
 var hostAddr = netip.AddrFrom4([4]byte{10, 255, 255, 254})
 
+//go:norace
 func (l Link) check(fn string) {
 	if l.MinLatency < 0 || l.MaxLatency < 0 {
 		panic(fmt.Sprintf("simnet: %s: negative latency in %+v", fn, l))
@@ -73,6 +74,8 @@ func (l Link) check(fn string) {
 }
 
 // latency draws one message's latency.
+//
+//go:norace
 func (l Link) latency() time.Duration {
 	if l.MaxLatency <= l.MinLatency {
 		return l.MinLatency
@@ -83,6 +86,7 @@ func (l Link) latency() time.Duration {
 // pair is an unordered pair of nodes, smaller first.
 type pair [2]simrt.NodeID
 
+//go:norace
 func pairOf(a, b simrt.NodeID) pair {
 	if a > b {
 		a, b = b, a
@@ -106,6 +110,8 @@ type network struct {
 type netKey struct{}
 
 // current returns the running world's network, nil outside a run.
+//
+//go:norace
 func current() *network {
 	if !simrt.Simulated() {
 		return nil
@@ -115,6 +121,8 @@ func current() *network {
 
 // mustCurrent is current for the control API, which has no meaning
 // outside a run.
+//
+//go:norace
 func mustCurrent(fn string) *network {
 	nw := current()
 	if nw == nil {
@@ -123,6 +131,7 @@ func mustCurrent(fn string) *network {
 	return nw
 }
 
+//go:norace
 func newNetwork() any {
 	nw := &network{
 		def:   Link{MinLatency: DefaultMinLatency, MaxLatency: DefaultMaxLatency},
@@ -140,6 +149,8 @@ func newNetwork() any {
 
 // SetDefaultLink sets the link between every two different nodes that
 // SetLink did not set. It panics outside a simulated run.
+//
+//go:norace
 func SetDefaultLink(l Link) {
 	l.check("SetDefaultLink")
 	mustCurrent("SetDefaultLink").def = l
@@ -147,6 +158,8 @@ func SetDefaultLink(l Link) {
 
 // DefaultLink returns the link between different nodes that SetLink did
 // not set: 100µs to 1ms and no loss, unless SetDefaultLink changed it.
+//
+//go:norace
 func DefaultLink() Link {
 	if nw := current(); nw != nil {
 		return nw.def
@@ -156,12 +169,16 @@ func DefaultLink() Link {
 
 // SetLink sets the link from one node to another, one direction. from ==
 // to sets the node's loopback. It panics outside a simulated run.
+//
+//go:norace
 func SetLink(from, to simrt.NodeID, l Link) {
 	l.check("SetLink")
-	mustCurrent("SetLink").links[[2]simrt.NodeID{from, to}] = l
+	mset(mustCurrent("SetLink").links, [2]simrt.NodeID{from, to}, l)
 }
 
 // LinkOf returns the link from one node to another.
+//
+//go:norace
 func LinkOf(from, to simrt.NodeID) Link {
 	nw := current()
 	if nw == nil {
@@ -173,8 +190,9 @@ func LinkOf(from, to simrt.NodeID) Link {
 	return nw.link(from, to)
 }
 
+//go:norace
 func (nw *network) link(from, to simrt.NodeID) Link {
-	if l, ok := nw.links[[2]simrt.NodeID{from, to}]; ok {
+	if l, ok := mget(nw.links, [2]simrt.NodeID{from, to}); ok {
 		return l
 	}
 	if from == to {
@@ -188,19 +206,22 @@ func (nw *network) link(from, to simrt.NodeID) Link {
 // unless named) stay reachable from all. It replaces the previous
 // partition; cuts and connections made by Cut and Connect stay over it.
 // It panics outside a simulated run.
+//
+//go:norace
 func Partition(groups ...[]simrt.NodeID) {
 	nw := mustCurrent("Partition")
-	nw.group = map[simrt.NodeID]int{}
+	group := map[simrt.NodeID]int{}
 	var desc []string
 	for i, g := range groups {
 		var names []string
 		for _, id := range g {
-			nw.group[id] = i + 1
+			mset(group, id, i+1)
 			names = append(names, simrt.NodeName(id))
 		}
 		sort.Strings(names)
 		desc = append(desc, "["+strings.Join(names, " ")+"]")
 	}
+	nw.group = group
 	simrt.RecordFault("net: partition %s", strings.Join(desc, " | "))
 	nw.changed()
 }
@@ -208,6 +229,8 @@ func Partition(groups ...[]simrt.NodeID) {
 // Heal ends the partition and every Cut and Connect: all nodes reach all.
 // Segments held for links that were down are sent. It panics outside a
 // simulated run.
+//
+//go:norace
 func Heal() {
 	nw := mustCurrent("Heal")
 	nw.group = nil
@@ -218,24 +241,28 @@ func Heal() {
 
 // Cut takes down the link between a and b, both ways, until Connect or
 // Heal. It panics outside a simulated run.
+//
+//go:norace
 func Cut(a, b simrt.NodeID) {
 	nw := mustCurrent("Cut")
 	if a == b {
 		return
 	}
-	nw.pairs[pairOf(a, b)] = false
+	mset(nw.pairs, pairOf(a, b), false)
 	simrt.RecordFault("net: cut %s <-> %s", simrt.NodeName(a), simrt.NodeName(b))
 }
 
 // Connect brings up the link between a and b, both ways, whatever Cut or
 // the partition said, until Cut or Heal. It panics outside a simulated
 // run.
+//
+//go:norace
 func Connect(a, b simrt.NodeID) {
 	nw := mustCurrent("Connect")
 	if a == b {
 		return
 	}
-	nw.pairs[pairOf(a, b)] = true
+	mset(nw.pairs, pairOf(a, b), true)
 	simrt.RecordFault("net: connect %s <-> %s", simrt.NodeName(a), simrt.NodeName(b))
 	nw.changed()
 }
@@ -243,6 +270,8 @@ func Connect(a, b simrt.NodeID) {
 // Reachable reports whether messages from one node get to another now.
 // A node always reaches itself; whether the other is up does not matter
 // here.
+//
+//go:norace
 func Reachable(from, to simrt.NodeID) bool {
 	nw := current()
 	if nw == nil {
@@ -251,19 +280,23 @@ func Reachable(from, to simrt.NodeID) bool {
 	return nw.reachable(from, to)
 }
 
+//go:norace
 func (nw *network) reachable(a, b simrt.NodeID) bool {
 	if a == b {
 		return true
 	}
-	if v, ok := nw.pairs[pairOf(a, b)]; ok {
+	if v, ok := mget(nw.pairs, pairOf(a, b)); ok {
 		return v
 	}
-	ga, gb := nw.group[a], nw.group[b]
+	ga, _ := mget(nw.group, a)
+	gb, _ := mget(nw.group, b)
 	return ga == 0 || gb == 0 || ga == gb
 }
 
 // changed sends what links that came back up were holding, in the order
 // the flows started holding.
+//
+//go:norace
 func (nw *network) changed() {
 	keep := nw.held[:0]
 	for _, f := range nw.held {
@@ -286,13 +319,17 @@ func (nw *network) changed() {
 // Alias makes name resolve to node id's address (10.255.255.254 for the host)
 // for the rest of the run, as an /etc/hosts line would. It panics outside
 // a simulated run.
+//
+//go:norace
 func Alias(name string, id simrt.NodeID) {
 	nw := mustCurrent("Alias")
-	nw.alias[strings.TrimSuffix(name, ".")] = NodeAddr(id)
+	mset(nw.alias, strings.TrimSuffix(name, "."), NodeAddr(id))
 }
 
 // NodeAddr returns the address by which other nodes reach node id: its
 // 10.0.x.y, or 10.255.255.254 for the host.
+//
+//go:norace
 func NodeAddr(id simrt.NodeID) netip.Addr {
 	if id == simrt.Host {
 		return hostAddr
@@ -317,6 +354,7 @@ const (
 	portHi = 60999
 )
 
+//go:norace
 func (nw *network) stack(id simrt.NodeID) *stack {
 	for int(id) >= len(nw.stacks) {
 		nw.stacks = append(nw.stacks, nil)
@@ -330,6 +368,8 @@ func (nw *network) stack(id simrt.NodeID) *stack {
 }
 
 // ephemeral returns the next free port of the range, starting at *next.
+//
+//go:norace
 func ephemeral(next *uint16, used func(uint16) bool) (uint16, bool) {
 	for i := 0; i <= portHi-portLo; i++ {
 		p := *next
@@ -345,8 +385,10 @@ func ephemeral(next *uint16, used func(uint16) bool) (uint16, bool) {
 
 // tcpPortUsed reports whether port is held on the node, by a listener or
 // an endpoint.
+//
+//go:norace
 func (s *stack) tcpPortUsed(port uint16) bool {
-	if s.tcpPorts[port] > 0 {
+	if n, _ := mget(s.tcpPorts, port); n > 0 {
 		return true
 	}
 	for _, l := range s.listeners {
@@ -358,23 +400,30 @@ func (s *stack) tcpPortUsed(port uint16) bool {
 }
 
 // removeEndpoint forgets e (closed, or crashed) and releases its port.
+//
+//go:norace
 func (s *stack) removeEndpoint(e *endpoint) {
 	for i, x := range s.eps {
 		if x == e {
-			s.eps = append(s.eps[:i], s.eps[i+1:]...)
+			s.eps = without(s.eps, i)
 			break
 		}
 	}
 	if e.ownsPort {
 		e.ownsPort = false
-		if s.tcpPorts[e.laddr.Port()]--; s.tcpPorts[e.laddr.Port()] <= 0 {
-			delete(s.tcpPorts, e.laddr.Port())
+		port := e.laddr.Port()
+		if n, _ := mget(s.tcpPorts, port); n <= 1 {
+			mdel(s.tcpPorts, port)
+		} else {
+			mset(s.tcpPorts, port, n-1)
 		}
 	}
 }
 
 // crash is the OnCrash hook: the node's listeners and sockets vanish at
 // once, and the peers of its connections learn it by a reset.
+//
+//go:norace
 func (nw *network) crash(id simrt.NodeID) {
 	if int(id) >= len(nw.stacks) || nw.stacks[id] == nil {
 		return
@@ -400,4 +449,6 @@ func (nw *network) crash(id simrt.NodeID) {
 }
 
 // nowNanos is the virtual clock in Unix nanoseconds.
+//
+//go:norace
 func nowNanos() int64 { return simrt.Now().UnixNano() }

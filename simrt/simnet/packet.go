@@ -56,6 +56,7 @@ const (
 	maxUDP6 = 65527
 )
 
+//go:norace
 func (u *udpSock) localAddr() net.Addr {
 	if u.la == nil {
 		u.la = udpAddr(u.laddr)
@@ -63,6 +64,7 @@ func (u *udpSock) localAddr() net.Addr {
 	return u.la
 }
 
+//go:norace
 func (u *udpSock) remoteAddr() net.Addr {
 	if u.ra == nil {
 		u.ra = udpAddr(u.raddr)
@@ -70,9 +72,12 @@ func (u *udpSock) remoteAddr() net.Addr {
 	return u.ra
 }
 
+//go:norace
 func (u *udpSock) dead() bool { return u.closed || u.nw != current() }
 
 // udpPortUsed reports whether a UDP socket of the node holds port.
+//
+//go:norace
 func (s *stack) udpPortUsed(port uint16) bool {
 	for _, u := range s.udps {
 		if u.laddr.Port() == port {
@@ -84,6 +89,8 @@ func (s *stack) udpPortUsed(port uint16) bool {
 
 // bindUDP makes a socket of the calling node bound to laddr (a free port
 // when its port is 0).
+//
+//go:norace
 func (nw *network) bindUDP(network string, node simrt.NodeID, laddr netip.AddrPort) (*udpSock, syscall.Errno) {
 	ip := laddr.Addr().Unmap()
 	if !ip.IsValid() {
@@ -112,6 +119,7 @@ func (nw *network) bindUDP(network string, node simrt.NodeID, laddr netip.AddrPo
 	return u, 0
 }
 
+//go:norace
 func (nw *network) listenUDP(network string, laddr netip.AddrPort, errAddr net.Addr) (*UDPConn, error) {
 	simrt.Gosched()
 	u, errno := nw.bindUDP(network, simrt.CurrentNode(), laddr)
@@ -122,6 +130,8 @@ func (nw *network) listenUDP(network string, laddr netip.AddrPort, errAddr net.A
 }
 
 // dialUDP makes a socket connected to raddr: no datagram is sent.
+//
+//go:norace
 func (nw *network) dialUDP(network string, laddr, raddr netip.AddrPort, errSrc net.Addr) (*UDPConn, error) {
 	simrt.Gosched()
 	src := simrt.CurrentNode()
@@ -147,6 +157,8 @@ func (nw *network) dialUDP(network string, laddr, raddr netip.AddrPort, errSrc n
 
 // send sends one datagram to `to`; call names the system call for errors
 // (write for a connected socket, sendto otherwise).
+//
+//go:norace
 func (u *udpSock) send(b []byte, to netip.AddrPort, call string) (int, error) {
 	nw := u.nw
 	dst, dstIP, errno := nw.route(u.node, to.Addr())
@@ -171,6 +183,8 @@ func (u *udpSock) send(b []byte, to netip.AddrPort, call string) (int, error) {
 
 // sendDatagram puts a datagram on the link from u's node to dst, with
 // the link's faults.
+//
+//go:norace
 func (nw *network) sendDatagram(u *udpSock, dst simrt.NodeID, from, to netip.AddrPort, b []byte) {
 	src := u.node
 	l := nw.link(src, dst)
@@ -218,16 +232,18 @@ type pending struct {
 	arrive func()
 }
 
+//go:norace
 func (nw *network) path(src, dst simrt.NodeID) *path {
 	k := [2]simrt.NodeID{src, dst}
-	p := nw.paths[k]
+	p, _ := mget(nw.paths, k)
 	if p == nil {
 		p = &path{}
-		nw.paths[k] = p
+		mset(nw.paths, k, p)
 	}
 	return p
 }
 
+//go:norace
 func (p *path) send(at, now int64, arrive func()) {
 	if at < p.last {
 		at = p.last
@@ -241,6 +257,7 @@ func (p *path) send(at, now int64, arrive func()) {
 	p.arm()
 }
 
+//go:norace
 func (p *path) arm() {
 	if len(p.q) == 0 || (p.stop != nil && p.timerAt == p.q[0].at) {
 		return
@@ -252,6 +269,7 @@ func (p *path) arm() {
 	p.stop = simrt.CallAt(time.Unix(0, p.timerAt), p.fire)
 }
 
+//go:norace
 func (p *path) fire() {
 	p.stop = nil
 	now := nowNanos()
@@ -265,6 +283,8 @@ func (p *path) fire() {
 }
 
 // arriveDatagram is a datagram's arrival at node dst.
+//
+//go:norace
 func (nw *network) arriveDatagram(sender *udpSock, src, dst simrt.NodeID, from, to netip.AddrPort, data []byte) {
 	if !simrt.Alive(dst) {
 		return
@@ -316,6 +336,8 @@ func (nw *network) arriveDatagram(sender *udpSock, src, dst simrt.NodeID, from, 
 }
 
 // read takes the next datagram; call names the system call for errors.
+//
+//go:norace
 func (u *udpSock) read(b []byte, call string) (int, netip.AddrPort, error) {
 	if u.dead() {
 		return 0, netip.AddrPort{}, net.ErrClosed
@@ -330,6 +352,9 @@ func (u *udpSock) read(b []byte, call string) (int, netip.AddrPort, error) {
 			u.q[0] = datagram{}
 			u.q = u.q[1:]
 			u.qbytes -= len(d.data)
+			if call == "read" {
+				simrt.IORead() // read(2), as syscall.Read annotates it; recvfrom is not
+			}
 			return copy(b, d.data), d.from, nil
 		case u.softErr != 0:
 			err := u.softErr
@@ -343,6 +368,8 @@ func (u *udpSock) read(b []byte, call string) (int, netip.AddrPort, error) {
 }
 
 // write sends b to `to` (the peer when to is invalid).
+//
+//go:norace
 func (u *udpSock) write(b []byte, to netip.AddrPort) (int, error) {
 	if u.dead() {
 		return 0, net.ErrClosed
@@ -354,6 +381,7 @@ func (u *udpSock) write(b []byte, to netip.AddrPort) (int, error) {
 			return 0, sysErr("write", syscall.EDESTADDRREQ)
 		}
 		to, call = u.raddr, "write"
+		simrt.IOWrite() // write(2), as syscall.Write annotates it; sendto is not
 	}
 	switch {
 	case u.closed:
@@ -368,6 +396,7 @@ func (u *udpSock) write(b []byte, to netip.AddrPort) (int, error) {
 	return u.send(b, to, call)
 }
 
+//go:norace
 func (u *udpSock) close() {
 	u.closed = true
 	u.q = nil
@@ -376,7 +405,7 @@ func (u *udpSock) close() {
 	st := u.nw.stack(u.node)
 	for i, x := range st.udps {
 		if x == u {
-			st.udps = append(st.udps[:i], st.udps[i+1:]...)
+			st.udps = without(st.udps, i)
 			break
 		}
 	}
@@ -395,12 +424,15 @@ var (
 	_ net.PacketConn = (*UDPConn)(nil)
 )
 
+//go:norace
 func (c *UDPConn) opErr(op string, addr net.Addr, err error) error {
 	return &net.OpError{Op: op, Net: c.u.network, Source: c.u.localAddr(), Addr: addr, Err: err}
 }
 
 // Read reads the next datagram of a socket (from its peer, when
 // connected).
+//
+//go:norace
 func (c *UDPConn) Read(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -417,6 +449,8 @@ func (c *UDPConn) Read(b []byte) (int, error) {
 
 // ReadFromUDPAddrPort reads the next datagram and its source address. A
 // datagram longer than b is truncated.
+//
+//go:norace
 func (c *UDPConn) ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error) {
 	if !c.ok() {
 		return 0, netip.AddrPort{}, syscall.EINVAL
@@ -432,6 +466,8 @@ func (c *UDPConn) ReadFromUDPAddrPort(b []byte) (int, netip.AddrPort, error) {
 }
 
 // ReadFromUDP reads the next datagram and its source address.
+//
+//go:norace
 func (c *UDPConn) ReadFromUDP(b []byte) (int, *net.UDPAddr, error) {
 	if !c.ok() {
 		return 0, nil, syscall.EINVAL
@@ -447,6 +483,8 @@ func (c *UDPConn) ReadFromUDP(b []byte) (int, *net.UDPAddr, error) {
 }
 
 // ReadFrom implements net.PacketConn's ReadFrom.
+//
+//go:norace
 func (c *UDPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	n, from, err := c.ReadFromUDP(b)
 	if from == nil {
@@ -457,6 +495,8 @@ func (c *UDPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 
 // ReadMsgUDPAddrPort reads a datagram; no out-of-band data or flags are
 // simulated.
+//
+//go:norace
 func (c *UDPConn) ReadMsgUDPAddrPort(b, oob []byte) (n, oobn, flags int, addr netip.AddrPort, err error) {
 	if !c.ok() {
 		return 0, 0, 0, netip.AddrPort{}, syscall.EINVAL
@@ -470,6 +510,8 @@ func (c *UDPConn) ReadMsgUDPAddrPort(b, oob []byte) (n, oobn, flags int, addr ne
 
 // ReadMsgUDP reads a datagram; no out-of-band data or flags are
 // simulated.
+//
+//go:norace
 func (c *UDPConn) ReadMsgUDP(b, oob []byte) (n, oobn, flags int, addr *net.UDPAddr, err error) {
 	if !c.ok() {
 		return 0, 0, 0, nil, syscall.EINVAL
@@ -486,6 +528,8 @@ func (c *UDPConn) ReadMsgUDP(b, oob []byte) (n, oobn, flags int, addr *net.UDPAd
 }
 
 // Write sends b as one datagram to the peer of a connected socket.
+//
+//go:norace
 func (c *UDPConn) Write(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -501,6 +545,8 @@ func (c *UDPConn) Write(b []byte) (int, error) {
 }
 
 // WriteToUDPAddrPort sends b as one datagram to addr.
+//
+//go:norace
 func (c *UDPConn) WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -515,6 +561,7 @@ func (c *UDPConn) WriteToUDPAddrPort(b []byte, addr netip.AddrPort) (int, error)
 	return n, err
 }
 
+//go:norace
 func (c *UDPConn) writeTo(b []byte, addr netip.AddrPort) (int, error) {
 	if c.u.raddr.IsValid() {
 		return 0, net.ErrWriteToConnected
@@ -530,6 +577,8 @@ func (c *UDPConn) writeTo(b []byte, addr netip.AddrPort) (int, error) {
 }
 
 // WriteToUDP sends b as one datagram to addr.
+//
+//go:norace
 func (c *UDPConn) WriteToUDP(b []byte, addr *net.UDPAddr) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -550,6 +599,8 @@ func (c *UDPConn) WriteToUDP(b []byte, addr *net.UDPAddr) (int, error) {
 
 // WriteTo implements net.PacketConn's WriteTo; addr must be a
 // *net.UDPAddr.
+//
+//go:norace
 func (c *UDPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -566,6 +617,8 @@ func (c *UDPConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 
 // WriteMsgUDP sends b to addr, or to the peer of a connected socket when
 // addr is nil; oob is ignored.
+//
+//go:norace
 func (c *UDPConn) WriteMsgUDP(b, oob []byte, addr *net.UDPAddr) (n, oobn int, err error) {
 	if !c.ok() {
 		return 0, 0, syscall.EINVAL
@@ -583,6 +636,8 @@ func (c *UDPConn) WriteMsgUDP(b, oob []byte, addr *net.UDPAddr) (n, oobn int, er
 
 // WriteMsgUDPAddrPort is WriteMsgUDP with a netip.AddrPort (invalid for
 // the peer of a connected socket).
+//
+//go:norace
 func (c *UDPConn) WriteMsgUDPAddrPort(b, oob []byte, addr netip.AddrPort) (n, oobn int, err error) {
 	if !c.ok() {
 		return 0, 0, syscall.EINVAL
@@ -600,6 +655,8 @@ func (c *UDPConn) WriteMsgUDPAddrPort(b, oob []byte, addr netip.AddrPort) (n, oo
 
 // Close closes the socket; datagrams queued or on their way to it are
 // lost.
+//
+//go:norace
 func (c *UDPConn) Close() error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -615,6 +672,8 @@ func (c *UDPConn) Close() error {
 }
 
 // LocalAddr returns the local address, a *net.UDPAddr.
+//
+//go:norace
 func (c *UDPConn) LocalAddr() net.Addr {
 	if !c.ok() {
 		return nil
@@ -626,6 +685,8 @@ func (c *UDPConn) LocalAddr() net.Addr {
 }
 
 // RemoteAddr returns the peer of a connected socket, else nil.
+//
+//go:norace
 func (c *UDPConn) RemoteAddr() net.Addr {
 	if !c.ok() {
 		return nil
@@ -636,27 +697,36 @@ func (c *UDPConn) RemoteAddr() net.Addr {
 	return c.u.remoteAddr()
 }
 
+//go:norace
 func (c *UDPConn) setErr() error {
 	return &net.OpError{Op: "set", Net: c.u.network, Source: nil, Addr: c.u.localAddr(), Err: net.ErrClosed}
 }
 
 // SetDeadline sets the read and write deadlines, on the virtual clock.
+//
+//go:norace
 func (c *UDPConn) SetDeadline(t time.Time) error {
 	return c.setDeadline(t, true, true)
 }
 
 // SetReadDeadline sets the read deadline, on the virtual clock.
+//
+//go:norace
 func (c *UDPConn) SetReadDeadline(t time.Time) error {
 	return c.setDeadline(t, true, false)
 }
 
 // SetWriteDeadline sets the write deadline, on the virtual clock (writes
 // never block; one past the deadline fails).
+//
+//go:norace
 func (c *UDPConn) SetWriteDeadline(t time.Time) error {
 	return c.setDeadline(t, false, true)
 }
 
 // setDeadline sets the read deadline, the write deadline or both.
+//
+//go:norace
 func (c *UDPConn) setDeadline(t time.Time, rd, wr bool) error {
 	switch {
 	case !c.ok():
@@ -677,6 +747,8 @@ func (c *UDPConn) setDeadline(t time.Time, rd, wr bool) error {
 
 // SetReadBuffer sets the receive buffer: datagrams that do not fit are
 // dropped.
+//
+//go:norace
 func (c *UDPConn) SetReadBuffer(bytes int) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -692,6 +764,8 @@ func (c *UDPConn) SetReadBuffer(bytes int) error {
 }
 
 // SetWriteBuffer is accepted and ignored: sends never wait.
+//
+//go:norace
 func (c *UDPConn) SetWriteBuffer(bytes int) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -706,6 +780,8 @@ func (c *UDPConn) SetWriteBuffer(bytes int) error {
 }
 
 // File fails inside a run: a simulated socket has no file descriptor.
+//
+//go:norace
 func (c *UDPConn) File() (*os.File, error) {
 	if !c.ok() {
 		return nil, syscall.EINVAL
@@ -718,6 +794,8 @@ func (c *UDPConn) File() (*os.File, error) {
 
 // SyscallConn fails inside a run: a simulated socket has no file
 // descriptor.
+//
+//go:norace
 func (c *UDPConn) SyscallConn() (syscall.RawConn, error) {
 	if !c.ok() {
 		return nil, syscall.EINVAL
@@ -731,6 +809,8 @@ func (c *UDPConn) SyscallConn() (syscall.RawConn, error) {
 // ListenUDP is net.ListenUDP: a socket bound to laddr of the calling node
 // (all of its addresses when laddr or its IP is nil; a free port when the
 // port is 0).
+//
+//go:norace
 func ListenUDP(network string, laddr *net.UDPAddr) (*UDPConn, error) {
 	nw := current()
 	if nw == nil {
@@ -757,6 +837,8 @@ func ListenUDP(network string, laddr *net.UDPAddr) (*UDPConn, error) {
 
 // DialUDP is net.DialUDP: a socket of the calling node connected to
 // raddr. Nothing is sent until the first write.
+//
+//go:norace
 func DialUDP(network string, laddr, raddr *net.UDPAddr) (*UDPConn, error) {
 	nw := current()
 	if nw == nil {
@@ -786,4 +868,6 @@ func DialUDP(network string, laddr, raddr *net.UDPAddr) (*UDPConn, error) {
 }
 
 // ok reports whether c is a socket (net's zero UDPConn is not one).
+//
+//go:norace
 func (c *UDPConn) ok() bool { return c != nil && (c.u != nil || c.r != nil) }

@@ -24,10 +24,12 @@ type pipeDeadline struct {
 	cancel *simrt.Chan[struct{}]
 }
 
+//go:norace
 func makePipeDeadline() pipeDeadline {
 	return pipeDeadline{cancel: simrt.MakeChan[struct{}](0)}
 }
 
+//go:norace
 func (d *pipeDeadline) set(t time.Time) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -55,20 +57,25 @@ func (d *pipeDeadline) set(t time.Time) {
 	}
 }
 
+//go:norace
 func (d *pipeDeadline) wait() *simrt.Chan[struct{}] {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.cancel
 }
 
+//go:norace
 func isClosed(c *simrt.Chan[struct{}]) bool {
 	return simrt.Select(true, simrt.OnRecv(c)) == 0
 }
 
 type pipeAddr struct{}
 
+//go:norace
 func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "pipe" }
+
+//go:norace
+func (pipeAddr) String() string { return "pipe" }
 
 type pipe struct {
 	wrMu simrt.Mutex
@@ -87,6 +94,8 @@ type pipe struct {
 }
 
 // Pipe is net.Pipe on the simulated scheduler.
+//
+//go:norace
 func Pipe() (net.Conn, net.Conn) {
 	cb1 := simrt.MakeChan[[]byte](0)
 	cb2 := simrt.MakeChan[[]byte](0)
@@ -111,9 +120,13 @@ func Pipe() (net.Conn, net.Conn) {
 	return p1, p2
 }
 
-func (*pipe) LocalAddr() net.Addr  { return pipeAddr{} }
+//go:norace
+func (*pipe) LocalAddr() net.Addr { return pipeAddr{} }
+
+//go:norace
 func (*pipe) RemoteAddr() net.Addr { return pipeAddr{} }
 
+//go:norace
 func (p *pipe) Read(b []byte) (int, error) {
 	n, err := p.read(b)
 	if err != nil && err != io.EOF && err != io.ErrClosedPipe {
@@ -122,6 +135,7 @@ func (p *pipe) Read(b []byte) (int, error) {
 	return n, err
 }
 
+//go:norace
 func (p *pipe) read(b []byte) (n int, err error) {
 	switch {
 	case isClosed(p.localDone):
@@ -146,6 +160,7 @@ func (p *pipe) read(b []byte) (n int, err error) {
 	}
 }
 
+//go:norace
 func (p *pipe) Write(b []byte) (int, error) {
 	n, err := p.write(b)
 	if err != nil && err != io.ErrClosedPipe {
@@ -154,6 +169,7 @@ func (p *pipe) Write(b []byte) (int, error) {
 	return n, err
 }
 
+//go:norace
 func (p *pipe) write(b []byte) (n int, err error) {
 	switch {
 	case isClosed(p.localDone):
@@ -180,6 +196,7 @@ func (p *pipe) write(b []byte) (n int, err error) {
 	return n, nil
 }
 
+//go:norace
 func (p *pipe) SetDeadline(t time.Time) error {
 	if isClosed(p.localDone) || isClosed(p.remoteDone) {
 		return io.ErrClosedPipe
@@ -189,6 +206,7 @@ func (p *pipe) SetDeadline(t time.Time) error {
 	return nil
 }
 
+//go:norace
 func (p *pipe) SetReadDeadline(t time.Time) error {
 	if isClosed(p.localDone) || isClosed(p.remoteDone) {
 		return io.ErrClosedPipe
@@ -197,6 +215,7 @@ func (p *pipe) SetReadDeadline(t time.Time) error {
 	return nil
 }
 
+//go:norace
 func (p *pipe) SetWriteDeadline(t time.Time) error {
 	if isClosed(p.localDone) || isClosed(p.remoteDone) {
 		return io.ErrClosedPipe
@@ -205,6 +224,7 @@ func (p *pipe) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
+//go:norace
 func (p *pipe) Close() error {
 	p.once.Do(func() { simrt.Close(p.localDone) })
 	return nil

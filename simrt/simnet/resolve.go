@@ -33,6 +33,7 @@ type Resolver struct {
 // and of a Dialer without one: net.DefaultResolver outside a run.
 var DefaultResolver = &Resolver{}
 
+//go:norace
 func (r *Resolver) native() *net.Resolver {
 	if r == nil || (!r.PreferGo && !r.StrictErrors && r.Dial == nil) {
 		return net.DefaultResolver
@@ -42,6 +43,8 @@ func (r *Resolver) native() *net.Resolver {
 
 // lookupNetIP resolves host to the run's addresses, filtered by network
 // (ip, ip4, ip6).
+//
+//go:norace
 func (nw *network) lookupNetIP(network, host string) ([]netip.Addr, error) {
 	switch network {
 	case "ip", "ip4", "ip6":
@@ -69,6 +72,8 @@ func (nw *network) lookupNetIP(network, host string) ([]netip.Addr, error) {
 }
 
 // LookupHost returns the addresses of host, as strings.
+//
+//go:norace
 func (r *Resolver) LookupHost(ctx context.Context, host string) ([]string, error) {
 	nw := current()
 	if nw == nil {
@@ -86,6 +91,8 @@ func (r *Resolver) LookupHost(ctx context.Context, host string) ([]string, error
 }
 
 // LookupNetIP returns the addresses of host for network (ip, ip4, ip6).
+//
+//go:norace
 func (r *Resolver) LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error) {
 	nw := current()
 	if nw == nil {
@@ -95,6 +102,8 @@ func (r *Resolver) LookupNetIP(ctx context.Context, network, host string) ([]net
 }
 
 // LookupIP returns the addresses of host for network (ip, ip4, ip6).
+//
+//go:norace
 func (r *Resolver) LookupIP(ctx context.Context, network, host string) ([]net.IP, error) {
 	nw := current()
 	if nw == nil {
@@ -112,6 +121,8 @@ func (r *Resolver) LookupIP(ctx context.Context, network, host string) ([]net.IP
 }
 
 // LookupIPAddr returns the addresses of host.
+//
+//go:norace
 func (r *Resolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
 	nw := current()
 	if nw == nil {
@@ -130,6 +141,8 @@ func (r *Resolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr,
 
 // LookupAddr returns the names of addr: "localhost" for the loopback,
 // "host" for the host's address, a node's name for its address.
+//
+//go:norace
 func (r *Resolver) LookupAddr(ctx context.Context, addr string) ([]string, error) {
 	nw := current()
 	if nw == nil {
@@ -156,6 +169,8 @@ func (r *Resolver) LookupAddr(ctx context.Context, addr string) ([]string, error
 
 // LookupCNAME returns host itself when it resolves: the run's names have
 // no aliases of the DNS kind.
+//
+//go:norace
 func (r *Resolver) LookupCNAME(ctx context.Context, host string) (string, error) {
 	nw := current()
 	if nw == nil {
@@ -169,6 +184,8 @@ func (r *Resolver) LookupCNAME(ctx context.Context, host string) (string, error)
 
 // LookupPort returns the port of service for network (numbers, and the
 // names of the services database, as net).
+//
+//go:norace
 func (r *Resolver) LookupPort(ctx context.Context, network, service string) (int, error) {
 	if current() == nil {
 		return r.native().LookupPort(ctx, network, service)
@@ -177,6 +194,8 @@ func (r *Resolver) LookupPort(ctx context.Context, network, service string) (int
 }
 
 // LookupMX finds no MX records inside a run.
+//
+//go:norace
 func (r *Resolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
 	if current() == nil {
 		return r.native().LookupMX(ctx, name)
@@ -185,6 +204,8 @@ func (r *Resolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error)
 }
 
 // LookupNS finds no NS records inside a run.
+//
+//go:norace
 func (r *Resolver) LookupNS(ctx context.Context, name string) ([]*net.NS, error) {
 	if current() == nil {
 		return r.native().LookupNS(ctx, name)
@@ -193,6 +214,8 @@ func (r *Resolver) LookupNS(ctx context.Context, name string) ([]*net.NS, error)
 }
 
 // LookupSRV finds no SRV records inside a run.
+//
+//go:norace
 func (r *Resolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
 	if current() == nil {
 		return r.native().LookupSRV(ctx, service, proto, name)
@@ -205,6 +228,8 @@ func (r *Resolver) LookupSRV(ctx context.Context, service, proto, name string) (
 }
 
 // LookupTXT finds no TXT records inside a run.
+//
+//go:norace
 func (r *Resolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
 	if current() == nil {
 		return r.native().LookupTXT(ctx, name)
@@ -213,51 +238,71 @@ func (r *Resolver) LookupTXT(ctx context.Context, name string) ([]string, error)
 }
 
 // LookupHost is net.LookupHost.
+//
+//go:norace
 func LookupHost(host string) ([]string, error) {
 	return DefaultResolver.LookupHost(context.Background(), host)
 }
 
 // LookupIP is net.LookupIP.
+//
+//go:norace
 func LookupIP(host string) ([]net.IP, error) {
 	return DefaultResolver.LookupIP(context.Background(), "ip", host)
 }
 
 // LookupAddr is net.LookupAddr.
+//
+//go:norace
 func LookupAddr(addr string) ([]string, error) {
 	return DefaultResolver.LookupAddr(context.Background(), addr)
 }
 
 // LookupCNAME is net.LookupCNAME.
+//
+//go:norace
 func LookupCNAME(host string) (string, error) {
 	return DefaultResolver.LookupCNAME(context.Background(), host)
 }
 
 // LookupPort is net.LookupPort.
+//
+//go:norace
 func LookupPort(network, service string) (int, error) {
 	return DefaultResolver.LookupPort(context.Background(), network, service)
 }
 
 // LookupMX is net.LookupMX.
+//
+//go:norace
 func LookupMX(name string) ([]*net.MX, error) {
 	return DefaultResolver.LookupMX(context.Background(), name)
 }
 
 // LookupNS is net.LookupNS.
+//
+//go:norace
 func LookupNS(name string) ([]*net.NS, error) {
 	return DefaultResolver.LookupNS(context.Background(), name)
 }
 
 // LookupSRV is net.LookupSRV.
+//
+//go:norace
 func LookupSRV(service, proto, name string) (string, []*net.SRV, error) {
 	return DefaultResolver.LookupSRV(context.Background(), service, proto, name)
 }
 
 // LookupTXT is net.LookupTXT.
+//
+//go:norace
 func LookupTXT(name string) ([]string, error) {
 	return DefaultResolver.LookupTXT(context.Background(), name)
 }
 
 // ResolveTCPAddr is net.ResolveTCPAddr with the run's names.
+//
+//go:norace
 func ResolveTCPAddr(network, address string) (*net.TCPAddr, error) {
 	nw := current()
 	if nw == nil {
@@ -278,6 +323,8 @@ func ResolveTCPAddr(network, address string) (*net.TCPAddr, error) {
 }
 
 // ResolveUDPAddr is net.ResolveUDPAddr with the run's names.
+//
+//go:norace
 func ResolveUDPAddr(network, address string) (*net.UDPAddr, error) {
 	nw := current()
 	if nw == nil {
@@ -299,6 +346,8 @@ func ResolveUDPAddr(network, address string) (*net.UDPAddr, error) {
 
 // ResolveIPAddr is net.ResolveIPAddr with the run's names (network ip,
 // ip4 or ip6, optionally with ":protocol").
+//
+//go:norace
 func ResolveIPAddr(network, address string) (*net.IPAddr, error) {
 	nw := current()
 	if nw == nil {

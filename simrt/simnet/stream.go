@@ -79,6 +79,8 @@ const (
 
 // delay draws the time a segment takes: the link's latency, plus a
 // retransmission timeout for each time the link's Loss loses it.
+//
+//go:norace
 func (f *flow) delay(s segment) time.Duration {
 	l := f.nw.link(f.src.node, f.dst.node)
 	d := l.latency()
@@ -105,6 +107,8 @@ func (f *flow) delay(s segment) time.Duration {
 // send puts a segment on its way: at once when the link has no latency
 // and nothing is ahead of it, at its arrival instant otherwise, and held
 // while the link is down.
+//
+//go:norace
 func (f *flow) send(s segment) {
 	if f.held || !f.nw.reachable(f.src.node, f.dst.node) {
 		s.at = -1
@@ -127,12 +131,15 @@ func (f *flow) send(s segment) {
 	f.arm()
 }
 
+//go:norace
 func (f *flow) push(s segment) {
 	f.q = append(f.q, s)
 	f.qbytes += len(s.data)
 }
 
 // hold stops the flow until the link comes back (network.changed).
+//
+//go:norace
 func (f *flow) hold() {
 	f.held = true
 	if f.stop != nil {
@@ -146,6 +153,8 @@ func (f *flow) hold() {
 }
 
 // release sends what a held flow holds, in order, with fresh latencies.
+//
+//go:norace
 func (f *flow) release() {
 	f.held = false
 	now := nowNanos()
@@ -163,6 +172,8 @@ func (f *flow) release() {
 }
 
 // arm keeps one callback pending, for the head segment's arrival.
+//
+//go:norace
 func (f *flow) arm() {
 	if f.held || len(f.q) == 0 {
 		if f.stop != nil {
@@ -184,6 +195,8 @@ func (f *flow) arm() {
 
 // fire delivers the segments due, unless the link went down meanwhile:
 // then the flow holds them, as TCP would keep retransmitting.
+//
+//go:norace
 func (f *flow) fire() {
 	f.stop = nil
 	now := nowNanos()
@@ -206,6 +219,8 @@ func (f *flow) fire() {
 
 // clear drops what the flow has not delivered (a reset discards the send
 // queue).
+//
+//go:norace
 func (f *flow) clear() {
 	for i := range f.q {
 		f.q[i] = segment{}
@@ -223,6 +238,8 @@ func (f *flow) clear() {
 // segments, which TCP would have gone on retransmitting. Segments in
 // flight (a latency away from their arrival) are on the wire already and
 // still arrive, as after a reset or a power loss on a real network.
+//
+//go:norace
 func (f *flow) dropUnsent() {
 	if f.held {
 		f.clear()
@@ -232,6 +249,8 @@ func (f *flow) dropUnsent() {
 }
 
 // deliver is a segment's arrival at the flow's destination.
+//
+//go:norace
 func (f *flow) deliver(s segment) {
 	d := f.dst
 	if d.vanished {
@@ -259,7 +278,7 @@ func (f *flow) deliver(s segment) {
 			}
 			return
 		}
-		f.rbuf = append(f.rbuf, s.data...)
+		f.rbuf = simrt.AppendBytes(f.rbuf, s.data)
 		d.rdEv.Notify()
 	case segFin:
 		d.finRcvd = true
@@ -322,12 +341,15 @@ const (
 	minBuf        = 4 << 10
 )
 
+//go:norace
 func newEndpoint(nw *network, node simrt.NodeID, network string, laddr, raddr netip.AddrPort) *endpoint {
 	return &endpoint{nw: nw, node: node, network: network, laddr: laddr, raddr: raddr,
 		linger: -1, sndBuf: defaultSndBuf, rcvBuf: defaultRcvBuf}
 }
 
 // join makes the two flows between a and b.
+//
+//go:norace
 func join(nw *network, a, b *endpoint) {
 	ab := &flow{nw: nw, src: a, dst: b}
 	ba := &flow{nw: nw, src: b, dst: a}
@@ -335,6 +357,7 @@ func join(nw *network, a, b *endpoint) {
 	b.out, b.in = ba, ab
 }
 
+//go:norace
 func (e *endpoint) localAddr() net.Addr {
 	if e.la == nil {
 		e.la = tcpAddr(e.laddr)
@@ -342,6 +365,7 @@ func (e *endpoint) localAddr() net.Addr {
 	return e.la
 }
 
+//go:norace
 func (e *endpoint) remoteAddr() net.Addr {
 	if e.ra == nil {
 		e.ra = tcpAddr(e.raddr)
@@ -350,17 +374,23 @@ func (e *endpoint) remoteAddr() net.Addr {
 }
 
 // opErr wraps err as net does for an operation on the connection.
+//
+//go:norace
 func (e *endpoint) opErr(op string, err error) error {
 	return &net.OpError{Op: op, Net: e.network, Source: e.localAddr(), Addr: e.remoteAddr(), Err: err}
 }
 
 // setErr is the error of a Set call (deadlines, buffers) on a closed
 // connection: net names only the local address.
+//
+//go:norace
 func (e *endpoint) setErr() error {
 	return &net.OpError{Op: "set", Net: e.network, Source: nil, Addr: e.localAddr(), Err: net.ErrClosed}
 }
 
 // dead reports whether the endpoint is closed, or belongs to another run.
+//
+//go:norace
 func (e *endpoint) dead() bool {
 	return e.closed || e.nw != current()
 }
@@ -368,6 +398,8 @@ func (e *endpoint) dead() bool {
 // reset is a reset's arrival: the next read or write fails with
 // ECONNRESET (EPIPE once the peer's FIN came), later reads see EOF and
 // writes EPIPE, as Linux has it. What was not sent is dropped.
+//
+//go:norace
 func (e *endpoint) reset() {
 	e.rstRcvd = true
 	e.softErr = syscall.ECONNRESET
@@ -381,6 +413,8 @@ func (e *endpoint) reset() {
 
 // abort drops what was not sent and resets the peer. Segments on the
 // wire still arrive, ahead of the reset.
+//
+//go:norace
 func (e *endpoint) abort() {
 	e.out.dropUnsent()
 	e.out.send(segment{kind: segRst})
@@ -388,6 +422,8 @@ func (e *endpoint) abort() {
 
 // vanish is a crash of the endpoint's node: the peer is reset after the
 // link's latency, as it would learn when it next heard from the node.
+//
+//go:norace
 func (e *endpoint) vanish() {
 	if e.vanished {
 		return
@@ -408,6 +444,7 @@ func (e *endpoint) vanish() {
 	e.wrEv.Notify()
 }
 
+//go:norace
 func (e *endpoint) stopTimers() {
 	e.rdDL.clear()
 	e.wrDL.clear()
@@ -419,6 +456,8 @@ func (e *endpoint) stopTimers() {
 
 // close is Close: a FIN after the data sent, or a reset when data sent to
 // this end was left unread (or SetLinger(0)), as the kernel does.
+//
+//go:norace
 func (e *endpoint) close() {
 	e.closed = true
 	e.stopTimers()
@@ -436,6 +475,7 @@ func (e *endpoint) close() {
 	e.wrEv.Notify()
 }
 
+//go:norace
 func (e *endpoint) read(b []byte) (int, error) {
 	if e.dead() {
 		return 0, net.ErrClosed
@@ -451,8 +491,10 @@ func (e *endpoint) read(b []byte) (int, error) {
 		f := e.in
 		switch {
 		case e.rdShut:
+			simrt.IORead() // read(2) returned 0: syscall.Read's edge
 			return 0, io.EOF
 		case len(f.rbuf) > 0:
+			simrt.IORead() // the bytes' write happens before (syscall.Read's edge)
 			n := copy(b, f.rbuf)
 			if f.rbuf = f.rbuf[n:]; len(f.rbuf) == 0 {
 				f.rbuf = nil
@@ -460,6 +502,7 @@ func (e *endpoint) read(b []byte) (int, error) {
 			f.src.wrEv.Notify()
 			return n, nil
 		case e.finRcvd:
+			simrt.IORead()
 			return 0, io.EOF
 		case e.softErr != 0:
 			err := e.softErr
@@ -475,6 +518,8 @@ func (e *endpoint) read(b []byte) (int, error) {
 }
 
 // writeErr is the error a write meets before sending anything more.
+//
+//go:norace
 func (e *endpoint) writeErr() error {
 	switch {
 	case e.closed:
@@ -491,6 +536,7 @@ func (e *endpoint) writeErr() error {
 	return nil
 }
 
+//go:norace
 func (e *endpoint) write(b []byte) (int, error) {
 	if e.dead() {
 		return 0, net.ErrClosed
@@ -506,10 +552,8 @@ func (e *endpoint) write(b []byte) (int, error) {
 		e.wrEv.Wait("net write")
 	}
 	e.wbusy = true
-	defer func() {
-		e.wbusy = false
-		e.wrEv.Notify()
-	}()
+	simrt.IOWrite()     // syscall.Write's edge: before every later read of bytes
+	defer e.writeDone() // a method: a closure would be instrumented under -race
 	if len(b) == 0 {
 		return 0, e.writeErr()
 	}
@@ -531,7 +575,17 @@ func (e *endpoint) write(b []byte) (int, error) {
 	return n, nil
 }
 
+// writeDone ends a write: the next writer may go.
+//
+//go:norace
+func (e *endpoint) writeDone() {
+	e.wbusy = false
+	e.wrEv.Notify()
+}
+
 // shutdown is CloseRead or CloseWrite.
+//
+//go:norace
 func (e *endpoint) shutdown(write bool) error {
 	if e.dead() {
 		return e.opErr("close", net.ErrClosed)
@@ -567,6 +621,8 @@ var (
 
 // Read implements net.Conn's Read: it waits for data, the peer's FIN
 // (io.EOF), a reset, or the read deadline.
+//
+//go:norace
 func (c *TCPConn) Read(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -583,6 +639,8 @@ func (c *TCPConn) Read(b []byte) (int, error) {
 
 // Write implements net.Conn's Write: it returns once all of b is in the
 // connection's buffers, waiting for the reader to make room.
+//
+//go:norace
 func (c *TCPConn) Write(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -598,6 +656,8 @@ func (c *TCPConn) Write(b []byte) (int, error) {
 }
 
 // Close implements net.Conn's Close.
+//
+//go:norace
 func (c *TCPConn) Close() error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -614,6 +674,8 @@ func (c *TCPConn) Close() error {
 }
 
 // CloseRead shuts down the reading side: reads return io.EOF.
+//
+//go:norace
 func (c *TCPConn) CloseRead() error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -626,6 +688,8 @@ func (c *TCPConn) CloseRead() error {
 
 // CloseWrite shuts down the writing side: the peer reads io.EOF after the
 // data sent.
+//
+//go:norace
 func (c *TCPConn) CloseWrite() error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -637,6 +701,8 @@ func (c *TCPConn) CloseWrite() error {
 }
 
 // LocalAddr returns the local address, a *net.TCPAddr.
+//
+//go:norace
 func (c *TCPConn) LocalAddr() net.Addr {
 	if !c.ok() {
 		return nil
@@ -648,6 +714,8 @@ func (c *TCPConn) LocalAddr() net.Addr {
 }
 
 // RemoteAddr returns the peer's address, a *net.TCPAddr.
+//
+//go:norace
 func (c *TCPConn) RemoteAddr() net.Addr {
 	if !c.ok() {
 		return nil
@@ -659,21 +727,29 @@ func (c *TCPConn) RemoteAddr() net.Addr {
 }
 
 // SetDeadline sets the read and write deadlines, on the virtual clock.
+//
+//go:norace
 func (c *TCPConn) SetDeadline(t time.Time) error {
 	return c.setDeadline(t, true, true)
 }
 
 // SetReadDeadline sets the read deadline, on the virtual clock.
+//
+//go:norace
 func (c *TCPConn) SetReadDeadline(t time.Time) error {
 	return c.setDeadline(t, true, false)
 }
 
 // SetWriteDeadline sets the write deadline, on the virtual clock.
+//
+//go:norace
 func (c *TCPConn) SetWriteDeadline(t time.Time) error {
 	return c.setDeadline(t, false, true)
 }
 
 // setDeadline sets the read deadline, the write deadline or both.
+//
+//go:norace
 func (c *TCPConn) setDeadline(t time.Time, rd, wr bool) error {
 	switch {
 	case !c.ok():
@@ -693,6 +769,8 @@ func (c *TCPConn) setDeadline(t time.Time, rd, wr bool) error {
 }
 
 // setOpt is a socket option the simulation accepts and ignores.
+//
+//go:norace
 func (c *TCPConn) setOpt() error {
 	if c.e.dead() {
 		return c.e.opErr("set", net.ErrClosed)
@@ -702,6 +780,8 @@ func (c *TCPConn) setOpt() error {
 
 // SetKeepAlive is accepted and ignored: no keep-alive probes are
 // simulated.
+//
+//go:norace
 func (c *TCPConn) SetKeepAlive(keepalive bool) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -713,6 +793,8 @@ func (c *TCPConn) SetKeepAlive(keepalive bool) error {
 }
 
 // SetKeepAlivePeriod is accepted and ignored.
+//
+//go:norace
 func (c *TCPConn) SetKeepAlivePeriod(d time.Duration) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -724,6 +806,8 @@ func (c *TCPConn) SetKeepAlivePeriod(d time.Duration) error {
 }
 
 // SetKeepAliveConfig is accepted and ignored.
+//
+//go:norace
 func (c *TCPConn) SetKeepAliveConfig(config net.KeepAliveConfig) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -736,6 +820,8 @@ func (c *TCPConn) SetKeepAliveConfig(config net.KeepAliveConfig) error {
 
 // SetNoDelay is accepted and ignored: segments are never delayed to
 // coalesce.
+//
+//go:norace
 func (c *TCPConn) SetNoDelay(noDelay bool) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -748,6 +834,8 @@ func (c *TCPConn) SetNoDelay(noDelay bool) error {
 
 // SetLinger sets what Close does with data not yet sent: sec == 0 makes
 // Close reset the connection at once; other values close gracefully.
+//
+//go:norace
 func (c *TCPConn) SetLinger(sec int) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -763,6 +851,8 @@ func (c *TCPConn) SetLinger(sec int) error {
 }
 
 // SetReadBuffer sets the size of the receive buffer (at least 4 KiB).
+//
+//go:norace
 func (c *TCPConn) SetReadBuffer(bytes int) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -779,6 +869,8 @@ func (c *TCPConn) SetReadBuffer(bytes int) error {
 }
 
 // SetWriteBuffer sets the size of the send buffer (at least 4 KiB).
+//
+//go:norace
 func (c *TCPConn) SetWriteBuffer(bytes int) error {
 	if !c.ok() {
 		return syscall.EINVAL
@@ -800,6 +892,8 @@ type writerOnly struct{ io.Writer }
 type readerOnly struct{ io.Reader }
 
 // ReadFrom implements io.ReaderFrom: it copies r into the connection.
+//
+//go:norace
 func (c *TCPConn) ReadFrom(r io.Reader) (int64, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -816,6 +910,8 @@ func (c *TCPConn) ReadFrom(r io.Reader) (int64, error) {
 
 // WriteTo implements io.WriterTo: it copies the connection into w until
 // EOF.
+//
+//go:norace
 func (c *TCPConn) WriteTo(w io.Writer) (int64, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
@@ -831,6 +927,8 @@ func (c *TCPConn) WriteTo(w io.Writer) (int64, error) {
 }
 
 // File fails inside a run: a simulated socket has no file descriptor.
+//
+//go:norace
 func (c *TCPConn) File() (*os.File, error) {
 	if !c.ok() {
 		return nil, syscall.EINVAL
@@ -843,6 +941,8 @@ func (c *TCPConn) File() (*os.File, error) {
 
 // SyscallConn fails inside a run: a simulated socket has no file
 // descriptor.
+//
+//go:norace
 func (c *TCPConn) SyscallConn() (syscall.RawConn, error) {
 	if !c.ok() {
 		return nil, syscall.EINVAL
@@ -855,6 +955,8 @@ func (c *TCPConn) SyscallConn() (syscall.RawConn, error) {
 
 // MultipathTCP reports false inside a run: simulated connections are
 // plain TCP.
+//
+//go:norace
 func (c *TCPConn) MultipathTCP() (bool, error) {
 	if !c.ok() {
 		return false, syscall.EINVAL
@@ -866,4 +968,6 @@ func (c *TCPConn) MultipathTCP() (bool, error) {
 }
 
 // ok reports whether c is a connection (net's zero TCPConn is not one).
+//
+//go:norace
 func (c *TCPConn) ok() bool { return c != nil && (c.e != nil || c.r != nil) }

@@ -28,12 +28,16 @@ type TLSDialer struct {
 }
 
 // Dial is tls.Dialer.Dial: a connection, then a client handshake over it.
+//
+//go:norace
 func (d *TLSDialer) Dial(network, addr string) (net.Conn, error) {
 	return d.DialContext(context.Background(), network, addr)
 }
 
 // DialContext is tls.Dialer.DialContext. The returned net.Conn is always a
 // *tls.Conn.
+//
+//go:norace
 func (d *TLSDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	nd := d.NetDialer
 	if nd == nil {
@@ -47,11 +51,15 @@ func (d *TLSDialer) DialContext(ctx context.Context, network, addr string) (net.
 }
 
 // TLSDial is tls.Dial.
+//
+//go:norace
 func TLSDial(network, addr string, config *tls.Config) (*tls.Conn, error) {
 	return TLSDialWithDialer(new(Dialer), network, addr, config)
 }
 
 // TLSDialWithDialer is tls.DialWithDialer.
+//
+//go:norace
 func TLSDialWithDialer(dialer *Dialer, network, addr string, config *tls.Config) (*tls.Conn, error) {
 	return tlsDial(context.Background(), dialer, network, addr, config)
 }
@@ -64,6 +72,8 @@ func TLSDialWithDialer(dialer *Dialer, network, addr string, config *tls.Config)
 // crypto/tls reports the context's error. A context canceled during the
 // handshake (not before) does not stop it; crypto/tls would watch it from
 // a goroutine of its own, outside the simulation.
+//
+//go:norace
 func tlsDial(ctx context.Context, nd *Dialer, network, addr string, config *tls.Config) (*tls.Conn, error) {
 	if current() == nil {
 		td := &tls.Dialer{NetDialer: nd.native(), Config: config}
@@ -106,6 +116,8 @@ func tlsDial(ctx context.Context, nd *Dialer, network, addr string, config *tls.
 
 // TLSListen is tls.Listen: a simulated listener whose connections are
 // TLS server connections.
+//
+//go:norace
 func TLSListen(network, laddr string, config *tls.Config) (net.Listener, error) {
 	if config == nil || len(config.Certificates) == 0 &&
 		config.GetCertificate == nil && config.GetConfigForClient == nil {

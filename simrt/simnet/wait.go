@@ -27,6 +27,7 @@ type deadline struct {
 // deadline is as good as none (and past the clock's range).
 const never = 100 * 365 * 24 * time.Hour
 
+//go:norace
 func (d *deadline) set(t time.Time, ev *simrt.Event) {
 	d.clear()
 	d.t = t
@@ -39,6 +40,8 @@ func (d *deadline) set(t time.Time, ev *simrt.Event) {
 }
 
 // clear cancels the pending callback (the socket is closed).
+//
+//go:norace
 func (d *deadline) clear() {
 	if d.stop != nil {
 		d.stop()
@@ -47,6 +50,8 @@ func (d *deadline) clear() {
 }
 
 // passed reports whether the deadline is set and the clock reached it.
+//
+//go:norace
 func (d *deadline) passed() bool {
 	return !d.t.IsZero() && !simrt.Now().Before(d.t)
 }
@@ -61,6 +66,8 @@ type afterFuncer interface {
 // it. A simulated context calls f in place; any other context that can be
 // canceled goes through simrt.ContextAfterFunc, which runs f on a
 // simulated goroutine of its own.
+//
+//go:norace
 func onDone(ctx context.Context, f func()) (stop func() bool) {
 	if ctx.Done() == nil {
 		return func() bool { return false }
@@ -74,6 +81,8 @@ func onDone(ctx context.Context, f func()) (stop func() bool) {
 // onCancel arranges for f to run when the Dialer's Cancel channel is
 // closed (or sends), with a simulated goroutine of the dialing node that
 // waits for it; the returned stop ends that goroutine.
+//
+//go:norace
 func onCancel(cancel *simrt.Chan[struct{}], f func()) (stop func()) {
 	if cancel == nil {
 		return func() {}
@@ -89,6 +98,8 @@ func onCancel(cancel *simrt.Chan[struct{}], f func()) (stop func()) {
 
 // setReal sets the deadlines of a real connection (outside a run) as
 // SetDeadline, SetReadDeadline or SetWriteDeadline would.
+//
+//go:norace
 func setReal(c net.Conn, t time.Time, rd, wr bool) error {
 	switch {
 	case rd && wr:

@@ -36,6 +36,8 @@ type undo struct {
 }
 
 // resize sets n's length to size, zero-filling any growth.
+//
+//go:norace
 func resize(n *inode, size int64) {
 	cur := int64(len(n.data))
 	switch {
@@ -45,30 +47,34 @@ func resize(n *inode, size int64) {
 		n.data = n.data[:size]
 		clear(n.data[cur:])
 	default:
-		n.data = append(n.data, make([]byte, size-cur)...)
+		n.data = simrt.AppendBytes(n.data, make([]byte, size-cur))
 	}
 }
 
 // writeAt writes b at off (the data is loaded) and keeps its undo record
 // unless the write is durable at once.
+//
+//go:norace
 func (d *disk) writeAt(n *inode, b []byte, off int64, durable bool) {
 	old := int64(len(n.data))
 	end := off + int64(len(b))
 	if !durable {
 		u := undo{off: off, n: int64(len(b)), oldSize: old}
 		if off < old {
-			u.before = append([]byte(nil), n.data[off:min(end, old)]...)
+			u.before = simrt.AppendBytes(nil, n.data[off:min(end, old)])
 		}
 		d.logUndo(n, u)
 	}
 	if end > old {
 		resize(n, end)
 	}
-	copy(n.data[off:], b)
+	simrt.CopyBytes(n.data[off:], b)
 	touch(n)
 }
 
 // truncate sets n's size (the data is loaded).
+//
+//go:norace
 func (d *disk) truncate(n *inode, size int64, durable bool) {
 	old := int64(len(n.data))
 	if size == old {
@@ -78,7 +84,7 @@ func (d *disk) truncate(n *inode, size int64, durable bool) {
 	if !durable {
 		u := undo{off: size, n: -1, oldSize: old}
 		if size < old {
-			u.before = append([]byte(nil), n.data[size:]...)
+			u.before = simrt.AppendBytes(nil, n.data[size:])
 		}
 		d.logUndo(n, u)
 	}
@@ -86,40 +92,57 @@ func (d *disk) truncate(n *inode, size int64, durable bool) {
 	touch(n)
 }
 
+//go:norace
 func (d *disk) logUndo(n *inode, u undo) {
 	if n.nlink == 0 {
 		return // gone at a crash anyway
 	}
 	n.undo = append(n.undo, u)
-	d.dirty[n] = struct{}{}
+	mset(d.dirty, n, struct{}{})
 }
 
 // rollback undoes u wholly (keep < 0) or keeps its first keep bytes.
+//
+//go:norace
 func rollback(n *inode, u undo, keep int64) {
 	if keep < 0 || u.n < 0 {
 		resize(n, u.oldSize)
-		copy(n.data[u.off:], u.before)
+		simrt.CopyBytes(n.data[u.off:], u.before)
 		return
 	}
 	if keep < int64(len(u.before)) {
-		copy(n.data[u.off+keep:], u.before[keep:])
+		simrt.CopyBytes(n.data[u.off+keep:], u.before[keep:])
 	}
 	resize(n, max(u.oldSize, u.off+keep))
 }
 
 // sync makes n's content durable.
+//
+//go:norace
 func (d *disk) sync(n *inode) {
 	n.undo = nil
-	delete(d.dirty, n)
+	mdel(d.dirty, n)
 }
 
 // durableWrites reports whether writes on this disk need no undo record.
-func (d *disk) durableWrites() bool { return d.ds.faults[d.node].NoCrashLoss }
+//
+//go:norace
+func (d *disk) durableWrites() bool { return d.faults().NoCrashLoss }
+
+// faults returns the node's injected disk faults.
+//
+//go:norace
+func (d *disk) faults() Faults {
+	f, _ := mget(d.ds.faults, d.node)
+	return f
+}
 
 // crash is the disk's part of a power cut: open files are gone, and each
 // file with unsynced changes keeps all, none or a torn prefix of them.
+//
+//go:norace
 func (d *disk) crash() {
-	for f := range d.open {
+	for _, f := range mkeys(d.open) {
 		f.closed = true
 		if f.osf != nil {
 			forget(f.osf)
@@ -136,7 +159,7 @@ func (d *disk) crash() {
 		n    *inode
 	}
 	var vs []victim
-	for n := range d.dirty {
+	for _, n := range mkeys(d.dirty) {
 		if p := d.pathOf(n); p != "" {
 			vs = append(vs, victim{p, n})
 		} else {
@@ -197,6 +220,7 @@ func (d *disk) crash() {
 	}
 }
 
+//go:norace
 func plural(n int, what string) string {
 	if n == 1 {
 		return "1 " + what
@@ -228,6 +252,8 @@ type disksKey struct{}
 
 // theDisks returns the running world's disks, made (and the crash hook
 // registered) on first use in the run.
+//
+//go:norace
 func theDisks() *disks {
 	return simrt.WorldLocal(disksKey{}, func() any {
 		ds := &disks{byNode: map[simrt.NodeID]*disk{}, faults: map[simrt.NodeID]Faults{}}
@@ -236,23 +262,27 @@ func theDisks() *disks {
 	}).(*disks)
 }
 
+//go:norace
 func (ds *disks) disk(id simrt.NodeID) *disk {
-	d := ds.byNode[id]
+	d, _ := mget(ds.byNode, id)
 	if d == nil {
 		d = newDisk(ds, id)
-		ds.byNode[id] = d
+		mset(ds.byNode, id, d)
 	}
 	return d
 }
 
+//go:norace
 func (ds *disks) crash(id simrt.NodeID) {
-	if d := ds.byNode[id]; d != nil {
+	if d, _ := mget(ds.byNode, id); d != nil {
 		d.crash()
 	}
 }
 
 // current returns the disk of the running goroutine's node: nil for the
 // host and outside a run, where the real file system serves.
+//
+//go:norace
 func current() *disk {
 	id := simrt.CurrentNode()
 	if id == simrt.Host {
@@ -262,6 +292,8 @@ func current() *disk {
 }
 
 // nodeDisk returns node's disk, for the control API.
+//
+//go:norace
 func nodeDisk(node simrt.NodeID, what string) *disk {
 	if !simrt.Simulated() {
 		panic("simos: " + what + " outside a simulated run")
@@ -275,21 +307,28 @@ func nodeDisk(node simrt.NodeID, what string) *disk {
 
 // SetFaults sets node's disk faults for the rest of the run. It panics
 // outside a run and for the host, whose disk is the real one.
+//
+//go:norace
 func SetFaults(node simrt.NodeID, f Faults) {
 	nodeDisk(node, "SetFaults")
-	theDisks().faults[node] = f
+	mset(theDisks().faults, node, f)
 }
 
 // FaultsOf returns node's disk faults (zero outside a run and for the host).
+//
+//go:norace
 func FaultsOf(node simrt.NodeID) Faults {
 	if !simrt.Simulated() || node == simrt.Host {
 		return Faults{}
 	}
-	return theDisks().faults[node]
+	f, _ := mget(theDisks().faults, node)
+	return f
 }
 
 // inject reports whether a fault of the given rate fires now, recording
 // it when it does.
+//
+//go:norace
 func (d *disk) inject(rate float64, op, name string) bool {
 	if rate <= 0 || simrt.FaultFloat64() >= rate {
 		return false

@@ -51,14 +51,22 @@ type inode struct {
 	target string
 }
 
-func (n *inode) isDir() bool     { return n.mode.IsDir() }
+//go:norace
+func (n *inode) isDir() bool { return n.mode.IsDir() }
+
+//go:norace
 func (n *inode) isSymlink() bool { return n.mode&fs.ModeSymlink != 0 }
+
+//go:norace
 func (n *inode) isRegular() bool { return n.mode.IsRegular() }
 
 // special reports whether n is a device, named pipe or socket of the host,
 // which nodes open for real.
+//
+//go:norace
 func (n *inode) special() bool { return !n.isDir() && !n.isSymlink() && !n.isRegular() }
 
+//go:norace
 func (n *inode) size() int64 {
 	switch {
 	case n.isRegular() && n.lower != "":
@@ -86,6 +94,7 @@ type disk struct {
 	tmpSeq  uint64 // for CreateTemp and MkdirTemp names
 }
 
+//go:norace
 func newDisk(ds *disks, id simrt.NodeID) *disk {
 	d := &disk{
 		node:  id,
@@ -106,6 +115,7 @@ func newDisk(ds *disks, id simrt.NodeID) *disk {
 	return d
 }
 
+//go:norace
 func (d *disk) newInode(mode fs.FileMode) *inode {
 	d.nextIno++
 	n := &inode{ino: d.nextIno, mode: mode, modTime: simrt.Now()}
@@ -118,6 +128,8 @@ func (d *disk) newInode(mode fs.FileMode) *inode {
 
 // fromHost makes the inode for the host's path, from fi (lstat'ed if
 // nil); nil when the host has nothing there.
+//
+//go:norace
 func (d *disk) fromHost(path string, fi fs.FileInfo) *inode {
 	if fi == nil {
 		var err error
@@ -141,8 +153,10 @@ func (d *disk) fromHost(path string, fi fs.FileInfo) *inode {
 }
 
 // lookup returns dir's entry name, reading through to the host.
+//
+//go:norace
 func (d *disk) lookup(dir *inode, name string) *inode {
-	if k, ok := dir.kids[name]; ok {
+	if k, ok := mget(dir.kids, name); ok {
 		return k
 	}
 	if dir.complete || dir.lower == "" {
@@ -157,6 +171,8 @@ func (d *disk) lookup(dir *inode, name string) *inode {
 
 // completeDir merges the host's entries into dir, once: after it, dir
 // may change.
+//
+//go:norace
 func (d *disk) completeDir(dir *inode) {
 	if dir.complete {
 		return
@@ -170,7 +186,7 @@ func (d *disk) completeDir(dir *inode) {
 		return
 	}
 	for _, e := range ents {
-		if _, ok := dir.kids[e.Name()]; ok {
+		if _, ok := mget(dir.kids, e.Name()); ok {
 			continue
 		}
 		fi, err := e.Info()
@@ -183,25 +199,29 @@ func (d *disk) completeDir(dir *inode) {
 	}
 }
 
+//go:norace
 func (d *disk) link(dir *inode, name string, n *inode) {
-	dir.kids[name] = n
+	mset(dir.kids, name, n)
 	n.parent, n.name, n.nlink = dir, name, 1
 }
 
+//go:norace
 func (d *disk) unlink(n *inode) {
 	if n.parent != nil {
-		delete(n.parent.kids, n.name)
+		mdel(n.parent.kids, n.name)
 	}
 	n.parent, n.nlink = nil, 0
 	if len(n.undo) > 0 {
 		// An unlinked file cannot be found after a crash: its unsynced
 		// changes no longer matter.
 		n.undo = nil
-		delete(d.dirty, n)
+		mdel(d.dirty, n)
 	}
 }
 
 // load copies a host file's content up into memory.
+//
+//go:norace
 func (d *disk) load(n *inode) error {
 	if !n.isRegular() || n.lower == "" {
 		return nil
@@ -219,6 +239,8 @@ func (d *disk) load(n *inode) error {
 
 // pathOf is n's absolute path on its disk, "" once unlinked (or under an
 // unlinked directory).
+//
+//go:norace
 func (d *disk) pathOf(n *inode) string {
 	if n == d.root {
 		return "/"
@@ -255,6 +277,8 @@ const maxSymlinks = 40
 // symbolic link is followed when follow is set (always when the path ends
 // in a slash). The error is an errno for the path as a whole: a missing
 // or non-directory element before the last, a loop.
+//
+//go:norace
 func (d *disk) resolve(name string, follow bool) (resolved, error) {
 	if name == "" {
 		return resolved{}, syscall.ENOENT
@@ -333,6 +357,8 @@ func (d *disk) resolve(name string, follow bool) (resolved, error) {
 }
 
 // splitPath returns the non-empty elements of a slash-separated path.
+//
+//go:norace
 func splitPath(p string) []string {
 	p = filepath.ToSlash(p)
 	var out []string
@@ -345,4 +371,6 @@ func splitPath(p string) []string {
 }
 
 // touch marks dir changed now.
+//
+//go:norace
 func touch(n *inode) { n.modTime = simrt.Now() }

@@ -63,20 +63,27 @@ var wrapped struct {
 // *os.File until it is closed through the *File, nil for nil. Rewritten
 // code calls it where an *os.File comes from code that is not rewritten
 // (os.Stdout, os.Pipe, exec.Cmd...).
+//
+//go:norace
 func FromOS(f *os.File) *File {
 	if f == nil {
 		return nil
 	}
-	wrapped.Lock()
-	defer wrapped.Unlock()
-	if w := wrapped.m[f]; w != nil {
-		return w
-	}
-	if wrapped.m == nil {
-		wrapped.m = map[*os.File]*File{}
-	}
-	w := &File{osf: f}
-	wrapped.m[f] = w
+	var w *File
+	// On the simrt thread under -race: the map is the thread's, and the
+	// lock orders nothing between the program's goroutines.
+	simrt.Upcall(func() {
+		wrapped.Lock()
+		defer wrapped.Unlock()
+		if w = wrapped.m[f]; w != nil {
+			return
+		}
+		if wrapped.m == nil {
+			wrapped.m = map[*os.File]*File{}
+		}
+		w = &File{osf: f}
+		wrapped.m[f] = w
+	})
 	return w
 }
 
@@ -84,6 +91,8 @@ func FromOS(f *os.File) *File {
 // host file simos opened; nil for a file on a node's disk (and for nil).
 // Rewritten code calls it where a *File goes to code that is not
 // rewritten.
+//
+//go:norace
 func (f *File) OS() *os.File {
 	if f == nil {
 		return nil
@@ -92,10 +101,13 @@ func (f *File) OS() *os.File {
 	return f.osf
 }
 
+//go:norace
 func forget(f *os.File) {
-	wrapped.Lock()
-	delete(wrapped.m, f)
-	wrapped.Unlock()
+	simrt.Upcall(func() { // as in FromOS
+		wrapped.Lock()
+		delete(wrapped.m, f)
+		wrapped.Unlock()
+	})
 }
 
 // errUseOfClosed is the text os gives, unwrapped from internal/poll, for
@@ -105,17 +117,21 @@ var errUseOfClosed = errors.New("use of closed file")
 // errWriteAtInAppendMode is os's error for WriteAt on an O_APPEND file.
 var errWriteAtInAppendMode = errors.New("os: invalid use of WriteAt on file opened with O_APPEND")
 
+//go:norace
 func (f *File) pathErr(op string, err error) error {
 	return &fs.PathError{Op: op, Path: f.name, Err: err}
 }
 
 // enter is the start of an operation on a node's file that touches the
 // disk: the scheduling point, then the check that f is still open.
+//
+//go:norace
 func (f *File) enter(op string) error {
 	simrt.Yield()
 	return f.check(op)
 }
 
+//go:norace
 func (f *File) check(op string) error {
 	if f.closed {
 		return f.pathErr(op, os.ErrClosed)
@@ -123,17 +139,23 @@ func (f *File) check(op string) error {
 	return nil
 }
 
+//go:norace
 func (f *File) acc() int { return f.flag & (os.O_RDONLY | os.O_WRONLY | os.O_RDWR) }
 
+//go:norace
 func (f *File) readable() bool { return f.acc() != os.O_WRONLY }
 
+//go:norace
 func (f *File) writable() bool { return f.acc() != os.O_RDONLY && !f.ino.isDir() }
 
+//go:norace
 func (f *File) syncWrites() bool {
 	return f.flag&os.O_SYNC != 0 || f.disk.durableWrites()
 }
 
 // Name returns the name of the file as presented to Open.
+//
+//go:norace
 func (f *File) Name() string {
 	if f.osf != nil {
 		return f.osf.Name()
@@ -143,6 +165,8 @@ func (f *File) Name() string {
 
 // Read reads up to len(b) bytes from the file; at end of file it returns
 // 0, io.EOF.
+//
+//go:norace
 func (f *File) Read(b []byte) (int, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -162,6 +186,8 @@ func (f *File) Read(b []byte) (int, error) {
 }
 
 // pread is one read at off, as the system call does it.
+//
+//go:norace
 func (f *File) pread(b []byte, off int64) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
@@ -172,6 +198,7 @@ func (f *File) pread(b []byte, off int64) (int, error) {
 	if f.ino.isDir() {
 		return 0, f.pathErr("read", syscall.EISDIR)
 	}
+	simrt.IORead() // pread(2) succeeds: syscall.Pread's edge
 	if off >= int64(len(f.ino.data)) {
 		return 0, io.EOF
 	}
@@ -180,6 +207,8 @@ func (f *File) pread(b []byte, off int64) (int, error) {
 
 // ReadAt reads len(b) bytes from the file starting at byte offset off.
 // It returns a non-nil error when n < len(b); at end of file, io.EOF.
+//
+//go:norace
 func (f *File) ReadAt(b []byte, off int64) (int, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -210,6 +239,8 @@ func (f *File) ReadAt(b []byte, off int64) (int, error) {
 }
 
 // Write writes len(b) bytes to the file (at its end under O_APPEND).
+//
+//go:norace
 func (f *File) Write(b []byte) (int, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -234,14 +265,17 @@ func (f *File) Write(b []byte) (int, error) {
 
 // pwrite is one write at off, as the system call does it, with the
 // node's injected faults.
+//
+//go:norace
 func (f *File) pwrite(b []byte, off int64) (int, error) {
 	if !f.writable() {
 		return 0, f.pathErr("write", syscall.EBADF)
 	}
+	simrt.IOWrite() // syscall.Pwrite's edge: before every later read of bytes
 	if len(b) == 0 {
 		return 0, nil
 	}
-	if f.disk.inject(f.disk.ds.faults[f.disk.node].WriteErrRate, "write", f.name) {
+	if f.disk.inject(f.disk.faults().WriteErrRate, "write", f.name) {
 		return 0, f.pathErr("write", syscall.EIO)
 	}
 	f.disk.writeAt(f.ino, b, off, f.syncWrites())
@@ -250,6 +284,8 @@ func (f *File) pwrite(b []byte, off int64) (int, error) {
 
 // WriteAt writes len(b) bytes to the file starting at byte offset off. It
 // fails on a file opened with O_APPEND, as os's does.
+//
+//go:norace
 func (f *File) WriteAt(b []byte, off int64) (int, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -273,6 +309,8 @@ func (f *File) WriteAt(b []byte, off int64) (int, error) {
 }
 
 // WriteString is like Write, with the contents of s.
+//
+//go:norace
 func (f *File) WriteString(s string) (int, error) {
 	if f != nil && f.osf != nil && !f.simPipe() {
 		return f.osf.WriteString(s)
@@ -286,6 +324,8 @@ type onlyWriter struct{ io.Writer }
 type onlyReader struct{ io.Reader }
 
 // ReadFrom implements io.ReaderFrom: it copies r to the file.
+//
+//go:norace
 func (f *File) ReadFrom(r io.Reader) (int64, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -300,6 +340,8 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 }
 
 // WriteTo implements io.WriterTo: it copies the file to w.
+//
+//go:norace
 func (f *File) WriteTo(w io.Writer) (int64, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -316,6 +358,8 @@ func (f *File) WriteTo(w io.Writer) (int64, error) {
 // Seek sets the offset for the next Read or Write: relative to the start
 // (io.SeekStart), the current offset (io.SeekCurrent) or the end
 // (io.SeekEnd). On a directory it restarts the listing.
+//
+//go:norace
 func (f *File) Seek(offset int64, whence int) (int64, error) {
 	if f == nil {
 		return 0, os.ErrInvalid
@@ -348,6 +392,8 @@ func (f *File) Seek(offset int64, whence int) (int64, error) {
 }
 
 // Close closes the file. Closing it again fails with os.ErrClosed.
+//
+//go:norace
 func (f *File) Close() error {
 	if f == nil {
 		return os.ErrInvalid
@@ -355,7 +401,7 @@ func (f *File) Close() error {
 	if f.osf != nil {
 		forget(f.osf)
 		if f.owner != nil {
-			delete(f.owner.open, f)
+			mdel(f.owner.open, f)
 		}
 		err := f.osf.Close()
 		if f.pipe != nil && simrt.Simulated() {
@@ -367,11 +413,13 @@ func (f *File) Close() error {
 		return f.pathErr("close", os.ErrClosed)
 	}
 	f.closed = true
-	delete(f.disk.open, f)
+	mdel(f.disk.open, f)
 	return nil
 }
 
 // Stat returns the FileInfo describing the file.
+//
+//go:norace
 func (f *File) Stat() (fs.FileInfo, error) {
 	if f == nil {
 		return nil, os.ErrInvalid
@@ -387,6 +435,8 @@ func (f *File) Stat() (fs.FileInfo, error) {
 
 // Sync commits the file's content to stable storage: a crash of the node
 // no longer loses what was written before it.
+//
+//go:norace
 func (f *File) Sync() error {
 	if f == nil {
 		return os.ErrInvalid
@@ -400,7 +450,7 @@ func (f *File) Sync() error {
 	if !f.ino.isRegular() {
 		return nil
 	}
-	if f.disk.inject(f.disk.ds.faults[f.disk.node].SyncErrRate, "sync", f.name) {
+	if f.disk.inject(f.disk.faults().SyncErrRate, "sync", f.name) {
 		return f.pathErr("sync", syscall.EIO)
 	}
 	f.disk.sync(f.ino)
@@ -408,6 +458,8 @@ func (f *File) Sync() error {
 }
 
 // Truncate changes the size of the file; it does not change the offset.
+//
+//go:norace
 func (f *File) Truncate(size int64) error {
 	if f == nil {
 		return os.ErrInvalid
@@ -426,6 +478,8 @@ func (f *File) Truncate(size int64) error {
 }
 
 // Chmod changes the mode of the file.
+//
+//go:norace
 func (f *File) Chmod(mode fs.FileMode) error {
 	if f == nil {
 		return os.ErrInvalid
@@ -443,6 +497,8 @@ func (f *File) Chmod(mode fs.FileMode) error {
 // Chown changes the numeric uid and gid of the file. A node runs as
 // root and keeps no owners: on a node's file it only checks the file is
 // open.
+//
+//go:norace
 func (f *File) Chown(uid, gid int) error {
 	if f == nil {
 		return os.ErrInvalid
@@ -455,6 +511,8 @@ func (f *File) Chown(uid, gid int) error {
 
 // Chdir changes the working directory to the file, which must be a
 // directory: the process's for a real file, the node's for a node's.
+//
+//go:norace
 func (f *File) Chdir() error {
 	if f == nil {
 		return os.ErrInvalid
@@ -478,6 +536,8 @@ func (f *File) Chdir() error {
 
 // Fd returns the file descriptor of a real file. A node's file has none:
 // its Fd is ^uintptr(0), which os gives for a closed file.
+//
+//go:norace
 func (f *File) Fd() uintptr {
 	if f == nil || f.osf == nil {
 		return ^uintptr(0)
@@ -488,6 +548,8 @@ func (f *File) Fd() uintptr {
 
 // SyscallConn returns a raw connection to a real file. A node's file has
 // none: errors.ErrUnsupported.
+//
+//go:norace
 func (f *File) SyscallConn() (syscall.RawConn, error) {
 	if f == nil {
 		return nil, os.ErrInvalid
@@ -501,6 +563,8 @@ func (f *File) SyscallConn() (syscall.RawConn, error) {
 
 // SetDeadline sets the read and write deadlines of a real file; a node's
 // files, being regular files, support none (os.ErrNoDeadline).
+//
+//go:norace
 func (f *File) SetDeadline(t time.Time) error {
 	if f == nil {
 		return os.ErrInvalid
@@ -512,6 +576,8 @@ func (f *File) SetDeadline(t time.Time) error {
 }
 
 // SetReadDeadline sets the read deadline of a real file; see SetDeadline.
+//
+//go:norace
 func (f *File) SetReadDeadline(t time.Time) error {
 	if f == nil {
 		return os.ErrInvalid
@@ -524,6 +590,8 @@ func (f *File) SetReadDeadline(t time.Time) error {
 
 // SetWriteDeadline sets the write deadline of a real file; see
 // SetDeadline.
+//
+//go:norace
 func (f *File) SetWriteDeadline(t time.Time) error {
 	if f == nil {
 		return os.ErrInvalid
@@ -534,6 +602,7 @@ func (f *File) SetWriteDeadline(t time.Time) error {
 	return f.noDeadline()
 }
 
+//go:norace
 func (f *File) noDeadline() error {
 	if f.closed {
 		return errUseOfClosed
@@ -544,6 +613,8 @@ func (f *File) noDeadline() error {
 // ReadDir reads the directory's entries in directory order (sorted by
 // name on a node's disk): at most n of them when n > 0, with io.EOF at
 // the end; all the rest when n <= 0.
+//
+//go:norace
 func (f *File) ReadDir(n int) ([]fs.DirEntry, error) {
 	if f == nil {
 		return nil, os.ErrInvalid
@@ -560,6 +631,8 @@ func (f *File) ReadDir(n int) ([]fs.DirEntry, error) {
 }
 
 // Readdir reads the directory's entries as FileInfos, as ReadDir does.
+//
+//go:norace
 func (f *File) Readdir(n int) ([]fs.FileInfo, error) {
 	if f == nil {
 		return nil, os.ErrInvalid
@@ -576,6 +649,8 @@ func (f *File) Readdir(n int) ([]fs.FileInfo, error) {
 }
 
 // Readdirnames reads the directory's entry names, as ReadDir does.
+//
+//go:norace
 func (f *File) Readdirnames(n int) ([]string, error) {
 	if f == nil {
 		return nil, os.ErrInvalid
@@ -590,6 +665,7 @@ func (f *File) Readdirnames(n int) ([]string, error) {
 	return names, err
 }
 
+//go:norace
 func (f *File) readdir(n int) ([]string, []*inode, error) {
 	simrt.Yield()
 	if f.closed {
@@ -601,13 +677,11 @@ func (f *File) readdir(n int) ([]string, []*inode, error) {
 	if f.dir == nil {
 		f.disk.completeDir(f.ino)
 		c := &dirCursor{}
-		for name := range f.ino.kids {
-			c.names = append(c.names, name)
-		}
+		c.names = mkeys(f.ino.kids)
 		sort.Strings(c.names)
 		c.kids = make([]*inode, len(c.names))
 		for i, name := range c.names {
-			c.kids[i] = f.ino.kids[name]
+			c.kids[i], _ = mget(f.ino.kids, name)
 		}
 		f.dir = c
 	}

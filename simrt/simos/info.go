@@ -21,16 +21,28 @@ type fileInfo struct {
 	ino     *inode
 }
 
+//go:norace
 func infoOf(name string, n *inode) *fileInfo {
 	return &fileInfo{name: name, size: n.size(), mode: n.mode, modTime: n.modTime, ino: n}
 }
 
-func (fi *fileInfo) Name() string       { return fi.name }
-func (fi *fileInfo) Size() int64        { return fi.size }
-func (fi *fileInfo) Mode() fs.FileMode  { return fi.mode }
+//go:norace
+func (fi *fileInfo) Name() string { return fi.name }
+
+//go:norace
+func (fi *fileInfo) Size() int64 { return fi.size }
+
+//go:norace
+func (fi *fileInfo) Mode() fs.FileMode { return fi.mode }
+
+//go:norace
 func (fi *fileInfo) ModTime() time.Time { return fi.modTime }
-func (fi *fileInfo) IsDir() bool        { return fi.mode.IsDir() }
-func (fi *fileInfo) Sys() any           { return nil }
+
+//go:norace
+func (fi *fileInfo) IsDir() bool { return fi.mode.IsDir() }
+
+//go:norace
+func (fi *fileInfo) Sys() any { return nil }
 
 // dirEntry is an entry of a node's directory.
 type dirEntry struct {
@@ -38,14 +50,25 @@ type dirEntry struct {
 	ino  *inode
 }
 
-func (e dirEntry) Name() string               { return e.name }
-func (e dirEntry) IsDir() bool                { return e.ino.isDir() }
-func (e dirEntry) Type() fs.FileMode          { return e.ino.mode.Type() }
+//go:norace
+func (e dirEntry) Name() string { return e.name }
+
+//go:norace
+func (e dirEntry) IsDir() bool { return e.ino.isDir() }
+
+//go:norace
+func (e dirEntry) Type() fs.FileMode { return e.ino.mode.Type() }
+
+//go:norace
 func (e dirEntry) Info() (fs.FileInfo, error) { return infoOf(e.name, e.ino), nil }
-func (e dirEntry) String() string             { return fs.FormatDirEntry(e) }
+
+//go:norace
+func (e dirEntry) String() string { return fs.FormatDirEntry(e) }
 
 // SameFile reports whether fi1 and fi2 describe the same file: os.SameFile
 // for the host's files, the same inode for a node's.
+//
+//go:norace
 func SameFile(fi1, fi2 fs.FileInfo) bool {
 	a, ok1 := fi1.(*fileInfo)
 	b, ok2 := fi2.(*fileInfo)
@@ -56,6 +79,8 @@ func SameFile(fi1, fi2 fs.FileInfo) bool {
 }
 
 // basename is os's: the last element of name, trailing slashes removed.
+//
+//go:norace
 func basename(name string) string {
 	i := len(name) - 1
 	for ; i > 0 && name[i] == '/'; i-- {
@@ -74,11 +99,14 @@ func basename(name string) string {
 // set.
 const settable = fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky
 
+//go:norace
 func chmod(n *inode, mode fs.FileMode) {
 	n.mode = n.mode&^settable | mode&settable
 }
 
 // createMode is the mode of a new file or directory made with perm.
+//
+//go:norace
 func createMode(typ, perm fs.FileMode) fs.FileMode {
 	return typ | perm&settable&^umask
 }

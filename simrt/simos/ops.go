@@ -30,29 +30,39 @@ import (
 type target struct{ d *disk }
 
 // here is the running goroutine's target.
+//
+//go:norace
 func here() target { return target{current()} }
 
+//go:norace
 func pathErr(op, name string, err error) error {
 	return &fs.PathError{Op: op, Path: name, Err: err}
 }
 
 // Create creates or truncates the named file, with mode 0o666 (before
 // umask), opened for reading and writing.
+//
+//go:norace
 func Create(name string) (*File, error) {
 	return here().openFile(name, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o666)
 }
 
 // Open opens the named file for reading.
+//
+//go:norace
 func Open(name string) (*File, error) {
 	return here().openFile(name, os.O_RDONLY, 0)
 }
 
 // OpenFile opens the named file with the flags (os.O_RDONLY, ...) and,
 // when it creates the file, the mode perm (before umask).
+//
+//go:norace
 func OpenFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	return here().openFile(name, flag, perm)
 }
 
+//go:norace
 func (t target) openFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	if t.d == nil {
 		f, err := os.OpenFile(name, flag, perm)
@@ -61,6 +71,7 @@ func (t target) openFile(name string, flag int, perm fs.FileMode) (*File, error)
 	return t.d.openFile(name, flag, perm)
 }
 
+//go:norace
 func (d *disk) openFile(name string, flag int, perm fs.FileMode) (*File, error) {
 	simrt.Yield()
 	excl := flag&(os.O_CREATE|os.O_EXCL) == os.O_CREATE|os.O_EXCL
@@ -97,7 +108,7 @@ func (d *disk) openFile(name string, flag int, perm fs.FileMode) (*File, error) 
 		}
 		f := FromOS(osf)
 		f.owner = d
-		d.open[f] = struct{}{}
+		mset(d.open, f, struct{}{})
 		return f, nil
 	default:
 		if err := d.load(n); err != nil {
@@ -108,13 +119,16 @@ func (d *disk) openFile(name string, flag int, perm fs.FileMode) (*File, error) 
 		}
 	}
 	f := &File{name: name, disk: d, ino: n, flag: flag}
-	d.open[f] = struct{}{}
+	mset(d.open, f, struct{}{})
 	return f, nil
 }
 
 // ReadFile reads the named file and returns its contents.
+//
+//go:norace
 func ReadFile(name string) ([]byte, error) { return here().readFile(name) }
 
+//go:norace
 func (t target) readFile(name string) ([]byte, error) {
 	if t.d == nil {
 		return os.ReadFile(name)
@@ -147,6 +161,8 @@ func (t target) readFile(name string) ([]byte, error) {
 // WriteFile writes data to the named file, creating it with perm (before
 // umask) if needed and truncating it otherwise. It does not sync: on a
 // node, a crash may lose the data (see the package doc).
+//
+//go:norace
 func WriteFile(name string, data []byte, perm fs.FileMode) error {
 	t := here()
 	if t.d == nil {
@@ -164,8 +180,11 @@ func WriteFile(name string, data []byte, perm fs.FileMode) error {
 }
 
 // Mkdir creates a directory with perm (before umask).
+//
+//go:norace
 func Mkdir(name string, perm fs.FileMode) error { return here().mkdir(name, perm) }
 
+//go:norace
 func (t target) mkdir(name string, perm fs.FileMode) error {
 	if t.d == nil {
 		return os.Mkdir(name, perm)
@@ -187,8 +206,11 @@ func (t target) mkdir(name string, perm fs.FileMode) error {
 
 // MkdirAll creates a directory and any missing parents, with perm
 // (before umask); nil if path is a directory already.
+//
+//go:norace
 func MkdirAll(path string, perm fs.FileMode) error { return here().mkdirAll(path, perm) }
 
+//go:norace
 func (t target) mkdirAll(path string, perm fs.FileMode) error {
 	if t.d == nil {
 		return os.MkdirAll(path, perm)
@@ -226,8 +248,11 @@ func (t target) mkdirAll(path string, perm fs.FileMode) error {
 }
 
 // Remove removes the named file or empty directory.
+//
+//go:norace
 func Remove(name string) error { return here().remove(name) }
 
+//go:norace
 func (t target) remove(name string) error {
 	if t.d == nil {
 		return os.Remove(name)
@@ -262,8 +287,11 @@ func (t target) remove(name string) error {
 
 // RemoveAll removes path and everything it contains; nil if path does
 // not exist.
+//
+//go:norace
 func RemoveAll(path string) error { return here().removeAll(path) }
 
+//go:norace
 func (t target) removeAll(path string) error {
 	if t.d == nil {
 		return os.RemoveAll(path)
@@ -297,22 +325,23 @@ func (t target) removeAll(path string) error {
 	return nil
 }
 
+//go:norace
 func (d *disk) removeTree(n *inode) {
 	if n.isDir() {
 		d.completeDir(n)
-		names := make([]string, 0, len(n.kids))
-		for name := range n.kids {
-			names = append(names, name)
-		}
+		names := mkeys(n.kids)
 		sort.Strings(names)
 		for _, name := range names {
-			d.removeTree(n.kids[name])
+			k, _ := mget(n.kids, name)
+			d.removeTree(k)
 		}
 	}
 	d.unlink(n)
 }
 
 // endsWithDot is os's: whether the final element of path is ".".
+//
+//go:norace
 func endsWithDot(path string) bool {
 	if path == "." {
 		return true
@@ -325,8 +354,11 @@ func endsWithDot(path string) bool {
 
 // Rename renames (moves) oldpath to newpath, replacing a file (or an
 // empty directory, for a directory) at newpath. Errors are *os.LinkError.
+//
+//go:norace
 func Rename(oldpath, newpath string) error { return here().rename(oldpath, newpath) }
 
+//go:norace
 func (t target) rename(oldpath, newpath string) error {
 	if t.d == nil {
 		return os.Rename(oldpath, newpath)
@@ -378,7 +410,7 @@ func (t target) rename(oldpath, newpath string) error {
 	if n != nil {
 		d.unlink(n)
 	}
-	delete(ro.dir.kids, ro.base)
+	mdel(ro.dir.kids, ro.base)
 	d.link(rn.dir, rn.base, o)
 	touch(ro.dir)
 	touch(rn.dir)
@@ -387,12 +419,17 @@ func (t target) rename(oldpath, newpath string) error {
 
 // Stat returns a FileInfo describing the named file, following symbolic
 // links.
+//
+//go:norace
 func Stat(name string) (fs.FileInfo, error) { return here().stat(name, true) }
 
 // Lstat returns a FileInfo describing the named file; a symbolic link is
 // described, not followed.
+//
+//go:norace
 func Lstat(name string) (fs.FileInfo, error) { return here().stat(name, false) }
 
+//go:norace
 func (t target) stat(name string, follow bool) (fs.FileInfo, error) {
 	if t.d == nil {
 		if follow {
@@ -413,6 +450,8 @@ func (t target) stat(name string, follow bool) (fs.FileInfo, error) {
 
 // find is the scheduling point, then the inode name leads to, or a
 // *fs.PathError for op.
+//
+//go:norace
 func (d *disk) find(op, name string, follow bool) (*inode, error) {
 	simrt.Yield()
 	r, err := d.resolve(name, follow)
@@ -426,6 +465,8 @@ func (d *disk) find(op, name string, follow bool) (*inode, error) {
 }
 
 // Truncate changes the size of the named file.
+//
+//go:norace
 func Truncate(name string, size int64) error {
 	d := current()
 	if d == nil {
@@ -453,6 +494,8 @@ func Truncate(name string, size int64) error {
 }
 
 // Chmod changes the mode of the named file, following symbolic links.
+//
+//go:norace
 func Chmod(name string, mode fs.FileMode) error {
 	d := current()
 	if d == nil {
@@ -468,6 +511,8 @@ func Chmod(name string, mode fs.FileMode) error {
 
 // Chown changes the numeric uid and gid of the named file. A node runs as
 // root and keeps no owners: on a node it only checks the file exists.
+//
+//go:norace
 func Chown(name string, uid, gid int) error {
 	d := current()
 	if d == nil {
@@ -478,6 +523,8 @@ func Chown(name string, uid, gid int) error {
 }
 
 // Lchown is Chown without following a final symbolic link.
+//
+//go:norace
 func Lchown(name string, uid, gid int) error {
 	d := current()
 	if d == nil {
@@ -489,6 +536,8 @@ func Lchown(name string, uid, gid int) error {
 
 // Chtimes changes the modification time of the named file (a node keeps
 // no access time); a zero mtime leaves it unchanged.
+//
+//go:norace
 func Chtimes(name string, atime, mtime time.Time) error {
 	d := current()
 	if d == nil {
@@ -506,6 +555,8 @@ func Chtimes(name string, atime, mtime time.Time) error {
 
 // Symlink creates newname as a symbolic link to oldname. Errors are
 // *os.LinkError.
+//
+//go:norace
 func Symlink(oldname, newname string) error {
 	d := current()
 	if d == nil {
@@ -531,8 +582,11 @@ func Symlink(oldname, newname string) error {
 }
 
 // Readlink returns the destination of the named symbolic link.
+//
+//go:norace
 func Readlink(name string) (string, error) { return here().readlink(name) }
 
+//go:norace
 func (t target) readlink(name string) (string, error) {
 	if t.d == nil {
 		return os.Readlink(name)
@@ -549,6 +603,8 @@ func (t target) readlink(name string) (string, error) {
 
 // Chdir changes the working directory: the process's on the host, the
 // node's on a node (a crash resets it).
+//
+//go:norace
 func Chdir(dir string) error {
 	d := current()
 	if d == nil {
@@ -567,6 +623,8 @@ func Chdir(dir string) error {
 
 // Getwd returns the working directory: the process's on the host, the
 // node's on a node.
+//
+//go:norace
 func Getwd() (string, error) {
 	d := current()
 	if d == nil {
@@ -577,8 +635,11 @@ func Getwd() (string, error) {
 
 // ReadDir reads the named directory and returns its entries sorted by
 // name.
+//
+//go:norace
 func ReadDir(name string) ([]fs.DirEntry, error) { return here().readDir(name) }
 
+//go:norace
 func (t target) readDir(name string) ([]fs.DirEntry, error) {
 	if t.d == nil {
 		return os.ReadDir(name)
@@ -599,6 +660,8 @@ func (t target) readDir(name string) ([]fs.DirEntry, error) {
 // CreateTemp creates a new file in dir (os.TempDir() if dir is ""), named
 // after pattern with a random string in place of its last "*" (or at its
 // end), opened for reading and writing with mode 0o600.
+//
+//go:norace
 func CreateTemp(dir, pattern string) (*File, error) {
 	t := here()
 	if t.d == nil {
@@ -629,6 +692,8 @@ func CreateTemp(dir, pattern string) (*File, error) {
 // MkdirTemp creates a new directory in dir (os.TempDir() if dir is ""),
 // named after pattern as CreateTemp names files, with mode 0o700, and
 // returns its name.
+//
+//go:norace
 func MkdirTemp(dir, pattern string) (string, error) {
 	t := here()
 	if t.d == nil {
@@ -666,6 +731,8 @@ func MkdirTemp(dir, pattern string) (string, error) {
 // nextRandom is the random part of a temporary name: digits, as os's, but
 // from a counter of the disk's (a splitmix64 step), so names are the same
 // in every run and draw from no random stream.
+//
+//go:norace
 func (d *disk) nextRandom() string {
 	d.tmpSeq++
 	z := d.tmpSeq*0x9e3779b97f4a7c15 + uint64(d.node)
@@ -677,6 +744,7 @@ func (d *disk) nextRandom() string {
 
 var errPatternHasSeparator = errors.New("pattern contains path separator")
 
+//go:norace
 func prefixAndSuffix(pattern string) (prefix, suffix string, err error) {
 	for i := 0; i < len(pattern); i++ {
 		if os.IsPathSeparator(pattern[i]) {
@@ -693,6 +761,7 @@ func prefixAndSuffix(pattern string) (prefix, suffix string, err error) {
 	return prefix, suffix, nil
 }
 
+//go:norace
 func joinPath(dir, name string) string {
 	if len(dir) > 0 && os.IsPathSeparator(dir[len(dir)-1]) {
 		return dir + name

@@ -31,6 +31,8 @@ type pipeLink struct {
 }
 
 // Pipe is os.Pipe: a connected pair of files, r reading what w writes.
+//
+//go:norace
 func Pipe() (r, w *File, err error) {
 	pr, pw, err := os.Pipe()
 	if err != nil {
@@ -47,11 +49,15 @@ func Pipe() (r, w *File, err error) {
 // simPipe reports whether f's reads and writes go through the
 // scheduler: an end of a pipe made in a run, not exported, and a run
 // going on.
+//
+//go:norace
 func (f *File) simPipe() bool {
 	return f.pipe != nil && !f.pipe.exported && simrt.Simulated()
 }
 
 // export marks f's pipe as reachable by code that is not rewritten.
+//
+//go:norace
 func (f *File) export() {
 	if f != nil && f.pipe != nil && !f.pipe.exported {
 		f.pipe.exported = true
@@ -61,6 +67,8 @@ func (f *File) export() {
 
 // pipeIO runs one read or write system call on f's descriptor without
 // waiting for it to be ready.
+//
+//go:norace
 func (f *File) pipeIO(write bool, b []byte) (n int, err error) {
 	rc, err := f.osf.SyscallConn()
 	if err != nil {
@@ -92,6 +100,8 @@ func (f *File) pipeIO(write bool, b []byte) (n int, err error) {
 }
 
 // pipeRead is Read on a simulated pipe end.
+//
+//go:norace
 func (f *File) pipeRead(b []byte) (int, error) {
 	for {
 		simrt.Yield()
@@ -118,6 +128,8 @@ func (f *File) pipeRead(b []byte) (int, error) {
 
 // pipeWrite is Write on a simulated pipe end: all of b, waiting for room
 // as often as it takes, as os's Write does.
+//
+//go:norace
 func (f *File) pipeWrite(b []byte) (int, error) {
 	done := 0
 	for {
@@ -145,6 +157,8 @@ func (f *File) pipeWrite(b []byte) (int, error) {
 
 // isSimPipe reports whether x is a simulated pipe end, which io.Copy
 // must reach through its Read or Write, not the real file's.
+//
+//go:norace
 func isSimPipe(x any) bool {
 	f, ok := x.(*File)
 	return ok && f.simPipe()
@@ -152,6 +166,8 @@ func isSimPipe(x any) bool {
 
 // osErr is the error os gives for a failed system call on f: a closed
 // file's internal/poll error ("use of closed file") is os.ErrClosed.
+//
+//go:norace
 func (f *File) osErr(op string, err error) error {
 	if err.Error() == "use of closed file" {
 		err = os.ErrClosed

@@ -23,6 +23,8 @@ import (
 
 // IoutilReadDir is ioutil.ReadDir: the named directory's entries as
 // FileInfos, sorted by name.
+//
+//go:norace
 func IoutilReadDir(dirname string) ([]fs.FileInfo, error) {
 	f, err := Open(dirname)
 	if err != nil {
@@ -38,14 +40,20 @@ func IoutilReadDir(dirname string) ([]fs.FileInfo, error) {
 }
 
 // TempFile is ioutil.TempFile, which is CreateTemp.
+//
+//go:norace
 func TempFile(dir, pattern string) (*File, error) { return CreateTemp(dir, pattern) }
 
 // TempDir is ioutil.TempDir, which is MkdirTemp.
+//
+//go:norace
 func TempDir(dir, pattern string) (string, error) { return MkdirTemp(dir, pattern) }
 
 // WalkDir is filepath.WalkDir: it walks the tree rooted at root in
 // lexical order, calling fn for each file and directory, root included,
 // without following symbolic links.
+//
+//go:norace
 func WalkDir(root string, fn fs.WalkDirFunc) error {
 	info, err := Lstat(root)
 	if err != nil {
@@ -59,6 +67,7 @@ func WalkDir(root string, fn fs.WalkDirFunc) error {
 	return err
 }
 
+//go:norace
 func walkDir(path string, d fs.DirEntry, fn fs.WalkDirFunc) error {
 	if err := fn(path, d, nil); err != nil || !d.IsDir() {
 		if err == filepath.SkipDir && d.IsDir() {
@@ -90,6 +99,8 @@ func walkDir(path string, d fs.DirEntry, fn fs.WalkDirFunc) error {
 // Walk is filepath.Walk: it walks the tree rooted at root in lexical
 // order, calling fn with each file's FileInfo, root included, without
 // following symbolic links.
+//
+//go:norace
 func Walk(root string, fn filepath.WalkFunc) error {
 	info, err := Lstat(root)
 	if err != nil {
@@ -103,6 +114,7 @@ func Walk(root string, fn filepath.WalkFunc) error {
 	return err
 }
 
+//go:norace
 func walk(path string, info fs.FileInfo, fn filepath.WalkFunc) error {
 	if !info.IsDir() {
 		return fn(path, info, nil)
@@ -131,6 +143,7 @@ func walk(path string, info fs.FileInfo, fn filepath.WalkFunc) error {
 	return nil
 }
 
+//go:norace
 func readDirNames(dirname string) ([]string, error) {
 	f, err := Open(dirname)
 	if err != nil {
@@ -147,6 +160,8 @@ func readDirNames(dirname string) ([]string, error) {
 
 // CopyFS is os.CopyFS: it copies the file system fsys into the
 // directory dir, creating dir if necessary, never overwriting a file.
+//
+//go:norace
 func CopyFS(dir string, fsys fs.FS) error {
 	return fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -198,12 +213,16 @@ func CopyFS(dir string, fsys fs.FS) error {
 // fs.StatFS, fs.ReadFileFS and fs.ReadDirFS, with Lstat and ReadLink).
 // Each call goes where the calling goroutine's calls go: the host's real
 // files, or its node's disk.
+//
+//go:norace
 func DirFS(dir string) fs.FS { return dirFS{dir: dir} }
 
 // NodeDirFS is DirFS on node's disk, whoever calls it: the control API's
 // way to look at a node's files from the test, while the node runs or
 // while it is down. Its calls are scheduling points as the node's own
 // are. It panics outside a run and for the host.
+//
+//go:norace
 func NodeDirFS(node simrt.NodeID, dir string) fs.FS {
 	return dirFS{dir: dir, t: &target{nodeDisk(node, "NodeDirFS")}}
 }
@@ -213,6 +232,7 @@ type dirFS struct {
 	t   *target // nil: the caller's
 }
 
+//go:norace
 func (dir dirFS) target() target {
 	if dir.t != nil {
 		return *dir.t
@@ -221,6 +241,8 @@ func (dir dirFS) target() target {
 }
 
 // join is os's dirFS.join.
+//
+//go:norace
 func (dir dirFS) join(name string) (string, error) {
 	if dir.dir == "" {
 		return "", errors.New("os: DirFS with empty root")
@@ -236,6 +258,8 @@ func (dir dirFS) join(name string) (string, error) {
 }
 
 // rename puts the fs name back in an error made with the full path.
+//
+//go:norace
 func rename(err error, name string) error {
 	if pe, ok := err.(*fs.PathError); ok {
 		pe.Path = name
@@ -243,6 +267,7 @@ func rename(err error, name string) error {
 	return err
 }
 
+//go:norace
 func (dir dirFS) Open(name string) (fs.File, error) {
 	full, err := dir.join(name)
 	if err != nil {
@@ -255,6 +280,7 @@ func (dir dirFS) Open(name string) (fs.File, error) {
 	return f, nil
 }
 
+//go:norace
 func (dir dirFS) ReadFile(name string) ([]byte, error) {
 	full, err := dir.join(name)
 	if err != nil {
@@ -267,6 +293,7 @@ func (dir dirFS) ReadFile(name string) ([]byte, error) {
 	return b, nil
 }
 
+//go:norace
 func (dir dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	full, err := dir.join(name)
 	if err != nil {
@@ -279,6 +306,7 @@ func (dir dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return ents, nil
 }
 
+//go:norace
 func (dir dirFS) Stat(name string) (fs.FileInfo, error) {
 	full, err := dir.join(name)
 	if err != nil {
@@ -291,6 +319,7 @@ func (dir dirFS) Stat(name string) (fs.FileInfo, error) {
 	return fi, nil
 }
 
+//go:norace
 func (dir dirFS) Lstat(name string) (fs.FileInfo, error) {
 	full, err := dir.join(name)
 	if err != nil {
@@ -303,6 +332,7 @@ func (dir dirFS) Lstat(name string) (fs.FileInfo, error) {
 	return fi, nil
 }
 
+//go:norace
 func (dir dirFS) ReadLink(name string) (string, error) {
 	full, err := dir.join(name)
 	if err != nil {

@@ -1,9 +1,9 @@
-package main
+package trace
 
 // Tests of simgen trace's page: its structure from a known trace, and the
 // DOM its script builds in a real headless browser (Debian's chromium;
 // skipped when it is absent, except under CI, where it must be there).
-// testdata/script/trace.txtar runs the command end to end.
+// cmd/simgen/testdata/script/trace.txtar runs the command end to end.
 
 import (
 	"bytes"
@@ -248,22 +248,6 @@ func TestTracePageInBrowser(t *testing.T) {
 	}
 }
 
-func TestTraceUsageErrors(t *testing.T) {
-	t.Parallel()
-	for _, args := range [][]string{
-		{"trace", "-run", "X"},
-		{"trace", "-seed", "1"},
-		{"trace", "-seed", "x", "-run", "X"},
-		{"trace", "-seed", "1", "-run", "X", "a", "b"},
-		{"trace", "-seed", "1", "-run", "X", "-nosuch"},
-	} {
-		var stdout, stderr bytes.Buffer
-		if code := run(args, nil, &stdout, &stderr); code != 2 {
-			t.Errorf("simgen %q exited %d, want 2 (stderr %q)", args, code, stderr.String())
-		}
-	}
-}
-
 // wakersModule is a module whose TestWakers wakes a blocked goroutine
 // through each primitive in turn, always from another goroutine than the
 // root (or from the clock), and then fails with a message of its own; and
@@ -354,7 +338,7 @@ func TestTraceWakersInBrowser(t *testing.T) {
 	browser := chromium(t)
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "simgen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "simgen.dev/simgen/cmd/simgen").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	dir := filepath.Join(tmp, "wakers")

@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file is simgen test -exhaustive: one go test process per run, in
 // which every selected test enumerates its schedules in-process (simrt's
@@ -27,11 +27,12 @@ import (
 	"time"
 )
 
-// exhaustOptions are simgen test's flags for bounded exhaustive exploration.
-type exhaustOptions struct {
-	on          bool // -exhaustive
-	preemptions int  // -preemptions
-	noReduce    bool // -dpor=false
+// ExhaustOptions are simgen test's flags for bounded exhaustive
+// exploration.
+type ExhaustOptions struct {
+	Preemptions int           // -preemptions: the preemption bound
+	NoReduce    bool          // -dpor=false: enumerate without partial-order reduction
+	Budget      time.Duration // -budget: stop the enumeration after it; 0: none
 }
 
 // exitBudget is simgen test -exhaustive's status when the budget ran out
@@ -47,16 +48,18 @@ type exhaustTest struct {
 	state     string // running, done, budget or fail
 }
 
-// runExhaustive runs go test once with exhaustive exploration switched on,
-// then reports the schedules explored.
-func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, stdout, stderr io.Writer) error {
+// RunExhaustive runs go test once with exhaustive exploration switched on,
+// with the build tags, go test's arguments rest and the shadow tree's
+// overlay, then reports the schedules explored. It returns an ExitError
+// with go test's status when a schedule failed, and with status 3 when the
+// budget ran out first.
+func RunExhaustive(o ExhaustOptions, tags string, rest []string, overlay string, stdin io.Reader, stdout, stderr io.Writer) error {
 	tmp, err := os.MkdirTemp("", "simgen-exhaustive-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
 	prog := filepath.Join(tmp, "progress")
-	tags := o.buildTags()
 	args := []string{"test", "-tags", tags, "-overlay", overlay}
 	if !hasFlag(rest, "timeout") {
 		// An enumeration runs as long as its bound asks; -budget is the
@@ -67,13 +70,13 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	env := append(os.Environ(),
 		"SIM_STRATEGY=exhaustive",
-		"SIM_PREEMPTIONS="+strconv.Itoa(o.exhaust.preemptions),
+		"SIM_PREEMPTIONS="+strconv.Itoa(o.Preemptions),
 		"SIM_PROGRESS="+prog)
-	if o.exhaust.noReduce {
+	if o.NoReduce {
 		env = append(env, "SIM_DPOR=0")
 	}
-	if o.explore.budget > 0 {
-		env = append(env, "SIM_BUDGET="+o.explore.budget.String())
+	if o.Budget > 0 {
+		env = append(env, "SIM_BUDGET="+o.Budget.String())
 	}
 	cmd.Env = env
 	if err := cmd.Start(); err != nil {
@@ -89,7 +92,7 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 			waiting = false
 		case <-time.After(500 * time.Millisecond):
 			if tty {
-				if line := progressText(readExhaustProgress(prog), o.exhaust.preemptions); line != "" {
+				if line := progressText(readExhaustProgress(prog), o.Preemptions); line != "" {
 					fmt.Fprintf(stderr, "\r%s\033[K", line)
 				}
 			}
@@ -99,7 +102,7 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	tests := readExhaustProgress(prog)
-	k := o.exhaust.preemptions
+	k := o.Preemptions
 	total, maxDepth := 0, 0
 	var budget, failed []string
 	for _, t := range tests {
@@ -120,13 +123,13 @@ func runExhaustive(o options, rest []string, overlay string, stdin io.Reader, st
 	case len(budget) > 0 && len(failed) == 0:
 		fmt.Fprintf(stdout, "simgen: budget spent after %d schedules (%d preemptions, depth up to %d): not all schedules explored in %s\n",
 			total, k, maxDepth, strings.Join(budget, ", "))
-		return exitError(exitBudget)
+		return ExitError(exitBudget)
 	case runErr != nil:
 		if len(tests) == 0 {
-			return exitError(ee.ExitCode())
+			return ExitError(ee.ExitCode())
 		}
 		fmt.Fprintf(stdout, "simgen: a schedule failed after %d schedules (%d preemptions); replay it with the line above\n", total, k)
-		return exitError(ee.ExitCode())
+		return ExitError(ee.ExitCode())
 	case len(tests) == 0:
 		return fmt.Errorf("no simulated test ran: does -run select a test, and was the package generated?")
 	}
@@ -183,20 +186,6 @@ func readExhaustProgress(path string) []exhaustTest {
 		tests[i] = last[n]
 	}
 	return tests
-}
-
-// hasFlag reports whether go test's arguments set the flag name.
-func hasFlag(args []string, name string) bool {
-	for _, a := range args {
-		if a == "-args" || a == "--args" {
-			return false
-		}
-		n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && (n == name || n == "test."+name) {
-			return true
-		}
-	}
-	return false
 }
 
 // isTerminal reports whether w is a terminal, where progress may be

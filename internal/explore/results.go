@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file is the -json FILE format of a campaign (docs/campaigns.md
 // documents it for readers): JSON Lines, one object per line, each with a

@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file picks the shard of a campaign: which part of the seed space
 // this process explores when N processes on N machines share it.
@@ -39,23 +39,23 @@ func (s shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Total) }
 // owns reports whether block k of the seed space belongs to the shard.
 func (s shard) owns(k int) bool { return s.Total <= 1 || k%s.Total == s.Index }
 
-// parseShard reads a -shard value: K/N, or N alone with K from the
+// ParseShard reads a -shard value: K/N, or N alone with K from the
 // environment ("?/N" is accepted as the same).
-func parseShard(val string) (k, n int, err error) {
+func ParseShard(val string) (k, n int, err error) {
 	ks, ns, ok := strings.Cut(val, "/")
 	if !ok {
 		ks, ns = "?", val
 	}
 	n, err = strconv.Atoi(ns)
 	if err != nil || n < 1 {
-		return 0, 0, fmt.Errorf("%w: -shard=%s: want K/N with 0 <= K < N, such as 0/4", errUsage, val)
+		return 0, 0, fmt.Errorf("%w: -shard=%s: want K/N with 0 <= K < N, such as 0/4", ErrUsage, val)
 	}
 	if ks == "?" {
 		return -1, n, nil
 	}
 	k, err = strconv.Atoi(ks)
 	if err != nil || k < 0 || k >= n {
-		return 0, 0, fmt.Errorf("%w: -shard=%s: want K/N with 0 <= K < N, such as 0/4", errUsage, val)
+		return 0, 0, fmt.Errorf("%w: -shard=%s: want K/N with 0 <= K < N, such as 0/4", ErrUsage, val)
 	}
 	return k, n, nil
 }
@@ -78,7 +78,7 @@ func resolveShard(k, n int, getenv func(string) string) (shard, bool, error) {
 		}
 		i, err := strconv.Atoi(v)
 		if err != nil || i < 0 {
-			return 0, false, fmt.Errorf("%w: %s=%q: want a non-negative integer", errUsage, name, v)
+			return 0, false, fmt.Errorf("%w: %s=%q: want a non-negative integer", ErrUsage, name, v)
 		}
 		return i, true, nil
 	}
@@ -113,12 +113,12 @@ func resolveShard(k, n int, getenv func(string) string) (shard, bool, error) {
 		asked = true
 		if src.hasN {
 			if s.Total > 0 && s.Total != src.n {
-				return shard{}, false, fmt.Errorf("%w: %s=%d disagrees with the shard count %d", errUsage, src.nameN, src.n, s.Total)
+				return shard{}, false, fmt.Errorf("%w: %s=%d disagrees with the shard count %d", ErrUsage, src.nameN, src.n, s.Total)
 			}
 			s.Total = src.n
 		}
 		if flagK && src.k != s.Index {
-			return shard{}, false, fmt.Errorf("%w: %s=%d disagrees with -shard %d/%d", errUsage, src.name, src.k, s.Index, s.Total)
+			return shard{}, false, fmt.Errorf("%w: %s=%d disagrees with -shard %d/%d", ErrUsage, src.name, src.k, s.Index, s.Total)
 		}
 		if s.Index < 0 || !flagK {
 			s.Index, flagK = src.k, true
@@ -129,11 +129,11 @@ func resolveShard(k, n int, getenv func(string) string) (shard, bool, error) {
 	}
 	switch {
 	case s.Total == 0:
-		return shard{}, false, fmt.Errorf("%w: the shard index is set (JOB_COMPLETION_INDEX=%d) but not the shard count: add -shard %d/N", errUsage, s.Index, s.Index)
+		return shard{}, false, fmt.Errorf("%w: the shard index is set (JOB_COMPLETION_INDEX=%d) but not the shard count: add -shard %d/N", ErrUsage, s.Index, s.Index)
 	case s.Index < 0:
-		return shard{}, false, fmt.Errorf("%w: -shard ?/%d needs the index from JOB_COMPLETION_INDEX, TEST_SHARD_INDEX or SLURM_ARRAY_TASK_ID", errUsage, s.Total)
+		return shard{}, false, fmt.Errorf("%w: -shard ?/%d needs the index from JOB_COMPLETION_INDEX, TEST_SHARD_INDEX or SLURM_ARRAY_TASK_ID", ErrUsage, s.Total)
 	case s.Index >= s.Total:
-		return shard{}, false, fmt.Errorf("%w: shard index %d is not below the shard count %d", errUsage, s.Index, s.Total)
+		return shard{}, false, fmt.Errorf("%w: shard index %d is not below the shard count %d", ErrUsage, s.Index, s.Total)
 	}
 	if path := getenv("TEST_SHARD_STATUS_FILE"); path != "" {
 		// Bazel: touching the file says that this runner knows about

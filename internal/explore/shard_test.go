@@ -1,4 +1,4 @@
-package main
+package explore
 
 import (
 	"errors"
@@ -35,14 +35,14 @@ func TestResolveShard(t *testing.T) {
 		k, n := 0, 0
 		if tc.flag != "" {
 			var err error
-			if k, n, err = parseShard(tc.flag); err != nil {
+			if k, n, err = ParseShard(tc.flag); err != nil {
 				t.Fatalf("-shard %s: %v", tc.flag, err)
 			}
 		}
 		s, asked, err := resolveShard(k, n, envOf(tc.env...))
 		got := ""
 		switch {
-		case err != nil && errors.Is(err, errUsage):
+		case err != nil && errors.Is(err, ErrUsage):
 			got = "error: " + err.Error()
 		case err != nil:
 			t.Fatalf("%s %q: %v", tc.flag, tc.env, err)
@@ -63,7 +63,7 @@ func TestResolveShard(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"4/4", "-1/4", "a/b", "0/0", "x"} {
-		if _, _, err := parseShard(bad); err == nil {
+		if _, _, err := ParseShard(bad); err == nil {
 			t.Errorf("-shard %s: no error", bad)
 		}
 	}
@@ -92,56 +92,6 @@ func TestShardsCoverTheSeedSpace(t *testing.T) {
 	}
 }
 
-func TestClassify(t *testing.T) {
-	t.Parallel()
-	dir := "/src/mod/pkg"
-	panicOut := `--- FAIL: TestBug (0.00s)
-    panic: assignment to entry in nil map
-    
-    goroutine 2 [running]:
-    	example.com/pkg.(*Cache).Put
-    		/src/mod/pkg/cache.go:31
-    	example.com/pkg.TestBug.func1
-    		/src/mod/pkg/cache_test.go:12
-    created at /src/mod/pkg/cache_test.go:11 by goroutine 1
-    
-    simrt: a simulated goroutine panicked (seed 3, strategy random, step 9, virtual time +0s)
-FAIL
-`
-	assertOut := `--- FAIL: TestX (0.00s)
-    x_test.go:9: want 2, got 3
-    simrt: replay with: SIM_SEED=4 go test
-`
-	timeoutOut := `panic: test timed out after 1s
-	running tests:
-		TestSpin (1s)
-
-goroutine 7 [running]:
-testing.(*M).startAlarm.func1()
-	/usr/local/go/src/testing/testing.go:2484 +0x394
-created by time.goFunc
-	/usr/local/go/src/time/sleep.go:215 +0x2d
-`
-	for _, tc := range []struct {
-		out, test string
-		crashed   bool
-		want      string
-	}{
-		{panicOut, "TestBug", false, "TestBug: panic at cache.go:31, cache_test.go:12"},
-		{assertOut, "TestX", false, "TestX: failed assertion at x_test.go:9"},
-		{timeoutOut, "TestSpin", true, "TestSpin: timeout"},
-		{"--- FAIL: TestL (0.00s)\n    simrt: livelock: 100000 scheduling points in a row (seed 1)\n    \n    goroutine 2 [runnable]:\n    \texample.com/pkg.spin\n    \t\t/src/mod/pkg/l.go:7\n", "TestL", false, "TestL: livelock at l.go:7"},
-		{"", "TestY", true, "TestY: crash"},
-	} {
-		if got := classify(tc.out, tc.test, dir, tc.crashed).String(); got != tc.want {
-			t.Errorf("classify %s: got %q, want %q", tc.test, got, tc.want)
-		}
-	}
-	if relPos("/elsewhere/mod/other/x.go", dir) != "other/x.go" {
-		t.Errorf("relPos outside the package: %q", relPos("/elsewhere/mod/other/x.go", dir))
-	}
-}
-
 // envOf is a getenv over name, value pairs.
 func envOf(kv ...string) func(string) string {
 	return func(name string) string {
@@ -151,16 +101,5 @@ func envOf(kv ...string) func(string) string {
 			}
 		}
 		return ""
-	}
-}
-
-func TestBlockStart(t *testing.T) {
-	t.Parallel()
-	var off uint64
-	for k := range 100 {
-		if got := blockStart(k); got != off {
-			t.Fatalf("blockStart(%d) = %d, want %d", k, got, off)
-		}
-		off += uint64(blockLen(k))
 	}
 }

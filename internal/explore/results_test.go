@@ -1,4 +1,4 @@
-package main
+package explore
 
 import (
 	"os"
@@ -56,8 +56,8 @@ func TestResultsKilledShard(t *testing.T) {
 	}
 	var stderr strings.Builder
 	var stdout strings.Builder
-	if code := run([]string{"merge", p0, p1}, nil, &stdout, &stderr); code != 1 {
-		t.Errorf("merge exited %d, want 1 (failures)", code)
+	if err := Merge([]string{p0, p1}, "", &stdout, &stderr); err != ExitError(1) {
+		t.Errorf("merge returned %v, want exit status 1 (failures)", err)
 	}
 	if !strings.Contains(stderr.String(), "did not finish") {
 		t.Errorf("stderr %q does not say shard 0 did not finish", stderr.String())

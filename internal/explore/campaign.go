@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file runs a campaign: simgen test -seeds N (or -budget D) with
 // -json FILE or -shard K/N (or a shard from the environment, shard.go).
@@ -19,8 +19,9 @@ package main
 //   - A failure's record keeps its smallest seed; ties in seed keep the
 //     first block's, which every shard layout agrees on since a seed lies in
 //     exactly one block.
-//   - The report is printed from the records alone (printCampaign), so that
-//     simgen merge prints, from the shards' files, what one machine prints.
+//   - The report is printed from the records alone (printCampaign,
+//     campaignreport.go), so that simgen merge prints, from the shards'
+//     files, what one machine prints.
 
 import (
 	"cmp"
@@ -30,7 +31,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -46,35 +46,17 @@ type campaignOptions struct {
 	shard shard
 }
 
-// campaignArgs reports whether simgen test's arguments explore seeds, so
-// that -json is simgen's (-json FILE) and not go test's own boolean flag.
-func campaignArgs(args []string) bool {
-	if os.Getenv("SIM_SEEDS") != "" {
-		return true
-	}
-	for _, a := range args {
-		if a == "-args" || a == "--args" {
-			break
-		}
-		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if strings.HasPrefix(a, "-") && (name == "seeds" || name == "budget" || name == "shard") {
-			return true
-		}
-	}
-	return false
-}
-
 // setupCampaign makes the exploration a campaign if -json, -shard or an
 // engine's shard variables ask for one.
-func (x *explorer) setupCampaign(getenv func(string) string) error {
-	sh, asked, err := resolveShard(x.opts.shardK, x.opts.shardN, getenv)
+func (x *Explorer) setupCampaign(getenv func(string) string) error {
+	sh, asked, err := resolveShard(x.opts.ShardK, x.opts.ShardN, getenv)
 	if err != nil {
 		return err
 	}
-	if !asked && x.opts.json == "" {
+	if !asked && x.opts.JSON == "" {
 		return nil
 	}
-	x.camp = &campaignOptions{json: x.opts.json, shard: sh}
+	x.camp = &campaignOptions{json: x.opts.JSON, shard: sh}
 	return nil
 }
 
@@ -91,7 +73,7 @@ type pkgTest struct{ pkg, test string }
 
 // campaign is a campaign's working state.
 type campaign struct {
-	x       *explorer
+	x       *Explorer
 	overlay string
 	cwd     string
 	tmp     string
@@ -113,13 +95,13 @@ type campaign struct {
 }
 
 // runCampaign runs a campaign over the packages, whose binaries are built.
-func (x *explorer) runCampaign(pkgs []*pkgRun, overlay, cwd, tmp string, stdout io.Writer) error {
+func (x *Explorer) runCampaign(pkgs []*pkgRun, overlay, cwd, tmp string, stdout io.Writer) error {
 	c := &campaign{x: x, overlay: overlay, cwd: cwd, tmp: tmp, pkgs: pkgs,
 		fails: make(map[string]*failureRecord), runs: make(map[string]string),
 		counts: make(map[pkgTest]int), cursor: make(map[*pkgRun]int), start: time.Now(),
 		emptyCrashes: make(map[*pkgRun]int)}
 	c.rec = campaignRecord{Format: resultsFormat, Simgen: simgen.Version, Stream: streamVersion(),
-		Signature: signatureFormat, FirstSeed: x.base, Seeds: x.opts.seeds, Shard: x.camp.shard,
+		Signature: signatureFormat, FirstSeed: x.base, Seeds: x.opts.Seeds, Shard: x.camp.shard,
 		Strategy: x.getenv("SIM_STRATEGY"), Run: x.run, Started: c.start.UTC().Format(time.RFC3339)}
 	var broken []string
 	for _, p := range pkgs {
@@ -148,7 +130,7 @@ func (x *explorer) runCampaign(pkgs []*pkgRun, overlay, cwd, tmp string, stdout 
 	}
 	printCampaign(stdout, c.rec.Packages, fs, []summaryRecord{sum}, c.kept)
 	if len(fs) > 0 || len(broken) > 0 || len(keptFailed) > 0 || loopErr != nil {
-		return exitError(1)
+		return ExitError(1)
 	}
 	return nil
 }
@@ -183,7 +165,7 @@ func (c *campaign) next() (job, bool) {
 	k := c.cursor[best]
 	c.cursor[best] = k + 1
 	n := blockLen(k)
-	if s := c.x.opts.seeds; s > 0 {
+	if s := c.x.opts.Seeds; s > 0 {
 		n = min(n, int(uint64(s)-(bestStart-c.x.base)))
 	}
 	return job{p: best, b: &block{index: k, start: bestStart, n: n}, tests: best.tests}, true
@@ -195,7 +177,7 @@ func (c *campaign) peek(p *pkgRun) (k int, start uint64, ok bool) {
 	for ; !c.x.camp.shard.owns(k); k++ {
 	}
 	start = c.x.base + blockStart(k)
-	if s := c.x.opts.seeds; s > 0 && start-c.x.base >= uint64(s) {
+	if s := c.x.opts.Seeds; s > 0 && start-c.x.base >= uint64(s) {
 		return k, 0, false
 	}
 	return k, start, true
@@ -226,8 +208,8 @@ func (c *campaign) loop() error {
 		}
 	}()
 	var budget <-chan time.Time
-	if c.x.opts.budget > 0 {
-		t := time.NewTimer(c.x.opts.budget)
+	if c.x.opts.Budget > 0 {
+		t := time.NewTimer(c.x.opts.Budget)
 		defer t.Stop()
 		budget = t.C
 	}
@@ -245,7 +227,7 @@ func (c *campaign) loop() error {
 		}
 	}
 	for {
-		for len(running) < c.x.opts.parallel {
+		for len(running) < c.x.opts.Parallel {
 			j, ok := c.next()
 			if !ok {
 				break
@@ -480,216 +462,4 @@ func (c *campaign) sorted() []*failureRecord {
 	}
 	sortFailures(fs, c.rec.Packages)
 	return fs
-}
-
-// sortFailures orders failures by package (in the campaign's order), then
-// smallest seed, test and id: an order every shard layout agrees on.
-func sortFailures(fs []*failureRecord, pkgs []string) {
-	slices.SortFunc(fs, func(a, b *failureRecord) int {
-		return cmp.Or(cmp.Compare(slices.Index(pkgs, a.Package), slices.Index(pkgs, b.Package)),
-			cmp.Compare(a.Seed, b.Seed), cmp.Compare(a.Test, b.Test), cmp.Compare(a.ID, b.ID))
-	})
-}
-
-// summary is the campaign's closing record.
-func (c *campaign) summary(broken, keptFailed []string) summaryRecord {
-	elapsed := time.Since(c.start)
-	s := summaryRecord{Shard: c.x.camp.shard, Distinct: len(c.fails), Broken: broken,
-		WallSeconds: elapsed.Seconds(), Stopped: c.stopped, KeptFailed: keptFailed}
-	for _, p := range c.pkgs {
-		for _, t := range p.tests {
-			s.Tests = append(s.Tests, testCount{Package: p.path, Test: t, Seeds: c.counts[pkgTest{p.path, t}]})
-		}
-	}
-	for _, f := range c.fails {
-		s.Failures += f.Hits
-	}
-	s.Explored = explored(s.Tests)
-	s.SeedsPerSec = rate(s.Explored, elapsed)
-	s.Complete = c.stopped == "" && len(broken) == 0
-	return s
-}
-
-// explored is the seeds a campaign covered: for each package, the seeds of
-// its test that ran the most, summed.
-func explored(tests []testCount) int {
-	most := make(map[string]int)
-	for _, t := range tests {
-		most[t.Package] = max(most[t.Package], t.Seeds)
-	}
-	n := 0
-	for _, m := range most {
-		n += m
-	}
-	return n
-}
-
-// printCampaign prints a campaign's report from its records: each distinct
-// failure with its output, smallest seed, hits and replay line, a line per
-// package, and the totals. sums holds one summary per shard.
-func printCampaign(w io.Writer, pkgs []string, fs []*failureRecord, sums []summaryRecord, kept []string) {
-	tests := mergeCounts(sums)
-	perPkg := make(map[string]int)
-	for _, t := range tests {
-		perPkg[t.Package] = max(perPkg[t.Package], t.Seeds)
-	}
-	broken := make(map[string]bool)
-	for _, s := range sums {
-		for _, b := range s.Broken {
-			broken[b] = true
-		}
-	}
-	hits := 0
-	for _, p := range pkgs {
-		n := 0
-		for _, f := range fs {
-			if f.Package != p {
-				continue
-			}
-			n++
-			hits += f.Hits
-			io.WriteString(w, strings.TrimRight(f.Output, "\n")+"\n")
-			what := f.signature.String()
-			if f.Test == "" {
-				what = "the test process failed before any test ran"
-			}
-			if f.Alone != nil && !*f.Alone {
-				fmt.Fprintf(w, "FAIL\t%s\tseeds %d to %d\t%s (%s)\n", p, f.First, f.First+uint64(f.Count)-1, what, plural(f.Hits, "seed"))
-				fmt.Fprintf(w, "simgen: seed %d fails in the run of seeds %d to %d, but passes alone: the failure depends on what ran before it\n", f.Seed, f.First, f.First+uint64(f.Count)-1)
-			} else {
-				fmt.Fprintf(w, "FAIL\t%s\tseed %d\t%s (%s)\n", p, f.Seed, what, plural(f.Hits, "seed"))
-			}
-			fmt.Fprintf(w, "simgen: replay with: %s\n", f.Replay)
-		}
-		switch {
-		case broken[p]:
-			fmt.Fprintf(w, "FAIL\t%s [build failed]\n", p)
-		case n == 0 && perPkg[p] == 0:
-			fmt.Fprintf(w, "?   \t%s\t[no tests explored]\n", p)
-		case n == 0:
-			fmt.Fprintf(w, "ok  \t%s\t%s\n", p, plural(perPkg[p], "seed"))
-		}
-	}
-	for _, k := range kept {
-		fmt.Fprintf(w, "simgen: kept %s\n", k)
-	}
-	var kf []string
-	for _, s := range sums {
-		kf = append(kf, s.KeptFailed...)
-	}
-	slices.Sort(kf)
-	for _, k := range slices.Compact(kf) {
-		fmt.Fprintf(w, "simgen: kept seed %s fails (its output is above the exploration's)\n", k)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "simgen: explored %s, %s, %s", plural(explored(tests), "seed"), plural(hits, "failing seed"), plural(len(fs), "distinct failure"))
-	if len(fs) > 0 {
-		best := fs[0]
-		for _, f := range fs {
-			if f.Seed < best.Seed {
-				best = f
-			}
-		}
-		name := cmp.Or(best.Test, "no test")
-		if len(pkgs) > 1 {
-			name += " in " + best.Package
-		}
-		fmt.Fprintf(&b, "; smallest failing seed %d (%s)", best.Seed, name)
-	}
-	fmt.Fprintln(w, b.String())
-	// The last line is the only one that differs between one machine and
-	// merged shards: wall time and rate.
-	var wall, sum float64
-	stopped := ""
-	for _, s := range sums {
-		wall = max(wall, s.WallSeconds)
-		sum += s.WallSeconds
-		if s.Stopped != "" {
-			stopped = s.Stopped
-		} else if !s.Complete && stopped == "" {
-			stopped = "incomplete"
-		}
-	}
-	d := time.Duration(wall * float64(time.Second))
-	line := fmt.Sprintf("simgen: shard %s, %s, %.0f seeds/s", sums[0].Shard, roundDuration(d), rate(explored(tests), d))
-	if len(sums) > 1 {
-		line = fmt.Sprintf("simgen: %d shards merged, %s at most, %.0f seeds/s together, %.0f seeds/s per shard", len(sums), roundDuration(d), rate(explored(tests), d), float64(explored(tests))/max(sum, 1e-9))
-	}
-	if stopped != "" {
-		line += "; stopped early: " + stopped
-	}
-	fmt.Fprintln(w, line)
-}
-
-// mergeCounts sums the seeds of each test over the shards' summaries.
-func mergeCounts(sums []summaryRecord) []testCount {
-	var out []testCount
-	idx := make(map[pkgTest]int)
-	for _, s := range sums {
-		for _, t := range s.Tests {
-			k := pkgTest{t.Package, t.Test}
-			if i, ok := idx[k]; ok {
-				out[i].Seeds += t.Seeds
-				continue
-			}
-			idx[k] = len(out)
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// rawSection returns go test's output for a failure of test: the "--- FAIL"
-// line and the lines under it, as printed.
-func rawSection(out, test string) string {
-	head := "--- FAIL: " + test + " ("
-	var b strings.Builder
-	in := false
-	for line := range strings.Lines(out) {
-		if !in {
-			if in = strings.HasPrefix(line, head); in {
-				b.WriteString(line)
-			}
-			continue
-		}
-		if t := strings.TrimRight(line, "\r\n"); t != "" && t[0] != ' ' && t[0] != '\t' {
-			break
-		}
-		b.WriteString(line)
-	}
-	return b.String()
-}
-
-// tail is the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.SplitAfter(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "")
-}
-
-// streamVersion is simrt's decision-stream version, read from the source
-// embedded in this binary, so there is one place to bump it.
-func streamVersion() int {
-	src, err := simgen.Runtime.ReadFile("simrt/kept.go")
-	if err != nil {
-		return 0
-	}
-	m := regexp.MustCompile(`(?m)^const streamVersion = (\d+)`).FindSubmatch(src)
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(string(m[1]))
-	return n
-}
-
-// relToCwd is path relative to the working directory when it is below it.
-func relToCwd(path string) string {
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
-			return rel
-		}
-	}
-	return path
 }

@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file keeps the failing seeds that exploration finds as regression
 // tests, the way go test -fuzz keeps its failing inputs under
@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -40,7 +41,7 @@ const keptHeader = "simgen seed v1"
 var keptEnv = []string{"SIM_LEAKS", "SIM_TIMELIMIT", "SIM_CHECK_DETERMINISM"}
 
 // keptFile is the text of a kept seed's file.
-func (x *explorer) keptFile(seed uint64, sig signature, replay string) string {
+func (x *Explorer) keptFile(seed uint64, sig signature, replay string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", keptHeader)
 	fmt.Fprintf(&b, "seed: %d\n", seed)
@@ -66,7 +67,7 @@ func (x *explorer) keptFile(seed uint64, sig signature, replay string) string {
 
 // keepSeed writes a failing seed of a package's test under its
 // testdata/simgen and returns the file's path.
-func (x *explorer) keepSeed(dir, pkg string, seed uint64, sig signature, replay string) (string, error) {
+func (x *Explorer) keepSeed(dir, pkg string, seed uint64, sig signature, replay string) (string, error) {
 	if sig.Test == "" || strings.ContainsAny(sig.Test, `/\`) {
 		return "", nil
 	}
@@ -123,7 +124,7 @@ const keptMarker = "simrt: kept seed "
 // exploration, prints the output of those that fail, and returns their
 // files. Only the first shard runs them, so that N shards do not run them
 // N times.
-func (x *explorer) runKept(pkgs []*pkgRun, stdout io.Writer) []string {
+func (x *Explorer) runKept(pkgs []*pkgRun, stdout io.Writer) []string {
 	if x.camp != nil && x.camp.shard.Index != 0 {
 		return nil
 	}
@@ -172,3 +173,18 @@ func (x *explorer) runKept(pkgs []*pkgRun, stdout io.Writer) []string {
 }
 
 func (c *campaign) runKept(stdout io.Writer) []string { return c.x.runKept(c.pkgs, stdout) }
+
+// streamVersion is simrt's decision-stream version, read from the source
+// embedded in this binary, so there is one place to bump it.
+func streamVersion() int {
+	src, err := simgen.Runtime.ReadFile("simrt/kept.go")
+	if err != nil {
+		return 0
+	}
+	m := regexp.MustCompile(`(?m)^const streamVersion = (\d+)`).FindSubmatch(src)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}

@@ -1,4 +1,4 @@
-package main
+package explore
 
 // This file computes a failure's signature from a test process's output:
 // the test, the kind of failure and the positions in the user's code that
@@ -253,4 +253,34 @@ func relPos(file, dir string) string {
 		parts = parts[len(parts)-2:]
 	}
 	return strings.Join(parts, "/")
+}
+
+// rawSection returns go test's output for a failure of test: the "--- FAIL"
+// line and the lines under it, as printed.
+func rawSection(out, test string) string {
+	head := "--- FAIL: " + test + " ("
+	var b strings.Builder
+	in := false
+	for line := range strings.Lines(out) {
+		if !in {
+			if in = strings.HasPrefix(line, head); in {
+				b.WriteString(line)
+			}
+			continue
+		}
+		if t := strings.TrimRight(line, "\r\n"); t != "" && t[0] != ' ' && t[0] != '\t' {
+			break
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "")
 }

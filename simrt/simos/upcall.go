@@ -1,0 +1,50 @@
+package simos
+
+// This file holds the package's map operations. Under -race the runtime
+// reports a map's accesses itself, even from go:norace code, and every
+// goroutine of a run touches these maps in turn: so each operation runs on
+// the simrt thread (simrt.Upcall), and the detector sees one goroutine
+// touch them. Without -race, Upcall is f() and these inline to the bare
+// map operations.
+//
+// Invariant: every access to a map held in the package's state (not a
+// local map, which one goroutine owns) goes through these functions.
+
+import "simgen.dev/simgen/simrt"
+
+// mget is v, ok := m[k].
+//
+//go:norace
+func mget[K comparable, V any](m map[K]V, k K) (v V, ok bool) {
+	simrt.Upcall(func() { v, ok = m[k] })
+	return v, ok
+}
+
+// mset is m[k] = v.
+//
+//go:norace
+func mset[K comparable, V any](m map[K]V, k K, v V) {
+	simrt.Upcall(func() { m[k] = v })
+}
+
+// mdel is delete(m, k).
+//
+//go:norace
+func mdel[K comparable, V any](m map[K]V, k K) {
+	simrt.Upcall(func() { delete(m, k) })
+}
+
+// mkeys returns m's keys, in the map's (random) order: callers that need an
+// order sort them.
+//
+//go:norace
+func mkeys[K comparable, V any](m map[K]V) []K {
+	var ks []K
+	simrt.Upcall(func() {
+		ks = make([]K, 0, len(m))
+		for k := range m {
+			ks = append(ks, k)
+		}
+	})
+	return ks
+}
