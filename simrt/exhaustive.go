@@ -121,6 +121,7 @@ type explorer struct {
 	maxDepth  int     // the most nodes a run had
 	diverged  string  // set when a run did not follow its prefix
 	reported  bool    // its end was written to SIM_PROGRESS
+	whole     bool    // the enumeration itself failed (budget, divergence): replay reruns it
 	run       *xrun   // the run under way
 }
 
@@ -679,6 +680,7 @@ func (s *session) exhaustive(t tbLike, body func()) {
 	}, func(x *explorer) { exhaustProgress(s.name, x, false, endDone) })
 	x := s.x
 	x.reported = true
+	x.whole = end == endBudget || end == endDiverged
 	exhaustProgress(s.name, x, true, end)
 	switch end {
 	case endFailed:
@@ -698,6 +700,11 @@ func (s *session) exhaustive(t tbLike, body func()) {
 //go:norace
 func (s *session) scheduleForReplay() string {
 	if s.x != nil {
+		if s.x.whole {
+			// The last schedule passed; what failed is the enumeration,
+			// which the process's own settings rerun.
+			return ""
+		}
 		return s.x.scheduleText()
 	}
 	if s.c.exh.replaySet {
