@@ -677,19 +677,10 @@ var syncOps = []randomOp{
 func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 	full, red := 0, 0
 	for seed := range 16 {
-		prog := randomProgram(seed, randomOps)
 		for _, bound := range []int{1, 2} {
-			f := simrt.Explore(bound, false, 0, prog)
-			r := simrt.Explore(bound, true, 0, prog)
-			if f.End != "done" || r.End != "done" {
-				t.Fatalf("program %d, %d preemptions: full %s, reduced %s", seed, bound, f.End, r.End)
-			}
-			if !slices.Equal(f.Outcomes, r.Outcomes) {
-				t.Errorf("program %d, %d preemptions: full enumeration reaches %d outcomes in %d schedules, the reduction %d in %d\nfull:    %q\nreduced: %q",
-					seed, bound, len(f.Outcomes), f.Schedules, len(r.Outcomes), r.Schedules, f.Outcomes, r.Outcomes)
-			}
-			full += f.Schedules
-			red += r.Schedules
+			f, r := compareRandomProgram(t, seed, randomOps, bound)
+			full += f
+			red += r
 		}
 	}
 	t.Logf("16 programs, 1 and 2 preemptions: %d schedules in full, %d with the reduction", full, red)
@@ -698,7 +689,6 @@ func TestExhaustiveReductionRandomPrograms(t *testing.T) {
 func TestExhaustiveReductionRandomSyncPrograms(t *testing.T) {
 	full, red := 0, 0
 	for seed := range 24 {
-		prog := randomProgram(seed, syncOps)
 		bounds := []int{1}
 		if slices.Contains([]int{0, 4, 7, 13, 19}, seed) {
 			// Full enumeration within 2 takes seconds for most programs;
@@ -706,20 +696,30 @@ func TestExhaustiveReductionRandomSyncPrograms(t *testing.T) {
 			bounds = append(bounds, 2)
 		}
 		for _, bound := range bounds {
-			f := simrt.Explore(bound, false, 0, prog)
-			r := simrt.Explore(bound, true, 0, prog)
-			if f.End != "done" || r.End != "done" {
-				t.Fatalf("program %d, %d preemptions: full %s, reduced %s", seed, bound, f.End, r.End)
-			}
-			if !slices.Equal(f.Outcomes, r.Outcomes) {
-				t.Errorf("program %d (%s), %d preemptions: full enumeration reaches %d outcomes in %d schedules, the reduction %d in %d\nfull:    %q\nreduced: %q",
-					seed, randomProgramText(seed, syncOps), bound, len(f.Outcomes), f.Schedules, len(r.Outcomes), r.Schedules, f.Outcomes, r.Outcomes)
-			}
-			full += f.Schedules
-			red += r.Schedules
+			f, r := compareRandomProgram(t, seed, syncOps, bound)
+			full += f
+			red += r
 		}
 	}
 	t.Logf("24 programs within 1 preemption, 5 of them within 2: %d schedules in full, %d with the reduction", full, red)
+}
+
+// compareRandomProgram enumerates random program seed over ops within
+// bound, in full and with the reduction, fails t unless both complete with
+// the same outcomes, and returns the two schedule counts.
+func compareRandomProgram(t *testing.T, seed int, ops []randomOp, bound int) (full, red int) {
+	t.Helper()
+	prog := randomProgram(seed, ops)
+	f := simrt.Explore(bound, false, 0, prog)
+	r := simrt.Explore(bound, true, 0, prog)
+	if f.End != "done" || r.End != "done" {
+		t.Fatalf("program %d, %d preemptions: full %s, reduced %s", seed, bound, f.End, r.End)
+	}
+	if !slices.Equal(f.Outcomes, r.Outcomes) {
+		t.Errorf("program %d (%s), %d preemptions: full enumeration reaches %d outcomes in %d schedules, the reduction %d in %d\nfull:    %q\nreduced: %q",
+			seed, randomProgramText(seed, ops), bound, len(f.Outcomes), f.Schedules, len(r.Outcomes), r.Schedules, f.Outcomes, r.Outcomes)
+	}
+	return f.Schedules, r.Schedules
 }
 
 // BenchmarkExhaustive: one schedule of the probe's fixed twin per op,
