@@ -289,24 +289,7 @@ func BenchmarkPollLeader(b *testing.B) {
 				stop := simrt.MakeChan[struct{}](0)
 				var reqs [len(pollLeaderPeriods)]*simrt.Chan[*simrt.Chan[bool]]
 				for k, p := range pollLeaderPeriods {
-					req := simrt.MakeChan[*simrt.Chan[bool]](0)
-					reqs[k] = req
-					simrt.Go(func() {
-						tk := simrt.NewTicker(p)
-						defer tk.Stop()
-						ticks := 0
-						for {
-							r := simrt.OnRecv(req)
-							switch simrt.Select(false, simrt.OnRecv(tk.C), r, simrt.OnRecv(stop)) {
-							case 0:
-								ticks++
-							case 1:
-								simrt.Send(r.V, k == 0 && ticks >= pollLeaderTicks)
-							case 2:
-								return
-							}
-						}
-					})
+					reqs[k] = simStatusNode(p, stop, func(ticks int) bool { return k == 0 && ticks >= pollLeaderTicks })
 				}
 				for leader := false; !leader; {
 					for _, req := range reqs {
@@ -328,4 +311,28 @@ func BenchmarkPollLeader(b *testing.B) {
 		b.ReportMetric(float64(polls)/float64(b.N), "polls/op")
 		b.ReportMetric(float64(points)/float64(b.N), "decisions/op")
 	})
+}
+
+// simStatusNode starts a simulated node on a ticker of period p that
+// answers each status request (a reply channel sent on the returned
+// channel) with leader(ticks so far), until stop is closed.
+func simStatusNode(p time.Duration, stop *simrt.Chan[struct{}], leader func(ticks int) bool) *simrt.Chan[*simrt.Chan[bool]] {
+	req := simrt.MakeChan[*simrt.Chan[bool]](0)
+	simrt.Go(func() {
+		tk := simrt.NewTicker(p)
+		defer tk.Stop()
+		ticks := 0
+		for {
+			r := simrt.OnRecv(req)
+			switch simrt.Select(false, simrt.OnRecv(tk.C), r, simrt.OnRecv(stop)) {
+			case 0:
+				ticks++
+			case 1:
+				simrt.Send(r.V, leader(ticks))
+			case 2:
+				return
+			}
+		}
+	})
+	return req
 }

@@ -191,24 +191,8 @@ func TestSlipPollerRoundTrips(t *testing.T) {
 	var maxSteps int64
 	for seed := uint64(1); seed <= 20; seed++ {
 		_, steps := simrt.RunSeedTime(seed, "", false, 1<<24, func() {
-			req := simrt.MakeChan[*simrt.Chan[bool]](0)
 			stop := simrt.MakeChan[struct{}](0)
-			simrt.Go(func() {
-				tk := simrt.NewTicker(5 * time.Millisecond)
-				defer tk.Stop()
-				ticks := 0
-				for {
-					r := simrt.OnRecv(req)
-					switch simrt.Select(false, simrt.OnRecv(tk.C), r, simrt.OnRecv(stop)) {
-					case 0:
-						ticks++
-					case 1:
-						simrt.Send(r.V, ticks >= 3)
-					case 2:
-						return
-					}
-				}
-			})
+			req := simStatusNode(5*time.Millisecond, stop, func(ticks int) bool { return ticks >= 3 })
 			status := func() bool {
 				reply := simrt.MakeChan[bool](0)
 				simrt.Send(req, reply)
