@@ -8,7 +8,8 @@ package simrt
 // computation costs wall time. Here every scheduling point costs w.cost
 // virtual nanoseconds and every switch w.swCost, both drawn from the seed
 // for the whole run (costFor, switchCostFor). The cost accrues in w.work,
-// the world's computation since the clock last moved, whoever computed it: one spinner, spinners taking turns, or a
+// the world's computation since the clock last moved, whoever computed it:
+// one spinner, spinners taking turns, or a
 // poller that blocks on each round trip with another goroutine all add to
 // the same sum. When now+work reaches the earliest pending timer, the clock
 // moves to that timer's instant and it fires, at the scheduling point,
