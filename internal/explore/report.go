@@ -214,9 +214,7 @@ func relTo(dir, p string) string {
 // relToCwd is path relative to the working directory when it is below it.
 func relToCwd(path string) string {
 	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
-			return rel
-		}
+		return relTo(wd, path)
 	}
 	return path
 }
