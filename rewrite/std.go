@@ -25,14 +25,18 @@ package rewrite
 //     net/http/pprof, net/rpc, ...) can be listed: net/http's only
 //     exported channel that changes type is Request.Cancel, which none of
 //     those touches; CloseNotify keeps its real channel (rule_nativemethod.go).
+//     crypto/tls's only exported field that changes type is
+//     Dialer.NetDialer, which net/smtp and net/http/cgi do not touch.
 //   - The go command refuses an overlay of a file beneath GOMODCACHE, and a
 //     toolchain it downloads (GOTOOLCHAIN=go1.N.M, a toolchain line) lives
 //     there. Under such a toolchain StdPackages stay native, as they were
 //     before this file, and a warning at go.mod says why and what to do.
 //   - The rules are those of any dependency, with the exceptions listed
 //     here (stdHooks, stdExtra), each with its reason.
-//   - crypto/tls stays native: https under simulation is a limitation
-//     (docs/limitations.md).
+//   - Package simtls (crypto/tls's dials over simnet, for the case above)
+//     is the one package of the runtime that imports a package of
+//     StdPackages; rewritten code imports it only where crypto/tls stays
+//     native (rule_net.go), and nothing of the runtime imports it.
 
 import (
 	"fmt"
@@ -58,7 +62,17 @@ import (
 //     which waits for the handlers.
 //   - net/http/httputil: ReverseProxy's copy goroutines and flush timers,
 //     and the CloseNotify watcher.
+//   - crypto/tls: a Conn's handshake, input and output locks, held across
+//     reads and writes of the connection under it (a simulated one); its
+//     handshake's context watcher; Close's write deadline. Left native, a
+//     goroutine waiting for a lock another holds across a simulated read
+//     blocks the whole simulation for real (a multiplexer's send and
+//     receive loops starting the handshake at once). Its tls.Dialer's
+//     NetDialer becomes a *simnet.Dialer, which nothing of the standard
+//     library that is not rewritten sets (net/http's HTTP/2 dial is
+//     rewritten with it).
 var StdPackages = []string{
+	"crypto/tls",
 	"net/http",
 	"net/http/httptest",
 	"net/http/httputil",
