@@ -124,6 +124,14 @@ func Record() *httptest.ResponseRecorder {
 	if tls.Counts["sync.Mutex"] == 0 {
 		t.Errorf("crypto/tls: no sync.Mutex rewritten; counts %v", tls.Counts)
 	}
+	// The client's and the server's verifications of the peer's chain, and
+	// the client's of a resumed session's, at least.
+	if got := tls.Counts["std certificate time"]; got < 3 {
+		t.Errorf("crypto/tls: %d certificate verifications given simCertTime, want 3 or more (has (*x509.Certificate).Verify's use changed?)", got)
+	}
+	if !slices.ContainsFunc(tls.Files, func(f File) bool { return f.Orig == filepath.Join(tls.Dir, stdExtraName) }) {
+		t.Errorf("crypto/tls: no %s added", stdExtraName)
+	}
 	if http.Counts["go"] == 0 {
 		t.Errorf("net/http: no go statement rewritten; counts %v", http.Counts)
 	}
