@@ -240,10 +240,26 @@ func (d *dporRun) decision(me *g, stop bool) {
 }
 
 // cont notes that the running goroutine goes on, with no alternative, in
-// the same event: what it carried is already in that event.
+// the same event: the operation at the point, which decision set aside for
+// me's next event, is done in this one. (Dropping it lost the access of
+// every operation at a point where no other goroutine could run, such as a
+// select polled by the last goroutine left: the reduction then took it to
+// commute with everything.)
 //
 //go:norace
-func (d *dporRun) cont(me *g) { delete(d.carry, me.id) }
+func (d *dporRun) cont(me *g) {
+	c, ok := d.carry[me.id]
+	if !ok {
+		return
+	}
+	delete(d.carry, me.id)
+	if c.global {
+		d.global()
+	}
+	for _, o := range c.objs {
+		d.touch(o)
+	}
+}
 
 // start begins the event of next, chosen at node (-1: no alternatives).
 // A goroutine that goes on without a node keeps its event.
