@@ -112,6 +112,7 @@ type exhaustConfig struct {
 	budgetN   int           // schedule budget; 0: none
 	replay    []deviation   // SIM_SCHEDULE: one schedule to replay
 	replaySet bool
+	noSleep   bool // the reduction without sleep sets (sleep.go), for tests that measure them
 }
 
 // explorer is the depth-first enumeration of one test's schedules.

@@ -154,7 +154,7 @@ func (d *dporRun) sleepAt(n *xnode, fresh bool, bound int) (int, bool) {
 //go:norace
 func (d *dporRun) chosen(n *xnode) {
 	d.sleep = slices.DeleteFunc(d.sleep, func(s sleeper) bool { return s.g == n.chosen })
-	if d.cutEv >= 0 {
+	if d.cutEv >= 0 || d.r.x.cfg.noSleep {
 		d.sleep = d.sleep[:0]
 		return
 	}
