@@ -451,31 +451,9 @@ var reductionPrograms = map[string]func() string{
 	// channel only) or Stop's (the timer queue only, or nothing) makes
 	// this test fail; weakening Broadcast's, Wait's or Once's does not yet.
 	//
-	// A Signal with no lock around it, a waiter that counts its wakeups,
-	// and a releaser that ends the wait with a Broadcast.
-	"condalone": func() string {
-		var mu simrt.Mutex
-		c := simrt.NewCond(&mu)
-		released := false
-		var woke []bool
-		// The signaler is not joined: the join would order it against
-		// the root, and through the root against everything.
-		simrt.Go(c.Signal)
-		goAll(func() {
-			mu.Lock()
-			for !released {
-				c.Wait()
-				woke = append(woke, released)
-			}
-			mu.Unlock()
-		}, func() {
-			mu.Lock()
-			released = true
-			mu.Unlock()
-			c.Broadcast()
-		})
-		return fmt.Sprint(woke)
-	},
+	// A Signal (a Broadcast) with no lock around it (condAlone).
+	"condalone":      func() string { return condAlone((*simrt.Cond).Signal) },
+	"broadcastalone": func() string { return condAlone((*simrt.Cond).Broadcast) },
 	// A select that sends on its second case (its first channel is full),
 	// not joined, while another goroutine polls that channel.
 	"selectalone": func() string {
@@ -486,16 +464,22 @@ var reductionPrograms = map[string]func() string{
 		goAll(func() { polled = simrt.Select(true, simrt.OnRecv(b)) })
 		return fmt.Sprint(polled)
 	},
-	// Two Do calls on one Once, f with a scheduling point, one of them not
-	// joined: who ran f, as the other sees it.
+	// Two Do calls on one Once: the first goroutine, not joined, spawns
+	// the second, then calls Do with an f that has a scheduling point; the
+	// second calls Do and reports who ran f. The second runs first only
+	// by preempting the first between the spawn and its Do.
 	"oncealone": func() string {
 		var o simrt.Once
 		by := 0
-		do := func(i int) { o.Do(func() { simrt.Gosched(); by = i }) }
-		simrt.Go(func() { do(1) })
-		var seen int
-		goAll(func() { do(2); seen = by })
-		return fmt.Sprint(seen)
+		seen := simrt.MakeChan[int](1)
+		simrt.Go(func() {
+			simrt.Go(func() {
+				o.Do(func() { by = 2 })
+				simrt.Send(seen, by)
+			})
+			o.Do(func() { simrt.Gosched(); by = 1 })
+		})
+		return fmt.Sprint(simrt.Recv(seen))
 	},
 	// A timer that has fired, its value waiting in the channel: one
 	// goroutine, not joined, stops it (Stop drains the channel), another
@@ -530,6 +514,32 @@ var reductionPrograms = map[string]func() string{
 		})
 		return simrt.Recv(out)
 	},
+}
+
+// condAlone is the condalone and broadcastalone programs: a notification
+// with no lock around it, from a goroutine that is not joined, a waiter
+// that records, at each wakeup, whether it was released, and a releaser
+// that ends the wait with a Broadcast.
+func condAlone(notify func(*simrt.Cond)) string {
+	var mu simrt.Mutex
+	c := simrt.NewCond(&mu)
+	released := false
+	var woke []bool
+	simrt.Go(func() { notify(c) })
+	goAll(func() {
+		mu.Lock()
+		for !released {
+			c.Wait()
+			woke = append(woke, released)
+		}
+		mu.Unlock()
+	}, func() {
+		mu.Lock()
+		released = true
+		mu.Unlock()
+		c.Broadcast()
+	})
+	return fmt.Sprint(woke)
 }
 
 func TestExhaustiveReductionKeepsOutcomes(t *testing.T) {
