@@ -419,9 +419,10 @@ var reductionPrograms = map[string]func() string{
 	// poll a shared channel, while a third sends on it. Their first events
 	// commute, so sleep sets prune reorderings of them. Putting events that
 	// end at a scheduling point to sleep regardless of the bound does not
-	// lose an outcome here; it does in select, cond, syncmap and timers,
-	// within 0 preemptions already, and in eight of the random sync
-	// programs (sleep.go's header says why).
+	// lose an outcome here; it does in select, selects, cond, condalone,
+	// broadcastalone, syncmap and timers, within 0 preemptions already,
+	// and in 22 comparisons of random programs (sleep.go's header says
+	// why).
 	"sleepsets": func() string {
 		var own [2]simrt.Mutex
 		var counts [2]int
@@ -447,9 +448,15 @@ var reductionPrograms = map[string]func() string{
 	// against the root and, through the backtracking's fallbacks, against
 	// everything; and none touches a fresh mutex first (onState's
 	// freshState orders every first operation against every other).
-	// Weakening Signal's relation, the select's (touching its first case's
-	// channel only) or Stop's (the timer queue only, or nothing) makes
-	// this test fail; weakening Broadcast's, Wait's or Once's does not yet.
+	// Weakening Signal's or Broadcast's relation (touching nothing), the
+	// select's (its first case's channel only), Once's Do (a read even
+	// when not done) or Stop's (the timer queue only, or nothing) makes
+	// this test fail, and so does dropping the access of an operation at a
+	// point with no decision (dpor.go, cont). Weakening either of Wait's
+	// two accesses does not: each orders the waiter against the notifier
+	// when the other is gone. Neither does weakening Once's finish or a Do
+	// waiter's wakeup: a Do during f blocks until f is done, so no value
+	// tells those orders apart.
 	//
 	// A Signal (a Broadcast) with no lock around it (condAlone).
 	"condalone":      func() string { return condAlone((*simrt.Cond).Signal) },
