@@ -159,7 +159,7 @@ func (d *dporRun) chosen(n *xnode) {
 		return
 	}
 	for _, s := range n.explored {
-		if s.g != n.chosen && s.sleepable() && !asleep(d.sleep, s.g) {
+		if s.g != n.chosen && s.g != clockChoice && s.sleepable() && !asleep(d.sleep, s.g) {
 			d.sleep = append(d.sleep, s)
 		}
 	}
