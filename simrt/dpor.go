@@ -37,8 +37,9 @@ package simrt
 // goroutine of e' was switched in. Following Coons et al., each race also
 // asks the node where the run of e''s goroutine began (seg) to try p there.
 //
-// Sleep sets are not used: some equivalent schedules are still run twice,
-// which costs time, never coverage.
+// Sleep sets (sleep.go) keep a run from choosing a goroutine whose next
+// event was explored at an earlier sibling and commutes with everything
+// since, when the bound allows it.
 //
 // Invariants:
 //   - events[i].clock is set once event i has ended (finish); an event's
@@ -56,6 +57,7 @@ type xevent struct {
 	seg    int    // the pick node at which g's run of events began; -1 as for node
 	objs   []any  // objects touched
 	global bool   // dependent on every event
+	stop   bool   // it ended with g blocked or exited, not at a scheduling point
 	clock  vclock // set when it ends
 }
 
@@ -116,8 +118,10 @@ type dporRun struct {
 	readClk   map[any]vclock      // per object, the join of those reads' clocks
 	lastGlob  int                 // the last ended global event, -1: none
 	globClk   vclock
-	allClk    vclock // join of every ended event's clock
-	finished  int    // events[:finished] have ended
+	allClk    vclock    // join of every ended event's clock
+	finished  int       // events[:finished] have ended
+	sleep     []sleeper // the sleep set: goroutines whose next event is covered elsewhere
+	cutEv     int       // the run is sleep-blocked from this event on (no races); -1: not
 }
 
 //go:norace
@@ -134,6 +138,7 @@ func newDporRun(r *xrun) *dporRun {
 		reads:    make(map[any]map[int]int),
 		readClk:  make(map[any]vclock),
 		lastGlob: -1,
+		cutEv:    -1,
 	}
 }
 
@@ -208,13 +213,16 @@ func (d *dporRun) global() {
 }
 
 // decision is called as the running goroutine me reaches a decision: the
-// access of the operation there goes both into the running event and into
-// the next event of me.
+// access of the operation there goes into the next event of me (or, when
+// global, into both). stop says that me blocked or exited: it cannot go on.
 //
 //go:norace
-func (d *dporRun) decision(me *g) {
+func (d *dporRun) decision(me *g, stop bool) {
 	if me == nil {
 		return
+	}
+	if d.cur >= 0 && d.events[d.cur].g == me.id {
+		d.events[d.cur].stop = stop
 	}
 	w := d.r.w
 	switch {
@@ -232,10 +240,26 @@ func (d *dporRun) decision(me *g) {
 }
 
 // cont notes that the running goroutine goes on, with no alternative, in
-// the same event: what it carried is already in that event.
+// the same event: the operation at the point, which decision set aside for
+// me's next event, is done in this one. (Dropping it lost the access of
+// every operation at a point where no other goroutine could run, such as a
+// select polled by the last goroutine left: the reduction then took it to
+// commute with everything.)
 //
 //go:norace
-func (d *dporRun) cont(me *g) { delete(d.carry, me.id) }
+func (d *dporRun) cont(me *g) {
+	c, ok := d.carry[me.id]
+	if !ok {
+		return
+	}
+	delete(d.carry, me.id)
+	if c.global {
+		d.global()
+	}
+	for _, o := range c.objs {
+		d.touch(o)
+	}
+}
 
 // start begins the event of next, chosen at node (-1: no alternatives).
 // A goroutine that goes on without a node keeps its event.
@@ -297,8 +321,9 @@ func (d *dporRun) finish(i int) {
 			before = d.events[s].clock
 		}
 	}
+	d.wake(e)
 	race := func(j int) {
-		if j < 0 {
+		if j < 0 || (d.cutEv >= 0 && i >= d.cutEv) {
 			return
 		}
 		o := &d.events[j]
@@ -375,6 +400,9 @@ func (d *dporRun) finish(i int) {
 //go:norace
 func (d *dporRun) clockRace() {
 	d.finishAll()
+	if d.cutEv >= 0 {
+		return
+	}
 	before := d.thread[clockChoice]
 	race := func(j int) {
 		o := &d.events[j]

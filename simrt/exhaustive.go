@@ -68,14 +68,16 @@ const (
 // xnode is one decision with alternatives, and its depth-first state.
 type xnode struct {
 	kind     nodeKind
-	cur      int   // a pick at a point: the goroutine that could go on (0: none, the switch is free)
-	enabled  []int // the choices, ascending: goroutine ids, or case positions 0..n-1
-	def      int   // the default choice
-	chosen   int   // the choice the current run makes here
-	preempts int   // preemptions before this node
-	step     int64 // the decision's number in the run's log (SIM_TRACE's step), which names it in a schedule
-	todo     []int // choices to try here (backtrack set), ascending
-	done     []int // choices tried or ruled out by the bound
+	cur      int       // a pick at a point: the goroutine that could go on (0: none, the switch is free)
+	enabled  []int     // the choices, ascending: goroutine ids, or case positions 0..n-1
+	def      int       // the default choice
+	chosen   int       // the choice the current run makes here
+	preempts int       // preemptions before this node
+	step     int64     // the decision's number in the run's log (SIM_TRACE's step), which names it in a schedule
+	todo     []int     // choices to try here (backtrack set), ascending
+	done     []int     // choices tried or ruled out by the bound or a sleep set
+	sleep    []sleeper // the sleep set on reaching the node (sleep.go)
+	explored []sleeper // the events chosen here began, per goroutine (sleep.go)
 }
 
 // cost is how many preemptions choosing c at n adds.
@@ -110,6 +112,7 @@ type exhaustConfig struct {
 	budgetN   int           // schedule budget; 0: none
 	replay    []deviation   // SIM_SCHEDULE: one schedule to replay
 	replaySet bool
+	noSleep   bool // the reduction without sleep sets (sleep.go), for tests that measure them
 }
 
 // explorer is the depth-first enumeration of one test's schedules.
@@ -144,7 +147,7 @@ func (x *explorer) next() bool {
 				continue
 			}
 			n.done = append(n.done, c)
-			if n.preempts+n.cost(c) > x.cfg.bound {
+			if n.preempts+n.cost(c) > x.cfg.bound || (n.kind == nodePick && asleep(n.sleep, c)) {
 				continue
 			}
 			n.chosen = c
@@ -182,14 +185,15 @@ func (x *explorer) estimate() int {
 // xrun is the strategy of one run under an explorer (or of a replayed
 // schedule, or of a plain default run when x is nil).
 type xrun struct {
-	x      *explorer
-	w      *world
-	depth  int // the next node's index
-	devs   []deviation
-	streak map[int]int // scheduling points each goroutine took since it was switched in
-	work   int64       // the world's computation since the clock last moved, in ns at slip's highest costs
-	dp     *dporRun    // the reduction's trace; nil without reduction
-	clock  *g          // the clock's stand-in in the reduction's trace (id clockChoice)
+	x       *explorer
+	w       *world
+	depth   int // the next node's index
+	devs    []deviation
+	streak  map[int]int // scheduling points each goroutine took since it was switched in
+	work    int64       // the world's computation since the clock last moved, in ns at slip's highest costs
+	dp      *dporRun    // the reduction's trace; nil without reduction
+	blocked bool        // sleep-blocked: the run is covered by others (sleep.go)
+	clock   *g          // the clock's stand-in in the reduction's trace (id clockChoice)
 }
 
 //go:norace
@@ -221,7 +225,7 @@ func (r *xrun) spawned(w *world, x *g) {
 //go:norace
 func (r *xrun) pickPoint(w *world, me *g) *g {
 	if r.dp != nil {
-		r.dp.decision(me)
+		r.dp.decision(me, false)
 	}
 	r.work += maxCost
 	for {
@@ -283,7 +287,7 @@ func (r *xrun) pickPoint(w *world, me *g) *g {
 //go:norace
 func (r *xrun) pickBlocked(w *world) *g {
 	if r.dp != nil {
-		r.dp.decision(cur)
+		r.dp.decision(cur, true)
 	}
 	r.work += maxSwitch
 	for {
@@ -444,6 +448,10 @@ func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 	if i < x.replayN {
 		n := &x.stack[i]
 		if n.kind == kind && slices.Equal(n.enabled, enabled) {
+			if d := r.dp; d != nil && kind == nodePick {
+				d.sleepAt(n, false, x.cfg.bound)
+				d.chosen(n)
+			}
 			return n.chosen
 		}
 		if x.diverged == "" {
@@ -458,11 +466,23 @@ func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 	} else {
 		n.todo = []int{def}
 	}
+	if d := r.dp; d != nil && kind == nodePick {
+		c, ok := d.sleepAt(&n, true, x.cfg.bound)
+		if !ok {
+			// Sleep-blocked: every schedule through here is covered.
+			d.cutEv = len(d.events)
+			r.blocked = true
+		}
+		if c != def {
+			n.chosen, n.todo, n.done = c, []int{c}, []int{def, c}
+		}
+		d.chosen(&n)
+	}
 	x.stack = append(x.stack, n)
 	if len(x.stack) > x.maxDepth {
 		x.maxDepth = len(x.stack)
 	}
-	return def
+	return n.chosen
 }
 
 // choiceList writes a node's choices for a message.

@@ -415,6 +415,90 @@ var reductionPrograms = map[string]func() string{
 		})
 		return fmt.Sprint(applied, bystander)
 	},
+	// Sleep sets (sleep.go): two goroutines touch their own mutex, then
+	// poll a shared channel, while a third sends on it. Their first events
+	// commute, so sleep sets prune reorderings of them. Putting events that
+	// end at a scheduling point to sleep regardless of the bound does not
+	// lose an outcome here; it does in select, selects, cond, condalone,
+	// broadcastalone, syncmap and timers, within 0 preemptions already,
+	// and in 22 comparisons of random programs (sleep.go's header says
+	// why).
+	"sleepsets": func() string {
+		var own [2]simrt.Mutex
+		var counts [2]int
+		c := simrt.MakeChan[int](1)
+		var polled [2]int
+		poll := func(i int) func() {
+			return func() {
+				own[i].Lock()
+				counts[i]++
+				own[i].Unlock()
+				r := simrt.OnRecv(c)
+				polled[i] = simrt.Select(true, r)
+			}
+		}
+		goAll(poll(0), poll(1), func() { simrt.Send(c, 1) })
+		return fmt.Sprint(polled)
+	},
+	// The next four programs each link two goroutines through one
+	// primitive's relation alone, so that weakening that relation loses an
+	// outcome: elsewhere a mutex or a channel next to the primitive orders
+	// the same events, and the reduction reaches the reorderings through
+	// it. One goroutine of each is not joined, since a join orders it
+	// against the root and, through the backtracking's fallbacks, against
+	// everything; and none touches a fresh mutex first (onState's
+	// freshState orders every first operation against every other).
+	// Weakening Signal's or Broadcast's relation (touching nothing), the
+	// select's (its first case's channel only), Once's Do (a read even
+	// when not done) or Stop's (the timer queue only, or nothing) makes
+	// this test fail, and so does dropping the access of an operation at a
+	// point with no decision (dpor.go, cont). Weakening either of Wait's
+	// two accesses does not: each orders the waiter against the notifier
+	// when the other is gone. Neither does weakening Once's finish or a Do
+	// waiter's wakeup: a Do during f blocks until f is done, so no value
+	// tells those orders apart.
+	//
+	// A Signal (a Broadcast) with no lock around it (condAlone).
+	"condalone":      func() string { return condAlone((*simrt.Cond).Signal) },
+	"broadcastalone": func() string { return condAlone((*simrt.Cond).Broadcast) },
+	// A select that sends on its second case (its first channel is full),
+	// not joined, while another goroutine polls that channel.
+	"selectalone": func() string {
+		a, b := simrt.MakeChan[int](1), simrt.MakeChan[int](1)
+		simrt.Send(a, 0)
+		simrt.Go(func() { simrt.Select(false, simrt.OnSend(a, 1), simrt.OnSend(b, 1)) })
+		var polled int
+		goAll(func() { polled = simrt.Select(true, simrt.OnRecv(b)) })
+		return fmt.Sprint(polled)
+	},
+	// Two Do calls on one Once: the first goroutine, not joined, spawns
+	// the second, then calls Do with an f that has a scheduling point; the
+	// second calls Do and reports who ran f. The second runs first only
+	// by preempting the first between the spawn and its Do.
+	"oncealone": func() string {
+		var o simrt.Once
+		by := 0
+		seen := simrt.MakeChan[int](1)
+		simrt.Go(func() {
+			simrt.Go(func() {
+				o.Do(func() { by = 2 })
+				simrt.Send(seen, by)
+			})
+			o.Do(func() { simrt.Gosched(); by = 1 })
+		})
+		return fmt.Sprint(simrt.Recv(seen))
+	},
+	// A timer that has fired, its value waiting in the channel: one
+	// goroutine, not joined, stops it (Stop drains the channel), another
+	// polls it.
+	"stopalone": func() string {
+		t := simrt.NewTimer(time.Microsecond)
+		simrt.Sleep(2 * time.Microsecond)
+		simrt.Go(func() { t.Stop() })
+		var polled int
+		goAll(func() { polled = simrt.Select(true, simrt.OnRecv(t.C)) })
+		return fmt.Sprint(polled)
+	},
 	// Rendezvous, close, and a select.
 	"select": func() string {
 		a := simrt.MakeChan[int](0)
@@ -437,6 +521,32 @@ var reductionPrograms = map[string]func() string{
 		})
 		return simrt.Recv(out)
 	},
+}
+
+// condAlone is the condalone and broadcastalone programs: a notification
+// with no lock around it, from a goroutine that is not joined, a waiter
+// that records, at each wakeup, whether it was released, and a releaser
+// that ends the wait with a Broadcast.
+func condAlone(notify func(*simrt.Cond)) string {
+	var mu simrt.Mutex
+	c := simrt.NewCond(&mu)
+	released := false
+	var woke []bool
+	simrt.Go(func() { notify(c) })
+	goAll(func() {
+		mu.Lock()
+		for !released {
+			c.Wait()
+			woke = append(woke, released)
+		}
+		mu.Unlock()
+	}, func() {
+		mu.Lock()
+		released = true
+		mu.Unlock()
+		c.Broadcast()
+	})
+	return fmt.Sprint(woke)
 }
 
 func TestExhaustiveReductionKeepsOutcomes(t *testing.T) {
@@ -778,38 +888,41 @@ func nativeProbe() {
 }
 
 // TestExhaustiveCounts pins the schedule counts docs/performance.md
-// quotes, within two preemptions, without and with the reduction.
-// Enumeration is deterministic, so a change here is a change of simrt's
-// choices or of the reduction: update the document with it.
+// quotes, within two preemptions: without the reduction, with it but
+// without sleep sets, and with both. Enumeration is deterministic, so a
+// change here is a change of simrt's choices or of the reduction: update
+// the document with it.
 func TestExhaustiveCounts(t *testing.T) {
 	want := []struct {
-		name        string
-		prog        func() string
-		full, red   int
-		fullE, redE string
+		name             string
+		prog             func() string
+		full, nosle, red int
+		fullE, redE      string
 	}{
-		{"probe, fixed", func() string { return progressProbe(true) }, 19777, 5036, "done", "done"},
-		{"probe", func() string { return progressProbe(false) }, 6258, 1783, "failed", "failed"},
-		{"mutexes", reductionPrograms["mutexes"], 393, 89, "done", "done"},
-		{"lostupdate", reductionPrograms["lostupdate"], 2617, 440, "done", "done"},
-		{"channels", reductionPrograms["channels"], 1303, 162, "done", "done"},
-		{"atomics", reductionPrograms["atomics"], 143, 71, "done", "done"},
-		{"select", reductionPrograms["select"], 5942, 1758, "done", "done"},
-		{"mutexcopy", reductionPrograms["mutexcopy"], 181, 66, "done", "done"},
-		{"rwmutex", reductionPrograms["rwmutex"], 19513, 4834, "done", "done"},
-		{"cond", reductionPrograms["cond"], 8773, 1304, "done", "done"},
-		{"once", reductionPrograms["once"], 6353, 891, "done", "done"},
-		{"syncmap", reductionPrograms["syncmap"], 2833, 529, "done", "done"},
-		{"selects", reductionPrograms["selects"], 7276, 1304, "done", "done"},
-		{"timers", reductionPrograms["timers"], 8656, 2129, "done", "done"},
-		{"deadline", reductionPrograms["deadline"], 978, 94, "done", "done"},
+		{"probe, fixed", func() string { return progressProbe(true) }, 19777, 5308, 4739, "done", "done"},
+		{"probe", func() string { return progressProbe(false) }, 6258, 1783, 1779, "failed", "failed"},
+		{"mutexes", reductionPrograms["mutexes"], 393, 102, 98, "done", "done"},
+		{"lostupdate", reductionPrograms["lostupdate"], 2617, 484, 377, "done", "done"},
+		{"channels", reductionPrograms["channels"], 1303, 328, 198, "done", "done"},
+		{"atomics", reductionPrograms["atomics"], 143, 92, 84, "done", "done"},
+		{"select", reductionPrograms["select"], 5942, 1976, 1081, "done", "done"},
+		{"mutexcopy", reductionPrograms["mutexcopy"], 181, 77, 73, "done", "done"},
+		{"rwmutex", reductionPrograms["rwmutex"], 19513, 5144, 3597, "done", "done"},
+		{"cond", reductionPrograms["cond"], 8773, 3119, 2421, "done", "done"},
+		{"once", reductionPrograms["once"], 6353, 2106, 1887, "done", "done"},
+		{"syncmap", reductionPrograms["syncmap"], 2833, 1365, 1225, "done", "done"},
+		{"selects", reductionPrograms["selects"], 7276, 4032, 3616, "done", "done"},
+		{"timers", reductionPrograms["timers"], 8656, 4954, 3291, "done", "done"},
+		{"deadline", reductionPrograms["deadline"], 978, 209, 199, "done", "done"},
+		{"sleepsets", reductionPrograms["sleepsets"], 2691, 1105, 984, "done", "done"},
 	}
 	for _, w := range want {
 		f := simrt.Explore(2, false, 0, w.prog)
+		n := simrt.ExploreNoSleep(2, w.prog)
 		r := simrt.Explore(2, true, 0, w.prog)
-		if f.Schedules != w.full || r.Schedules != w.red || f.End != w.fullE || r.End != w.redE {
-			t.Errorf("%s: full %d (%s), reduced %d (%s); docs/performance.md says %d (%s) and %d (%s)",
-				w.name, f.Schedules, f.End, r.Schedules, r.End, w.full, w.fullE, w.red, w.redE)
+		if f.Schedules != w.full || n.Schedules != w.nosle || r.Schedules != w.red || f.End != w.fullE || n.End != w.redE || r.End != w.redE {
+			t.Errorf("%s: full %d (%s), reduced without sleep sets %d (%s), with %d (%s); docs/performance.md says %d (%s), %d and %d (%s)",
+				w.name, f.Schedules, f.End, n.Schedules, n.End, r.Schedules, r.End, w.full, w.fullE, w.nosle, w.red, w.redE)
 		}
 	}
 }
