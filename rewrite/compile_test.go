@@ -13,8 +13,9 @@ import (
 
 // TestCompile builds and vets the output of every golden case without
 // error diagnostics against the real runtime, written out as the shadow tree
-// writes it (simrt's sources under a go 1.21 module): the output must
-// compile at the module's go version and be vet clean.
+// writes it (simrt's sources under a go 1.21 module), and against the
+// standard-library packages rewritten in place: the output must compile at
+// the module's go version and be vet clean.
 func TestCompile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go vet per case")
@@ -38,6 +39,17 @@ func TestCompile(t *testing.T) {
 				t.Fatal(err)
 			}
 			replace[f.Orig] = p
+		}
+		// The standard-library packages rewritten in place overlay GOROOT,
+		// as in the shadow tree: the module's code compiles against them.
+		for _, u := range res.Of(StdUnit) {
+			for _, f := range u.Files {
+				p := filepath.Join(out, "std_"+strings.ReplaceAll(u.Path, "/", "_")+"_"+filepath.Base(f.Orig))
+				if err := os.WriteFile(p, f.Content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				replace[f.Orig] = p
+			}
 		}
 		mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 		if err != nil {

@@ -18,6 +18,7 @@ const (
 	simrandv2Path = "simgen.dev/simgen/simrt/simrandv2"
 	simnetPath    = "simgen.dev/simgen/simrt/simnet"
 	simosPath     = "simgen.dev/simgen/simrt/simos"
+	simtlsPath    = "simgen.dev/simgen/simrt/simtls"
 )
 
 // target is where a mapped object lives in the runtime.
@@ -159,12 +160,13 @@ var mapping = map[[2]string]target{
 	{"net", "Resolver"}:        {simnetPath, "Resolver"},
 	{"net", "DefaultResolver"}: {simnetPath, "DefaultResolver"},
 	// crypto/tls dials and listens with net's own Dialer and Listen (and
-	// tls.Dialer holds a *net.Dialer): these open the connection under
-	// TLS on the simulated network; TLS itself stays native.
-	{"crypto/tls", "Dial"}:           {simnetPath, "TLSDial"},
-	{"crypto/tls", "DialWithDialer"}: {simnetPath, "TLSDialWithDialer"},
-	{"crypto/tls", "Dialer"}:         {simnetPath, "TLSDialer"},
-	{"crypto/tls", "Listen"}:         {simnetPath, "TLSListen"},
+	// tls.Dialer holds a *net.Dialer). Only where crypto/tls stays native
+	// (rule_net.go): these open the connection under TLS on the simulated
+	// network. Where it is rewritten in place, its own do.
+	{"crypto/tls", "Dial"}:           {simtlsPath, "Dial"},
+	{"crypto/tls", "DialWithDialer"}: {simtlsPath, "DialWithDialer"},
+	{"crypto/tls", "Dialer"}:         {simtlsPath, "Dialer"},
+	{"crypto/tls", "Listen"}:         {simtlsPath, "Listen"},
 
 	// os, io/ioutil, path/filepath: files and the file system, onto the
 	// simulated disk (rule_os.go). *os.File values that cross to or from

@@ -7,13 +7,16 @@ package rewrite
 //	d := &net.Dialer{Timeout: d}                d := &simnet.Dialer{Timeout: d}
 //	var tc *net.TCPConn                         var tc *simnet.TCPConn
 //	a, b := net.Pipe()                          a, b := simnet.Pipe()
-//	td := &tls.Dialer{NetDialer: d}             td := &simnet.TLSDialer{NetDialer: d}
+//	td := &tls.Dialer{NetDialer: d}             td := &tls.Dialer{NetDialer: d}
 //
 // The mapping table (mapping.go) says what moves: the dials, listens and
 // lookups, the types that own a socket or resolve (Dialer, ListenConfig,
-// TCPConn, TCPListener, UDPConn, Resolver) and DefaultResolver, and
-// crypto/tls's Dial, DialWithDialer, Dialer and Listen, which open their
-// connections with net's (TLS itself stays native, over them). The
+// TCPConn, TCPListener, UDPConn, Resolver) and DefaultResolver. crypto/tls
+// is rewritten in place (std.go), so its Dial, DialWithDialer, Dialer and
+// Listen, which open their connections with net's, stay: its net.Dialer
+// is simnet's. Where crypto/tls stays native (a toolchain in the module
+// cache), they move to package simtls, which opens the connection under
+// TLS on the simulated network, and TLS runs natively over it. The
 // interfaces (Conn, Listener, PacketConn, Addr), the address types and the
 // errors stay, so values still cross into code that is not rewritten as
 // they are: simnet hands its connections out as net.Conn and net.Listener.
@@ -29,5 +32,8 @@ package rewrite
 import "go/ast"
 
 func (r *fileRewriter) ruleNet(n ast.Node) (string, bool) {
+	if r.run.rewritten["crypto/tls"] {
+		return r.mappedRef(n, "net")
+	}
 	return r.mappedRef(n, "net", "crypto/tls")
 }

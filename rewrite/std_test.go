@@ -17,29 +17,47 @@ import (
 
 // TestRuntimeImportsNoStdPackage: a package of StdPackages imports simrt
 // once rewritten, so simrt, its subpackages and package sim must never
-// import one, or the build cycles.
+// import one, or the build cycles. The one exception is package simtls,
+// which rewritten code imports only where crypto/tls stays native
+// (rule_net.go); no other package of the runtime may import it.
 func TestRuntimeImportsNoStdPackage(t *testing.T) {
 	t.Parallel()
-	for _, tags := range []string{"", "sim"} {
-		cmd := exec.Command("go", "list", "-deps", "-tags", tags, "simgen.dev/simgen/simrt/...", "simgen.dev/simgen/sim")
+	goList := func(args ...string) []string {
+		t.Helper()
+		cmd := exec.Command("go", append([]string{"list"}, args...)...)
 		cmd.Env = testEnv()
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
 		if err != nil {
-			t.Fatalf("go list -deps: %v\n%s", err, stderr.String())
+			t.Fatalf("go list %v: %v\n%s", args, err, stderr.String())
 		}
-		for _, p := range strings.Fields(string(out)) {
+		return strings.Fields(string(out))
+	}
+	var runtime []string
+	for _, p := range goList("simgen.dev/simgen/simrt/...", "simgen.dev/simgen/sim") {
+		if p != simtlsPath {
+			runtime = append(runtime, p)
+		}
+	}
+	if len(runtime) < 3 {
+		t.Fatalf("runtime packages %v", runtime)
+	}
+	for _, tags := range []string{"", "sim"} {
+		for _, p := range goList(append([]string{"-deps", "-tags", tags}, runtime...)...) {
 			if isStdRewritten(p) {
 				t.Errorf("the runtime imports %s (tags %q), which is rewritten in place: the build would cycle", p, tags)
+			}
+			if p == simtlsPath {
+				t.Errorf("the runtime imports %s (tags %q), which imports crypto/tls", p, tags)
 			}
 		}
 	}
 }
 
-// TestStdRewritten: a module that imports net/http/httptest gets net/http
-// and net/http/httptest rewritten in place, and nothing else of the
-// standard library; a second run takes them from the cache, byte for byte.
+// TestStdRewritten: a module that imports net/http/httptest gets net/http,
+// net/http/httptest and crypto/tls (which net/http imports) rewritten in
+// place, and nothing else of the standard library; a second run takes them from the cache, byte for byte.
 func TestStdRewritten(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads and rewrites net/http")
@@ -99,20 +117,32 @@ func Record() *httptest.ResponseRecorder {
 			}
 		}
 	}
-	if want := []string{"net/http", "net/http/httptest"}; !slices.Equal(paths, want) {
+	if want := []string{"crypto/tls", "net/http", "net/http/httptest"}; !slices.Equal(paths, want) {
 		t.Fatalf("Std = %v, want %v", paths, want)
 	}
-	if cold.Of(StdUnit)[0].Counts["go"] == 0 {
-		t.Errorf("net/http: no go statement rewritten; counts %v", cold.Of(StdUnit)[0].Counts)
+	tls, http := cold.Of(StdUnit)[0], cold.Of(StdUnit)[1]
+	if tls.Counts["sync.Mutex"] == 0 {
+		t.Errorf("crypto/tls: no sync.Mutex rewritten; counts %v", tls.Counts)
 	}
-	if got, want := cold.Of(StdUnit)[0].Counts["std hook"], len(stdHooks["net/http"]); got != want {
+	// The client's and the server's verifications of the peer's chain, and
+	// the client's of a resumed session's, at least.
+	if got := tls.Counts["std certificate time"]; got < 3 {
+		t.Errorf("crypto/tls: %d certificate verifications given simCertTime, want 3 or more (has (*x509.Certificate).Verify's use changed?)", got)
+	}
+	if !slices.ContainsFunc(tls.Files, func(f File) bool { return f.Orig == filepath.Join(tls.Dir, stdExtraName) }) {
+		t.Errorf("crypto/tls: no %s added", stdExtraName)
+	}
+	if http.Counts["go"] == 0 {
+		t.Errorf("net/http: no go statement rewritten; counts %v", http.Counts)
+	}
+	if got, want := http.Counts["std hook"], len(stdHooks["net/http"]); got != want {
 		t.Errorf("net/http: %d hooks inserted, want %d (has a method of stdHooks changed?)", got, want)
 	}
-	if got := cold.Of(StdUnit)[0].Counts["std deadline check"]; got != 1 {
+	if got := http.Counts["std deadline check"]; got != 1 {
 		t.Errorf("net/http: %d deadline checks made inclusive, want 1 (setRequestCancel's didTimeout)", got)
 	}
-	extra := filepath.Join(cold.Of(StdUnit)[0].Dir, stdExtraName)
-	if !slices.ContainsFunc(cold.Of(StdUnit)[0].Files, func(f File) bool { return f.Orig == extra }) {
+	extra := filepath.Join(http.Dir, stdExtraName)
+	if !slices.ContainsFunc(http.Files, func(f File) bool { return f.Orig == extra }) {
 		t.Errorf("net/http: no %s added", stdExtraName)
 	}
 	if cold.Counts["go"] != 0 {
@@ -250,6 +280,51 @@ func TestStdNativeDiag(t *testing.T) {
 		}
 		if !strings.HasPrefix(d.Msg, "net/http, net/http/httptest stay outside the simulation: the toolchain's GOROOT "+c.goroot+" is in the module cache") {
 			t.Errorf("message %q", d.Msg)
+		}
+	}
+}
+
+// TestTLSWhereStdIsNative: under a toolchain whose GOROOT cannot be
+// overlaid (here, a GOMODCACHE that holds GOROOT), crypto/tls stays
+// native, and its dials and listens move to simtls, which opens the
+// connection under TLS on the simulated network.
+func TestTLSWhereStdIsNative(t *testing.T) {
+	t.Parallel()
+	ar, err := txtar.ParseFile("testdata/net/tls.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := materialize(t, ar)
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	env := append(testEnv(), "SIMGEN_CACHE=off", "GOMODCACHE="+filepath.Dir(goroot))
+	res, err := Run(Config{Dir: dir, Patterns: []string{"./..."}, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Of(StdUnit)) != 0 {
+		t.Errorf("Std = %+v, want none", res.Of(StdUnit))
+	}
+	if len(res.Diags) != 1 || !strings.HasPrefix(res.Diags[0].Msg, "crypto/tls stays outside the simulation") {
+		t.Errorf("diagnostics %v, want crypto/tls's warning", res.Diags)
+	}
+	if len(res.Files()) != 1 {
+		t.Fatalf("%d files rewritten, want 1", len(res.Files()))
+	}
+	got := string(res.Files()[0].Content)
+	for _, want := range []string{
+		`tlsDialer := &simtls.Dialer{`,
+		`var d simtls.Dialer`,
+		`simtls.DialWithDialer(&simnet.Dialer{}, "tcp", "srv:443", cfg)`,
+		`return simtls.Dial("tcp", "srv:443", cfg)`,
+		`_ = tls.NewListener(l, cfg)`,
+		`return simtls.Listen("tcp", ":443", cfg)`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("no %q in\n%s", want, got)
 		}
 	}
 }

@@ -5,7 +5,6 @@ package simnet_test
 // package's types standing for net's), and the zero values must behave.
 
 import (
-	"crypto/tls"
 	"net"
 	"reflect"
 	"strings"
@@ -33,7 +32,6 @@ func TestAPIMatchesNet(t *testing.T) {
 		{(*net.Dialer)(nil), (*simnet.Dialer)(nil)},
 		{(*net.ListenConfig)(nil), (*simnet.ListenConfig)(nil)},
 		{(*net.Resolver)(nil), (*simnet.Resolver)(nil)},
-		{(*tls.Dialer)(nil), (*simnet.TLSDialer)(nil)},
 	} {
 		nt, st := reflect.TypeOf(c.net), reflect.TypeOf(c.sim)
 		for i := 0; i < nt.NumMethod(); i++ {

@@ -95,10 +95,9 @@
 // reordered, segments retransmitted, connections reset by a crash,
 // partitions and heals) are recorded with simrt.RecordFault.
 //
-// TLSDial, TLSDialWithDialer, TLSDialer and TLSListen are crypto/tls's
-// Dial, DialWithDialer, Dialer and Listen, which open their connections
-// with net's own: the connection is simulated, the handshake over it is
-// crypto/tls's.
+// crypto/tls is rewritten in place (rewrite/std.go), so its Dial and
+// Listen use this package's; package simtls has them for a toolchain whose
+// crypto/tls stays native.
 //
 // Not simulated: Unix domain sockets and raw IP (they fail with a clear
 // error inside a run), multicast and broadcast, keep-alive probes (the

@@ -1,4 +1,4 @@
-package simnet_test
+package simtls_test
 
 import (
 	"crypto/ecdsa"
@@ -17,6 +17,7 @@ import (
 
 	"simgen.dev/simgen/simrt"
 	"simgen.dev/simgen/simrt/simnet"
+	"simgen.dev/simgen/simrt/simtls"
 )
 
 // testCert is a self-signed certificate for the name "srv".
@@ -51,8 +52,8 @@ func testCert(t *testing.T) (tls.Certificate, *x509.CertPool) {
 }
 
 // TestTLSDialer: crypto/tls's dials over the simulated network. A client
-// node dials a TLS listener of a server node by name with TLSDialer,
-// TLSDial and TLSDialWithDialer, verifies its certificate against the name
+// node dials a TLS listener of a server node by name with Dialer, Dial
+// and DialWithDialer, verifies its certificate against the name
 // it dialed (ServerName taken from the address, as crypto/tls does) and
 // gets its bytes back.
 func TestTLSDialer(t *testing.T) {
@@ -62,9 +63,9 @@ func TestTLSDialer(t *testing.T) {
 		up := simrt.MakeChan[struct{}](0)
 		_, srvDone := run("srv", func() {
 			var err error
-			l, err = simnet.TLSListen("tcp", ":443", &tls.Config{Certificates: []tls.Certificate{cert}})
+			l, err = simtls.Listen("tcp", ":443", &tls.Config{Certificates: []tls.Certificate{cert}})
 			if err != nil {
-				t.Errorf("TLSListen: %v", err)
+				t.Errorf("Listen: %v", err)
 			}
 			simrt.Close(up)
 			serveEcho(l)
@@ -73,16 +74,16 @@ func TestTLSDialer(t *testing.T) {
 		_, cliDone := run("cli", func() {
 			cfg := &tls.Config{RootCAs: pool}
 			dials := map[string]func() (net.Conn, error){
-				"TLSDialer": func() (net.Conn, error) {
-					d := &simnet.TLSDialer{NetDialer: &simnet.Dialer{Timeout: time.Second}, Config: cfg}
+				"Dialer": func() (net.Conn, error) {
+					d := &simtls.Dialer{NetDialer: &simnet.Dialer{Timeout: time.Second}, Config: cfg}
 					return d.Dial("tcp", "srv:443")
 				},
-				"TLSDial": func() (net.Conn, error) { return simnet.TLSDial("tcp", "srv:443", cfg) },
-				"TLSDialWithDialer": func() (net.Conn, error) {
-					return simnet.TLSDialWithDialer(&simnet.Dialer{}, "tcp", "srv:443", cfg)
+				"Dial": func() (net.Conn, error) { return simtls.Dial("tcp", "srv:443", cfg) },
+				"DialWithDialer": func() (net.Conn, error) {
+					return simtls.DialWithDialer(&simnet.Dialer{}, "tcp", "srv:443", cfg)
 				},
 			}
-			for _, name := range []string{"TLSDialer", "TLSDial", "TLSDialWithDialer"} {
+			for _, name := range []string{"Dialer", "Dial", "DialWithDialer"} {
 				c, err := dials[name]()
 				if err != nil {
 					t.Errorf("%s: %v", name, err)
@@ -126,7 +127,7 @@ func TestTLSHandshakeTimeout(t *testing.T) {
 			}
 		})
 		start := simrt.Now()
-		d := &simnet.TLSDialer{NetDialer: &simnet.Dialer{Timeout: 3 * time.Second}}
+		d := &simtls.Dialer{NetDialer: &simnet.Dialer{Timeout: 3 * time.Second}}
 		c, err := d.Dial("tcp", "127.0.0.1:443")
 		if err == nil {
 			c.Close()
@@ -145,8 +146,49 @@ func TestTLSHandshakeTimeout(t *testing.T) {
 // TestTLSListenNeedsCertificate: tls.Listen's check of its Config.
 func TestTLSListenNeedsCertificate(t *testing.T) {
 	simrt.Test(t, func(t *testing.T) {
-		if _, err := simnet.TLSListen("tcp", ":443", nil); err == nil {
-			t.Error("TLSListen with no Config succeeded")
+		if _, err := simtls.Listen("tcp", ":443", nil); err == nil {
+			t.Error("Listen with no Config succeeded")
 		}
 	})
+}
+
+// run starts fn on a new node named name.
+func run(name string, fn func()) (simrt.NodeID, *simrt.WaitGroup) {
+	n := simrt.NewNode(name)
+	wg := new(simrt.WaitGroup)
+	wg.Add(1)
+	simrt.GoOn(n, func() {
+		defer wg.Done()
+		fn()
+	})
+	return n, wg
+}
+
+// listen listens on address of the calling node or fails the test.
+func listen(t testing.TB, address string) net.Listener {
+	t.Helper()
+	l, err := simnet.Listen("tcp", address)
+	if err != nil {
+		t.Fatalf("listen %s: %v", address, err)
+	}
+	return l
+}
+
+// serveEcho echoes every connection of l, each on its own goroutine,
+// until l closes; it waits for the connections to end.
+func serveEcho(l net.Listener) {
+	var wg simrt.WaitGroup
+	defer wg.Wait()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		wg.Add(1)
+		simrt.Go(func() {
+			defer wg.Done()
+			defer c.Close()
+			io.Copy(c, c)
+		})
+	}
 }
