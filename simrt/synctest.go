@@ -5,12 +5,17 @@ package simrt
 // This file holds testing/synctest inside a simulation.
 //
 // A world is a synctest bubble already: one goroutine runs at a time, and
-// the virtual clock, which starts at the same instant as a bubble's, moves
-// only when every goroutine is blocked. So synctest.Test runs its function
-// on the calling goroutine, in the test's world, and synctest.Wait waits for
-// the moment the clock would move.
+// the virtual clock starts at the same instant as a bubble's. So
+// synctest.Test runs its function on the calling goroutine, in the test's
+// world, and synctest.Wait waits for the moment the clock would move.
+// Outside a bubble the clock also moves while goroutines compute (time
+// slip, slip.go); a bubble's clock moves only when every goroutine in it
+// is blocked, which tests under synctest rely on (a queue that fills while
+// its workers sleep 1µs), so SyncTest turns slip off until it returns.
 //
 // Invariants:
+//   - While SyncTest runs, w.cost and w.swCost are 0 (SIM_TIME=exact's
+//     semantics); it restores them when it returns, however it returns.
 //   - A goroutine blocked in SyncWait is in w.idleq (its waitq); pickNext
 //     wakes every one of them when nothing else is runnable, before it moves
 //     the clock or reports a deadlock.
@@ -34,6 +39,9 @@ func SyncTest(t *testing.T, f func(*testing.T)) {
 		synctest.Test(t, f)
 		return
 	}
+	cost, swCost := w.cost, w.swCost
+	w.cost, w.swCost = 0, 0
+	defer func() { w.cost, w.swCost = cost, swCost }()
 	me := cur
 	first := w.nextID + 1
 	// t.Cleanup inside f (simrt.Cleanup) registers on t: keep the test's

@@ -74,3 +74,37 @@ func TestHarnessSyncTestDeadlock(t *testing.T) {
 	r := runHelper(t, "^TestHelperSyncTestDeadlock$")
 	r.must(t, 1, "deadlock", "synctest.Test", "--- FAIL: TestHelperSyncTestDeadlock")
 }
+
+// TestSyncTestTimeIsExact: inside synctest.Test the clock moves only when
+// every goroutine in the bubble is blocked, as testing/synctest promises,
+// so time slip is off there (gammazero/workerpool's
+// TestWaitingQueueSizeRace, docs/smoke.md, needs its workers' 1µs sleeps
+// to wait while the submitters compute). The stale-read probe, which slip
+// finds outside a bubble, is never found inside one, and slip is on again
+// after the bubble.
+func TestSyncTestTimeIsExact(t *testing.T) {
+	var outside, inside, after []uint64
+	for seed := uint64(1); seed <= 50; seed++ {
+		var out, in, aft bool
+		simrt.RunSeed(seed, "", func() {
+			out = staleRead()
+			simrt.SyncTest(&testing.T{}, func(*testing.T) { in = staleRead() })
+			aft = staleRead()
+		})
+		if out {
+			outside = append(outside, seed)
+		}
+		if in {
+			inside = append(inside, seed)
+		}
+		if aft {
+			after = append(after, seed)
+		}
+	}
+	if len(outside) == 0 || len(after) == 0 {
+		t.Fatalf("slip found the stale read outside a bubble at seeds %v and after it at %v of 1..50: want some of each", outside, after)
+	}
+	if len(inside) > 0 {
+		t.Errorf("a timer fired while the bubble's goroutines computed (seeds %v)", inside)
+	}
+}

@@ -46,7 +46,7 @@ var docCommands = []docCommand{
 	{file: "docs/usage.md", line: "SIM_SEED=6 go run ./cmd/simgen -C examples/bank test -count=1 -run TestOverdraw .", quoted: true, fails: true},
 	{file: "docs/usage.md", line: "SIM_SEED=6 SIM_TRACE=1 go run ./cmd/simgen -C examples/bank test -count=1 -run TestOverdraw .", quoted: true, fails: true},
 	{file: "docs/usage.md", line: "simgen test -seeds 500 -run TestOverdraw .", inBank: true, quoted: true, parallel1: true, fails: true},
-	{file: "docs/simulation.md", line: "KV_BUG=ack-before-sync go run ./cmd/simgen -C examples/kv test -seeds 400 -run TestLinearizable .", quoted: true, parallel1: true, fails: true},
+	{file: "docs/simulation.md", line: "KV_BUG=ack-before-sync go run ./cmd/simgen -C examples/kv test -seeds 1000 -run TestLinearizable .", quoted: true, parallel1: true, fails: true},
 }
 
 func TestDocs(t *testing.T) {
