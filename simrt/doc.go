@@ -40,7 +40,12 @@
 // in one of these, which run the body as the root of a world once per seed
 // and report failures with their replay line (harness.go): Test, Benchmark,
 // Main, Example, Run, Cleanup, TestContext, Parallel, RunParallel, PB, SyncTest,
-// SyncWait. Simulated reports whether a simulation runs.
+// SyncWait. Simulated reports whether a simulation runs. The testlog rule
+// routes testing's reporting methods through TBLog, TBLogf, TBError,
+// TBErrorf, TBFatal, TBFatalf, TBSkip, TBSkipf, TBFail, TBFailNow, TBOutput,
+// and their method values through TBArgsFunc, TBFormatFunc and TBFailFunc,
+// which panic as package testing does when a goroutine calls them after its
+// test completed (testlog.go).
 //
 // # For simrt's own packages and package sim
 //

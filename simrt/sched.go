@@ -140,6 +140,7 @@ type world struct {
 	session  *session
 	cleanups map[any][]func()
 	testCtx  map[any]testContext       // t.Context() of each test of the run (harness.go)
+	tbParent map[any]any               // the test above each subtest of the run (Run; testlog.go)
 	trace    *tracer                   // SIM_TRACE (trace.go); nil when off
 	ptrSeq   map[unsafe.Pointer]uint64 // pointers in map keys, numbered as first stored (maprange.go)
 	m        *machines                 // nodes, world-local state and faults of the run (machine.go); nil until used
