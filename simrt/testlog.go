@@ -240,30 +240,67 @@ func TBFailNow(tb testing.TB) {
 	tb.FailNow()
 }
 
+// tbValue is a method value of testing's reporting methods. Its methods,
+// not closures, carry the calls: a closure made in an inlined TBArgsFunc
+// would be named after the user's function, and show in reports as theirs.
+type tbValue struct {
+	tb     testing.TB
+	method string
+}
+
+//go:norace
+func (v tbValue) args(args ...any) {
+	for _, x := range lineage(v.tb) {
+		x.Helper()
+	}
+	switch v.method {
+	case "Log":
+		TBLog(v.tb, args...)
+	case "Error":
+		TBError(v.tb, args...)
+	case "Fatal":
+		TBFatal(v.tb, args...)
+	case "Skip":
+		TBSkip(v.tb, args...)
+	}
+}
+
+//go:norace
+func (v tbValue) format(format string, args ...any) {
+	for _, x := range lineage(v.tb) {
+		x.Helper()
+	}
+	switch v.method {
+	case "Logf":
+		TBLogf(v.tb, format, args...)
+	case "Errorf":
+		TBErrorf(v.tb, format, args...)
+	case "Fatalf":
+		TBFatalf(v.tb, format, args...)
+	case "Skipf":
+		TBSkipf(v.tb, format, args...)
+	}
+}
+
+//go:norace
+func (v tbValue) fail() {
+	if v.method == "FailNow" {
+		TBFailNow(v.tb)
+		return
+	}
+	TBFail(v.tb)
+}
+
 // TBArgsFunc is the method value tb.Log, tb.Error, tb.Fatal or tb.Skip
 // (method) in a rewritten package: tb is evaluated once, where the value is.
 //
 //go:norace
 func TBArgsFunc(tb testing.TB, method string) func(args ...any) {
-	var f func(testing.TB, ...any)
 	switch method {
-	case "Log":
-		f = TBLog
-	case "Error":
-		f = TBError
-	case "Fatal":
-		f = TBFatal
-	case "Skip":
-		f = TBSkip
-	default:
-		panic("simrt: TBArgsFunc of " + method)
+	case "Log", "Error", "Fatal", "Skip":
+		return tbValue{tb, method}.args
 	}
-	return func(args ...any) {
-		for _, x := range lineage(tb) {
-			x.Helper()
-		}
-		f(tb, args...)
-	}
+	panic("simrt: TBArgsFunc of " + method)
 }
 
 // TBFormatFunc is the method value tb.Logf, tb.Errorf, tb.Fatalf or
@@ -271,25 +308,11 @@ func TBArgsFunc(tb testing.TB, method string) func(args ...any) {
 //
 //go:norace
 func TBFormatFunc(tb testing.TB, method string) func(format string, args ...any) {
-	var f func(testing.TB, string, ...any)
 	switch method {
-	case "Logf":
-		f = TBLogf
-	case "Errorf":
-		f = TBErrorf
-	case "Fatalf":
-		f = TBFatalf
-	case "Skipf":
-		f = TBSkipf
-	default:
-		panic("simrt: TBFormatFunc of " + method)
+	case "Logf", "Errorf", "Fatalf", "Skipf":
+		return tbValue{tb, method}.format
 	}
-	return func(format string, args ...any) {
-		for _, x := range lineage(tb) {
-			x.Helper()
-		}
-		f(tb, format, args...)
-	}
+	panic("simrt: TBFormatFunc of " + method)
 }
 
 // TBFailFunc is the method value tb.Fail or tb.FailNow (method) in a
@@ -298,10 +321,8 @@ func TBFormatFunc(tb testing.TB, method string) func(format string, args ...any)
 //go:norace
 func TBFailFunc(tb testing.TB, method string) func() {
 	switch method {
-	case "Fail":
-		return func() { TBFail(tb) }
-	case "FailNow":
-		return func() { TBFailNow(tb) }
+	case "Fail", "FailNow":
+		return tbValue{tb, method}.fail
 	}
 	panic("simrt: TBFailFunc of " + method)
 }
