@@ -42,7 +42,7 @@ var (
 type raceResult struct {
 	pkg, what string
 	report    string // the bug's Report: line, when package testing reports it
-	seed      int // first seed that reported the race, 0 if none
+	seed      int    // first seed that reported the race, 0 if none
 	fixedOK   bool
 }
 
