@@ -64,7 +64,9 @@
 //   - the race detector (race.go): Upcall (run on the simrt thread, where
 //     simnet's and simos's maps live under -race), CopyBytes and
 //     AppendBytes (copies the detector does not record), IOWrite and IORead
-//     (syscall's edges for bytes), and, for code simgen adds to rewritten
+//     (syscall's edges for bytes), IOWroteFrom and IOReadInto (syscall's
+//     records of the program's buffer a write read and a read wrote), and,
+//     for code simgen adds to rewritten
 //     packages, RaceAcquire and RaceRelease
 //
 // The hooks stay exported from simrt rather than moving to an internal

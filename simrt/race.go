@@ -333,6 +333,31 @@ func IORead() {
 	}
 }
 
+// IOWroteFrom records what syscall.Write and Pwrite record of the bytes a
+// write took: a read of b (the bytes written) by the running goroutine,
+// after the write's IOWrite. A goroutine that changes a buffer while
+// another writes it to a connection or a file races, as natively. The
+// copy into simnet's and simos's own buffers is unrecorded (CopyBytes):
+// this is the one record of it.
+//
+//go:norace
+func IOWroteFrom(b []byte) {
+	if raceOn && len(b) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(&b[0]), len(b))
+	}
+}
+
+// IOReadInto records what syscall.Read and Pread record of the bytes a
+// read returned: a write of b (the bytes read) by the running goroutine,
+// before the read's IORead.
+//
+//go:norace
+func IOReadInto(b []byte) {
+	if raceOn && len(b) > 0 {
+		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), len(b))
+	}
+}
+
 // Upcall runs f where simrt keeps its maps: under -race, on the simrt
 // thread (racecoro.go) while the caller waits; otherwise in place. It is
 // for simnet and simos, whose maps every goroutine touches in turn: the

@@ -63,6 +63,14 @@ func IOWrite() {}
 // nothing.
 func IORead() {}
 
+// IOWroteFrom records, under -race, the read of the bytes a write took, as
+// syscall.Write does. Without -race it does nothing.
+func IOWroteFrom([]byte) {}
+
+// IOReadInto records, under -race, the write of the bytes a read returned,
+// as syscall.Read does. Without -race it does nothing.
+func IOReadInto([]byte) {}
+
 // RaceAcquire is the detector's acquire on addr, for code simgen adds
 // to rewritten packages; without -race it does nothing.
 func RaceAcquire(unsafe.Pointer) {}
