@@ -40,6 +40,10 @@ import (
 // raceEnabled reports whether the build has the race detector.
 const raceEnabled = true
 
+// RaceGo is whether a rewritten go statement starts its goroutine's real
+// goroutine itself (Spawn): in builds with -race.
+const RaceGo = true
+
 // maxIdle bounds the pool of idle workers. Under -race a worker carries one
 // goroutine: the detector sees a worker's whole life as one thread.
 var maxIdle = 0

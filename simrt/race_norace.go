@@ -16,6 +16,10 @@ import (
 // raceEnabled reports whether the build has the race detector.
 const raceEnabled = false
 
+// RaceGo is whether a rewritten go statement starts a real goroutine
+// itself (Spawn): never without -race.
+const RaceGo = false
+
 // raceOn is whether the detector sees the program's edges only: never
 // without -race.
 const raceOn = false

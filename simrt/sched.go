@@ -386,15 +386,22 @@ func (w *world) wakeUp(x *g) {
 // spawn starts fn as a new simulated goroutine.
 //
 //go:norace
-func (w *world) spawn(fn func(), pc uintptr) *g {
+func (w *world) spawn(fn func(), pc uintptr) *g { return w.spawnOn(fn, pc, nil) }
+
+// spawnOn is spawn on wk, a worker made for this go statement (Spawn), or
+// on one from the idle pool when wk is nil.
+//
+//go:norace
+func (w *world) spawnOn(fn func(), pc uintptr, wk *worker) *g {
 	ng := w.newG(fn, pc)
-	var wk *worker
-	if n := len(idle); n > 0 {
-		wk = idle[n-1]
-		idle[n-1] = nil
-		idle = idle[:n-1]
-	} else {
-		wk = newWorker()
+	if wk == nil {
+		if n := len(idle); n > 0 {
+			wk = idle[n-1]
+			idle[n-1] = nil
+			idle = idle[:n-1]
+		} else {
+			wk = newWorker()
+		}
 	}
 	wk.g = ng
 	ng.wk = wk
