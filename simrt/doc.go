@@ -15,8 +15,10 @@
 // The rewriter (package rewrite; its doc maps each construct to a rule)
 // emits calls of these, never user code directly:
 //
-//   - goroutines: Go, Gosched, Goexit, NumGoroutine, LockOSThread,
-//     UnlockOSThread, Stack, SetFinalizer, AddCleanup
+//   - goroutines: Spawn, NewSpawn and RaceGo (a go statement: under
+//     -race it starts its goroutine's real goroutine itself, for the race
+//     detector's "created at"), Go, Gosched, Goexit, NumGoroutine,
+//     LockOSThread, UnlockOSThread, Stack, SetFinalizer, AddCleanup
 //   - channels: Chan, MakeChan, Send, Recv, Recv2, Close, Len, Cap,
 //     RangeChan, P, ChanVal, MakeChanVal, V; and for channels that cross to
 //     code that is not rewritten: Native, NativeRecv, NativeSend, ToNative
