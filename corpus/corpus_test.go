@@ -52,6 +52,7 @@ type bug struct {
 	pkg          string // directory under testdata/bugs
 	what         string // the "Bug:" line of TestBug's comment
 	interleaving string // the "Interleaving:" line
+	report       string // the "Report:" line: the failure's text when it is not the race detector's
 	bin          string // compiled test binary
 	dir          string // the package's directory in the copy
 }
@@ -336,6 +337,9 @@ func loadBugs(t *testing.T, mod string) []*bug {
 						}
 						if v, ok := strings.CutPrefix(line, "Interleaving: "); ok {
 							b.interleaving = v
+						}
+						if v, ok := strings.CutPrefix(line, "Report: "); ok {
+							b.report = v
 						}
 					}
 				}

@@ -48,6 +48,7 @@
 //	os, io/ioutil, filepath walks  rule_os.go            os/                   simos/ops.go
 //	*os.File at the boundary       rule_osfile.go        os/                   simos/file.go
 //	tests, benchmarks, main        rule_entry.go         entry/                harness.go
+//	t.Log, t.Error, t.Fatal, ...   rule_testlog.go       testlog/              testlog.go
 //
 // Many rules (time, sync, context, rand, pipe, runtime, signal, net) are one
 // line each: they route a package's references through mapping.go's table,

@@ -252,6 +252,7 @@ func children(n ast.Node) []ast.Node {
 func (r *fileRewriter) apply(n ast.Node) (string, bool) {
 	for _, rule := range []func(ast.Node) (string, bool){
 		r.ruleEntry,
+		r.ruleTestLog,
 		r.ruleGo,
 		r.ruleSelect,
 		r.ruleMapRange,

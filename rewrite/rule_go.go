@@ -2,10 +2,21 @@ package rewrite
 
 // Rule: go statements.
 //
-//	go worker(ctx, jobs[i], 3)  ->  { _sima0, _sima1 := ctx, jobs[i]; simrt.Go(func() { worker(_sima0, _sima1, 3) }) }
-//	go s.handle(c)              ->  { _simf, _sima0 := s.handle, c; simrt.Go(func() { _simf(_sima0) }) }
-//	go func() { ... }()         ->  simrt.Go(func() { ... })
-//	go f(xs...)                 ->  { _sima0 := xs; simrt.Go(func() { f(_sima0...) }) }
+//	go worker(ctx, jobs[i], 3)  ->  { _sima0, _sima1 := ctx, jobs[i]; GO(func() { worker(_sima0, _sima1, 3) }) }
+//	go s.handle(c)              ->  { _simf, _sima0 := s.handle, c; GO(func() { _simf(_sima0) }) }
+//	go func() { ... }()         ->  { GO(func() { ... }) }
+//	go f(xs...)                 ->  { _sima0 := xs; GO(func() { f(_sima0...) }) }
+//
+// where GO is
+//
+//	_simg := simrt.NewSpawn(); if simrt.RaceGo { go _simg.Run() }; _simg.Go
+//
+// simrt.Spawn's Go starts the simulated goroutine, as simrt.Go does. Under
+// -race each simulated goroutine is a real goroutine, and the race
+// detector's "created at" stack is the stack of the go statement that
+// started it: started by a go statement in the user's function, at the
+// original line, it reads as natively. Without -race simrt.RaceGo is a
+// false constant and the branch compiles to nothing.
 //
 // The function value and the arguments are evaluated at the go statement,
 // as Go does. A static function (a declared function, generic or not, a
@@ -28,11 +39,15 @@ func (r *fileRewriter) ruleGo(n ast.Node) (string, bool) {
 	}
 	r.count("go")
 	call := gs.Call
-	goFn := r.rt("Go")
+	// Under -race the statement starts the goroutine's real goroutine
+	// itself, here in the user's function, so that the detector's "created
+	// at" names it (simrt.Spawn); without -race RaceGo is a false constant.
+	sp := r.temp("g")
+	goFn := sp + " := " + r.rt("NewSpawn") + "(); if " + r.rt("RaceGo") + " { go " + sp + ".Run() }; " + sp + ".Go"
 	// go func() { ... }(): the literal is the goroutine.
 	if lit, ok := unparen(call.Fun).(*ast.FuncLit); ok && len(call.Args) == 0 &&
 		lit.Type.Params.NumFields() == 0 && lit.Type.Results.NumFields() == 0 {
-		return goFn + "(" + r.glue(gs.Pos(), gs.End(), lit) + r.text(lit) + ")", true
+		return "{ " + goFn + "(" + r.glue(gs.Pos(), gs.End(), lit) + r.text(lit) + ") }", true
 	}
 
 	var names, values []string
@@ -69,7 +84,7 @@ func (r *fileRewriter) ruleGo(n ast.Node) (string, bool) {
 	inner += ")"
 	gl := r.glue(gs.Pos(), gs.End(), kids...)
 	if len(names) == 0 {
-		return goFn + "(func() {" + gl + " " + inner + " })", true
+		return "{ " + goFn + "(func() {" + gl + " " + inner + " }) }", true
 	}
 	return "{" + gl + " " + strings.Join(names, ", ") + " := " + strings.Join(values, ", ") +
 		"; " + goFn + "(func() { " + inner + " }) }", true

@@ -115,7 +115,7 @@ func (w *world) arm(seed uint64, strat strategy) ambientRoot {
 	w.dec = decisions{}
 	w.dec.init(w)
 	w.failure, w.tearing, w.settling = nil, false, false
-	w.cleanups, w.testCtx = nil, nil
+	w.cleanups, w.testCtx, w.tbParent = nil, nil, nil
 	w.tb, w.session, w.trace = nil, nil, nil
 	w.ticks = 0
 	w.m = nil

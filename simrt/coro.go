@@ -30,10 +30,11 @@ type worker struct {
 	next  func() (*g, bool)
 	stop  func()
 	yield func(*g) bool
-	g     *g    // the g it carries, nil when idle
-	goid  int64 // the real goroutine's id, for stack reports
-	dead  bool  // its g ended by Goexit; stop it at teardown
-	root  bool  // the driver itself, not a coroutine
+	g     *g     // the g it carries, nil when idle
+	goid  int64  // the real goroutine's id, for stack reports
+	dead  bool   // its g ended by Goexit; stop it at teardown
+	root  bool   // the driver itself, not a coroutine
+	run   func() // under -race, the body of its real goroutine, which a rewritten go statement starts (Spawn)
 }
 
 // handoff is the next goroutine chosen by a worker whose coroutine ended

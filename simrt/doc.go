@@ -15,8 +15,10 @@
 // The rewriter (package rewrite; its doc maps each construct to a rule)
 // emits calls of these, never user code directly:
 //
-//   - goroutines: Go, Gosched, Goexit, NumGoroutine, LockOSThread,
-//     UnlockOSThread, Stack, SetFinalizer, AddCleanup
+//   - goroutines: Spawn, NewSpawn and RaceGo (a go statement: under
+//     -race it starts its goroutine's real goroutine itself, for the race
+//     detector's "created at"), Go, Gosched, Goexit, NumGoroutine,
+//     LockOSThread, UnlockOSThread, Stack, SetFinalizer, AddCleanup
 //   - channels: Chan, MakeChan, Send, Recv, Recv2, Close, Len, Cap,
 //     RangeChan, P, ChanVal, MakeChanVal, V; and for channels that cross to
 //     code that is not rewritten: Native, NativeRecv, NativeSend, ToNative
@@ -40,7 +42,12 @@
 // in one of these, which run the body as the root of a world once per seed
 // and report failures with their replay line (harness.go): Test, Benchmark,
 // Main, Example, Run, Cleanup, TestContext, Parallel, RunParallel, PB, SyncTest,
-// SyncWait. Simulated reports whether a simulation runs.
+// SyncWait. Simulated reports whether a simulation runs. The testlog rule
+// routes testing's reporting methods through TBLog, TBLogf, TBError,
+// TBErrorf, TBFatal, TBFatalf, TBSkip, TBSkipf, TBFail, TBFailNow, TBOutput,
+// and their method values through TBArgsFunc, TBFormatFunc and TBFailFunc,
+// which panic as package testing does when a goroutine calls them after its
+// test completed (testlog.go).
 //
 // # For simrt's own packages and package sim
 //
@@ -59,7 +66,9 @@
 //   - the race detector (race.go): Upcall (run on the simrt thread, where
 //     simnet's and simos's maps live under -race), CopyBytes and
 //     AppendBytes (copies the detector does not record), IOWrite and IORead
-//     (syscall's edges for bytes), and, for code simgen adds to rewritten
+//     (syscall's edges for bytes), IOWroteFrom and IOReadInto (syscall's
+//     records of the program's buffer a write read and a read wrote), and,
+//     for code simgen adds to rewritten
 //     packages, RaceAcquire and RaceRelease
 //
 // The hooks stay exported from simrt rather than moving to an internal

@@ -38,6 +38,60 @@ func Go(fn func()) {
 	w.point()
 }
 
+// Spawn is a go statement of a rewritten package, in three steps that keep
+// the real go statement in the user's function:
+//
+//	{ _simg := simrt.NewSpawn(); if simrt.RaceGo { go _simg.Run() }; _simg.Go(func() { ... }) }
+//
+// Under -race each simulated goroutine is a real goroutine (racecoro.go),
+// and the detector's "created at" stack is that of the go statement that
+// started it: started here, by the statement itself, it names the user's
+// function at its line, as natively. Without -race RaceGo is false and
+// the statement is simrt.Go's call.
+type Spawn struct {
+	wk *worker // the worker made for the statement; nil without one
+}
+
+// NewSpawn makes the worker of a go statement, before the statement starts
+// its real goroutine.
+//
+//go:norace
+func NewSpawn() Spawn { return Spawn{wk: raceNewSpawn()} }
+
+// Run is the body of the statement's real goroutine: it parks until the
+// scheduler first runs the simulated goroutine, then carries it.
+//
+//go:norace
+func (s Spawn) Run() {
+	if s.wk != nil && s.wk.run != nil {
+		s.wk.run()
+	}
+}
+
+// Go starts fn as a simulated goroutine on the statement's worker, as Go
+// does; a worker left unused (the world is stopping) is let go.
+//
+//go:norace
+func (s Spawn) Go(fn func()) {
+	var pc [1]uintptr
+	runtime.Callers(2, pc[:])
+	w := cw
+	if w == nil {
+		w = enterAmbient()
+		defer leaveAmbient()
+	}
+	if w.failure != nil || w.tearing {
+		if s.wk != nil {
+			raceDropWorker(s.wk)
+		}
+		return
+	}
+	x := w.spawnOn(fn, pc[0], s.wk)
+	w.dec.event(evSpawn, x.id)
+	w.on(nil)
+	w.point()
+}
+
 // Gosched is runtime.Gosched: a scheduling point.
 //
 //go:norace

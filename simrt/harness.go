@@ -604,6 +604,14 @@ func Run[T interface {
 	}
 	parent := me.wk
 	return t.Run(name, func(st T) {
+		if tb, ok := any(t).(testing.TB); ok {
+			raceUpcall(func() { // -race: simrt's maps are touched on the simrt thread (racecoro.go)
+				if w.tbParent == nil {
+					w.tbParent = make(map[any]any)
+				}
+				w.tbParent[st] = tb
+			})
+		}
 		wk := &worker{goid: curGoid(), g: me, root: parent.root}
 		me.wk = wk
 		completed := false

@@ -40,6 +40,10 @@ import (
 // raceEnabled reports whether the build has the race detector.
 const raceEnabled = true
 
+// RaceGo is whether a rewritten go statement starts its goroutine's real
+// goroutine itself (Spawn): in builds with -race.
+const RaceGo = true
+
 // maxIdle bounds the pool of idle workers. Under -race a worker carries one
 // goroutine: the detector sees a worker's whole life as one thread.
 var maxIdle = 0
@@ -330,6 +334,31 @@ func IOWrite() {
 func IORead() {
 	if raceOn {
 		runtime.RaceAcquire(unsafe.Pointer(&ioSync))
+	}
+}
+
+// IOWroteFrom records what syscall.Write and Pwrite record of the bytes a
+// write took: a read of b (the bytes written) by the running goroutine,
+// after the write's IOWrite. A goroutine that changes a buffer while
+// another writes it to a connection or a file races, as natively. The
+// copy into simnet's and simos's own buffers is unrecorded (CopyBytes):
+// this is the one record of it.
+//
+//go:norace
+func IOWroteFrom(b []byte) {
+	if raceOn && len(b) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(&b[0]), len(b))
+	}
+}
+
+// IOReadInto records what syscall.Read and Pread record of the bytes a
+// read returned: a write of b (the bytes read) by the running goroutine,
+// before the read's IORead.
+//
+//go:norace
+func IOReadInto(b []byte) {
+	if raceOn && len(b) > 0 {
+		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), len(b))
 	}
 }
 

@@ -16,6 +16,10 @@ import (
 // raceEnabled reports whether the build has the race detector.
 const raceEnabled = false
 
+// RaceGo is whether a rewritten go statement starts a real goroutine
+// itself (Spawn): never without -race.
+const RaceGo = false
+
 // raceOn is whether the detector sees the program's edges only: never
 // without -race.
 const raceOn = false
@@ -62,6 +66,14 @@ func IOWrite() {}
 // simos), as syscall.Read's annotation natively. Without -race it does
 // nothing.
 func IORead() {}
+
+// IOWroteFrom records, under -race, the read of the bytes a write took, as
+// syscall.Write does. Without -race it does nothing.
+func IOWroteFrom([]byte) {}
+
+// IOReadInto records, under -race, the write of the bytes a read returned,
+// as syscall.Read does. Without -race it does nothing.
+func IOReadInto([]byte) {}
 
 // RaceAcquire is the detector's acquire on addr, for code simgen adds
 // to rewritten packages; without -race it does nothing.

@@ -11,6 +11,7 @@ package simrt_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -165,6 +166,71 @@ var racyProgs = map[string]func(t *testing.T){
 		}
 		simrt.Recv(done)
 		c.Close()
+	},
+	"writebuf": func(t *testing.T) {
+		// A buffer handed to Write is read by it, as syscall.Write's
+		// annotation reads it natively: refilling the buffer for the next
+		// message while another goroutine still writes the previous one
+		// races.
+		ready := simrt.MakeChan[struct{}](0)
+		simrt.GoOn(simrt.NewNode("srv"), func() {
+			l, err := simnet.Listen("tcp", ":80")
+			if err != nil {
+				panic(err)
+			}
+			simrt.Close(ready)
+			c, err := l.Accept()
+			if err != nil {
+				panic(err)
+			}
+			buf := make([]byte, 16)
+			for {
+				if _, err := c.Read(buf); err != nil {
+					c.Close()
+					return
+				}
+			}
+		})
+		simrt.Recv(ready)
+		c, err := simnet.Dial("tcp", "srv:80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := []byte("first")
+		done := simrt.MakeChan[struct{}](0)
+		simrt.Go(func() {
+			c.Write(buf) // RACE
+			simrt.Close(done)
+		})
+		copy(buf, "again") // RACE
+		simrt.Recv(done)
+		c.Close()
+	},
+	"readbuf": func(t *testing.T) {
+		// A buffer handed to Read is written by it, as syscall.Read's
+		// annotation writes it natively (os.File's ReadAt, pread(2), too).
+		id := simrt.NewNode("disk")
+		done := simrt.MakeChan[struct{}](0)
+		simrt.GoOn(id, func() {
+			defer simrt.Close(done)
+			if err := simos.WriteFile("/data", []byte("payload"), 0o644); err != nil {
+				panic(err)
+			}
+			f, err := simos.Open("/data")
+			if err != nil {
+				panic(err)
+			}
+			defer f.Close()
+			buf := make([]byte, 7)
+			got := simrt.MakeChan[struct{}](0)
+			simrt.Go(func() {
+				f.ReadAt(buf, 0) // RACE
+				simrt.Close(got)
+			})
+			_ = buf[0] // RACE
+			simrt.Recv(got)
+		})
+		simrt.Recv(done)
 	},
 }
 
@@ -468,6 +534,48 @@ var cleanProgs = map[string]func(t *testing.T){
 			}
 		})
 		wg.Wait()
+	},
+	"buffers": func(t *testing.T) {
+		// A buffer handed to Write is free again once Write returns, and a
+		// buffer Read filled is handed on through a channel: the fixes of
+		// writebuf and readbuf.
+		ready := simrt.MakeChan[struct{}](0)
+		got := simrt.MakeChan[[]byte](0)
+		simrt.GoOn(simrt.NewNode("srv"), func() {
+			l, err := simnet.Listen("tcp", ":80")
+			if err != nil {
+				panic(err)
+			}
+			simrt.Close(ready)
+			c, err := l.Accept()
+			if err != nil {
+				panic(err)
+			}
+			defer c.Close()
+			for {
+				buf := make([]byte, 5)
+				if _, err := io.ReadFull(c, buf); err != nil {
+					simrt.Close(got)
+					return
+				}
+				simrt.Send(got, buf)
+			}
+		})
+		simrt.Recv(ready)
+		c, err := simnet.Dial("tcp", "srv:80")
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := []byte("first")
+		var wg simrt.WaitGroup
+		wg.Go(func() { c.Write(buf) })
+		wg.Wait()
+		copy(buf, "again")
+		c.Write(buf)
+		simrt.Recv(got)[0] = 'F'
+		simrt.Recv(got)[0] = 'A'
+		c.Close()
+		simrt.Recv(got)
 	},
 	"restart": func(t *testing.T) {
 		// A crash comes after all its node did; a restart is a go

@@ -20,7 +20,10 @@ package simrt
 //     are handed over by the channels, so the methods are go:norace.
 //   - The worker goroutine is started by pull's caller, which is the
 //     goroutine that executed the go statement (spawn), so the detector's
-//     edge from the creator to the new goroutine is the go statement's.
+//     edge from the creator to the new goroutine is the go statement's. A
+//     rewritten go statement starts it itself, in the user's function,
+//     just before it spawns (Spawn, goroutine.go): the edge is the same, and
+//     the "created at" stack is the user's.
 //   - The channels are never closed: closing is a write the detector sees.
 //   - With SIM_RACE=off (race.go) a worker is iter.Pull's coroutine, as
 //     without -race.
@@ -47,6 +50,27 @@ func pull(seq func(yield func(*g) bool)) (next func() (*g, bool), stop func()) {
 	p := &chanPull{resume: make(chan bool), back: make(chan struct{}), seq: seq}
 	go p.run()
 	return p.next, p.stop
+}
+
+// raceNewSpawn makes the worker of a rewritten go statement whose real
+// goroutine the statement itself starts (Spawn.Run): the detector's
+// "created at" stack then starts at the user's go statement, as natively.
+// It returns nil when workers are coroutines (SIM_RACE=off).
+//
+//go:norace
+func raceNewSpawn() *worker {
+	if !raceOn {
+		return nil
+	}
+	wk := newWorker()
+	p := &chanPull{resume: make(chan bool), back: make(chan struct{})}
+	p.seq = func(yield func(*g) bool) {
+		wk.yield = yield
+		wk.goid = curGoid()
+		wk.loop()
+	}
+	wk.next, wk.stop, wk.run = p.next, p.stop, p.run
+	return wk
 }
 
 //go:norace
@@ -218,7 +242,7 @@ func raceUpcall(f func()) {
 //
 //go:norace
 func raceStartWorker(wk *worker) {
-	if raceOn {
+	if raceOn && wk.next == nil {
 		wk.start()
 	}
 }

@@ -17,6 +17,10 @@ func pull(seq func(yield func(*g) bool)) (next func() (*g, bool), stop func()) {
 // coroutine when it first runs it (coro.go).
 func raceStartWorker(*worker) {}
 
+// raceNewSpawn is nil without -race: a rewritten go statement starts no
+// real goroutine.
+func raceNewSpawn() *worker { return nil }
+
 // raceDropWorker does nothing without -race: an unstarted worker has no
 // coroutine yet and goes back to the idle pool.
 func raceDropWorker(*worker) {}

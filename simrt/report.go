@@ -252,15 +252,22 @@ func panicText(r any) string {
 	case nil: // panic(nil) under panicnil=1
 		return "nil"
 	case error:
-		return v.Error()
+		return indentPanic(v.Error())
 	case fmt.Stringer:
-		return v.String()
+		return indentPanic(v.String())
 	case string:
-		return v
+		return indentPanic(v)
 	default:
 		return fmt.Sprintf("%#v", r)
 	}
 }
+
+// indentPanic indents the lines after the first of a panic's text by a
+// tab, as the runtime's printindented does, so that they are not taken
+// for the report's own lines.
+//
+//go:norace
+func indentPanic(s string) string { return strings.ReplaceAll(s, "\n", "\n\t") }
 
 // fatal is an unrecoverable error of the kind Go reports as "fatal error"
 // (sync: unlock of unlocked mutex): it fails the world, or the process when

@@ -140,6 +140,7 @@ type world struct {
 	session  *session
 	cleanups map[any][]func()
 	testCtx  map[any]testContext       // t.Context() of each test of the run (harness.go)
+	tbParent map[any]any               // the test above each subtest of the run (Run; testlog.go)
 	trace    *tracer                   // SIM_TRACE (trace.go); nil when off
 	ptrSeq   map[unsafe.Pointer]uint64 // pointers in map keys, numbered as first stored (maprange.go)
 	m        *machines                 // nodes, world-local state and faults of the run (machine.go); nil until used
@@ -385,15 +386,22 @@ func (w *world) wakeUp(x *g) {
 // spawn starts fn as a new simulated goroutine.
 //
 //go:norace
-func (w *world) spawn(fn func(), pc uintptr) *g {
+func (w *world) spawn(fn func(), pc uintptr) *g { return w.spawnOn(fn, pc, nil) }
+
+// spawnOn is spawn on wk, a worker made for this go statement (Spawn), or
+// on one from the idle pool when wk is nil.
+//
+//go:norace
+func (w *world) spawnOn(fn func(), pc uintptr, wk *worker) *g {
 	ng := w.newG(fn, pc)
-	var wk *worker
-	if n := len(idle); n > 0 {
-		wk = idle[n-1]
-		idle[n-1] = nil
-		idle = idle[:n-1]
-	} else {
-		wk = newWorker()
+	if wk == nil {
+		if n := len(idle); n > 0 {
+			wk = idle[n-1]
+			idle[n-1] = nil
+			idle = idle[:n-1]
+		} else {
+			wk = newWorker()
+		}
 	}
 	wk.g = ng
 	ng.wk = wk

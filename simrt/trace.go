@@ -576,7 +576,7 @@ var opNames = map[string]string{
 	"RWMutex.RLock": "rlock", "RWMutex.RUnlock": "runlock", "RWMutex.TryRLock": "tryrlock",
 	"WaitGroup.Add": "wg add", "WaitGroup.Done": "wg done", "WaitGroup.Wait": "wait", "WaitGroup.Go": "go",
 	"Cond.Wait": "cond wait", "Cond.Signal": "cond signal", "Cond.Broadcast": "cond broadcast",
-	"Once.Do": "once", "Go": "go", "Gosched": "gosched", "Sleep": "sleep",
+	"Once.Do": "once", "Go": "go", "Spawn.Go": "go", "Gosched": "gosched", "Sleep": "sleep",
 	"NewTimer": "timer start", "After": "timer start", "AfterFunc": "timer start",
 	"NewTicker": "ticker start", "Tick": "ticker start",
 	"Timer.Stop": "timer stop", "Timer.Reset": "timer reset",

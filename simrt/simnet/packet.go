@@ -204,7 +204,7 @@ func (nw *network) sendDatagram(u *udpSock, dst simrt.NodeID, from, to netip.Add
 	now := nowNanos()
 	for i := 0; i < copies; i++ {
 		at := now + int64(l.latency())
-		data := append([]byte(nil), b...)
+		data := simrt.AppendBytes(nil, b)
 		arrive := func() { nw.arriveDatagram(u, src, dst, from, to, data) }
 		if l.Reorder > 0 && simrt.FaultFloat64() < l.Reorder {
 			m := max(l.MaxLatency, time.Millisecond)
@@ -352,10 +352,14 @@ func (u *udpSock) read(b []byte, call string) (int, netip.AddrPort, error) {
 			u.q[0] = datagram{}
 			u.q = u.q[1:]
 			u.qbytes -= len(d.data)
+			n := simrt.CopyBytes(b, d.data)
 			if call == "read" {
-				simrt.IORead() // read(2), as syscall.Read annotates it; recvfrom is not
+				// read(2), as syscall.Read annotates it (the bytes read,
+				// then the edge); recvfrom is not.
+				simrt.IOReadInto(b[:n])
+				simrt.IORead()
 			}
-			return copy(b, d.data), d.from, nil
+			return n, d.from, nil
 		case u.softErr != 0:
 			err := u.softErr
 			u.softErr = 0
@@ -393,7 +397,11 @@ func (u *udpSock) write(b []byte, to netip.AddrPort) (int, error) {
 	case u.wrDL.passed():
 		return 0, os.ErrDeadlineExceeded
 	}
-	return u.send(b, to, call)
+	n, err := u.send(b, to, call)
+	if call == "write" {
+		simrt.IOWroteFrom(b[:n]) // syscall.Write's record of the bytes it took
+	}
+	return n, err
 }
 
 //go:norace
@@ -430,10 +438,15 @@ func (c *UDPConn) opErr(op string, addr net.Addr, err error) error {
 }
 
 // Read reads the next datagram of a socket (from its peer, when
-// connected).
+// connected). Under -race it is instrumented and never inlined, as
+// simrt.Send is: its entry records the caller's line, where the detector
+// reports a race on b. It touches nothing but its arguments.
 //
+//go:noinline
+func (c *UDPConn) Read(b []byte) (int, error) { return c.read(b) }
+
 //go:norace
-func (c *UDPConn) Read(b []byte) (int, error) {
+func (c *UDPConn) read(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
 	}
@@ -528,9 +541,13 @@ func (c *UDPConn) ReadMsgUDP(b, oob []byte) (n, oobn, flags int, addr *net.UDPAd
 }
 
 // Write sends b as one datagram to the peer of a connected socket.
+// Instrumented under -race as Read is.
 //
+//go:noinline
+func (c *UDPConn) Write(b []byte) (int, error) { return c.write(b) }
+
 //go:norace
-func (c *UDPConn) Write(b []byte) (int, error) {
+func (c *UDPConn) write(b []byte) (int, error) {
 	if !c.ok() {
 		return 0, syscall.EINVAL
 	}

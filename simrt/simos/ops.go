@@ -160,10 +160,14 @@ func (t target) readFile(name string) ([]byte, error) {
 
 // WriteFile writes data to the named file, creating it with perm (before
 // umask) if needed and truncating it otherwise. It does not sync: on a
-// node, a crash may lose the data (see the package doc).
+// node, a crash may lose the data (see the package doc). Instrumented under
+// -race as File.Read is, for a race on data.
 //
+//go:noinline
+func WriteFile(name string, data []byte, perm fs.FileMode) error { return writeFile(name, data, perm) }
+
 //go:norace
-func WriteFile(name string, data []byte, perm fs.FileMode) error {
+func writeFile(name string, data []byte, perm fs.FileMode) error {
 	t := here()
 	if t.d == nil {
 		return os.WriteFile(name, data, perm)
@@ -172,7 +176,7 @@ func WriteFile(name string, data []byte, perm fs.FileMode) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	_, err = f.write(data)
 	if err1 := f.Close(); err1 != nil && err == nil {
 		err = err1
 	}
