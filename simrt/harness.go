@@ -30,8 +30,10 @@ package simrt
 //	                        the default, slip, draws a cost per step from
 //	                        the seed, so timers fire mid-computation
 //	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
-//	                        blocking, starting or ending before the run
-//	                        fails as a livelock (default 16777216)
+//	                        blocking, starting or ending before the clock
+//	                        moves to a pending timer, or, with none or a
+//	                        second time, the run fails as a livelock
+//	                        (default 16777216)
 //	SIM_REPLAY_CHECK=off    do not rerun a failure that followed other runs
 //	                        alone to check its replay line (replaycheck.go)
 //	SIM_RACE=off            under -race, make every scheduler handoff a

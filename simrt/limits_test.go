@@ -53,6 +53,29 @@ func TestSpinWaitsForASleeperExact(t *testing.T) {
 	}
 }
 
+// TestSpinWaitsForAFarTimer: a spin whose points cost a few nanoseconds
+// each waits for a timer an hour away, far past SIM_LIVELOCK's worth of
+// work: after that many points the clock moves to the timer, which ends the
+// spin as the deadline ends it natively (bigcache's
+// TestParallelSetAndIteration polls a 10 s deadline).
+func TestSpinWaitsForAFarTimer(t *testing.T) {
+	var woke time.Duration
+	simrt.RunSeedTime(1, "", false, 100000, func() {
+		flag := false
+		simrt.Go(func() {
+			simrt.Sleep(time.Hour)
+			flag = true
+		})
+		for !flag {
+			simrt.Gosched()
+		}
+		woke = since()
+	})
+	if woke != time.Hour {
+		t.Errorf("the sleeper woke at +%v, want +1h", woke)
+	}
+}
+
 // TestSpinFeedingAConsumer: the spinner polls a stop channel and feeds a
 // consumer that blocks again after each value (dgraph-io/ristretto's
 // TestCacheMetricsClear, which hung: the consumer's blocks kept resetting
@@ -151,6 +174,46 @@ func TestHelperLivelock(t *testing.T) {
 		}
 		b.set()
 	})
+}
+
+// TestHelperLivelockTicker: the same two spinners, with an hourly ticker
+// nobody receives from: the clock moves to its first tick, which ends
+// nothing, and the run is a livelock after a second stretch.
+func TestHelperLivelockTicker(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		tk := simrt.NewTicker(time.Hour)
+		defer tk.Stop()
+		var a, b atomicFlag
+		simrt.Go(func() {
+			for !b.get() {
+				simrt.Gosched()
+			}
+			a.set()
+		})
+		for !a.get() {
+			simrt.Gosched()
+		}
+		b.set()
+	})
+}
+
+func TestHarnessLivelockTicker(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperLivelockTicker$", "SIM_SEED=1", "SIM_LIVELOCK=100000")
+	if r.code == 0 {
+		t.Fatalf("the run passed:\n%s", r.out)
+	}
+	for _, want := range []string{
+		"livelock: 200000 scheduling points in a row without any goroutine blocking, starting or ending, and the clock moved to the next timer after 100000 of them without ending it; the next timer is due at +2h0m0s (SIM_LIVELOCK=100000",
+		"goroutine 1 (root) [",
+		"goroutine 2 [",
+		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=100000 go test",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
 }
 
 // atomicFlag is a flag read at a scheduling point, as a rewritten

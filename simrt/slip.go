@@ -31,7 +31,11 @@ package simrt
 //     is runnable, or after spinLimit points of the world at one instant
 //     with a timer pending, so that spin-waits still end.
 //   - w.quiet counts points since a goroutine last blocked, started or
-//     ended; past w.quietLimit the run fails as a livelock.
+//     ended. Past w.quietLimit with a timer pending, the clock moves to
+//     that timer once (w.quietJump records where): a spin that waits for a
+//     far deadline ends, as it does natively, however little each of its
+//     points costs. Past w.quietLimit with no timer pending, or past
+//     another w.quietLimit after that move, the run fails as a livelock.
 //   - All of it is a function of the seed and the program: costFor reads the
 //     seed only, not w.rng, so the random stream of a seed is unchanged.
 
@@ -131,7 +135,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 		w.cost, w.swCost = costFor(seed), switchCostFor(seed)
 	}
 	w.quietLimit = tc.livelock
-	w.work, w.steps, w.quiet, w.idleFires = 0, 0, 0, 0
+	w.work, w.steps, w.quiet, w.quietJump, w.idleFires = 0, 0, 0, 0, 0
 	w.slipAt = maxWhen
 	if when, ok := w.timers.earliest(); ok {
 		w.slipAt = when
@@ -144,7 +148,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 //go:norace
 func (w *world) disarmTime() {
 	w.cost, w.swCost, w.quietLimit = 0, 0, 0
-	w.work, w.steps, w.quiet = 0, 0, 0
+	w.work, w.steps, w.quiet, w.quietJump = 0, 0, 0, 0
 }
 
 // compute charges the running goroutine's scheduling point: the cost of
@@ -153,7 +157,10 @@ func (w *world) disarmTime() {
 //
 //go:norace
 func (w *world) compute(me *g) {
-	if w.quiet++; w.quietLimit > 0 && w.quiet > w.quietLimit {
+	if w.quiet++; w.quietLimit > 0 && w.quiet-w.quietJump > w.quietLimit {
+		if w.quietJump == 0 && w.jumpQuiet(me) {
+			return
+		}
 		w.livelock(me)
 		return
 	}
@@ -169,6 +176,32 @@ func (w *world) compute(me *g) {
 		w.advance()
 		w.afterClock(me)
 	}
+}
+
+// jumpQuiet moves the clock to the earliest pending timer once a quiet
+// stretch has run for quietLimit points, and fires it: the spin waits for a
+// timer further away than that much work (a 10 s deadline polled by loops
+// whose points cost a few nanoseconds each), and natively the deadline comes.
+// It reports false when no timer is pending: that stretch is a livelock.
+//
+//go:norace
+func (w *world) jumpQuiet(me *g) bool {
+	when, ok := w.timers.earliest()
+	if !ok {
+		return false
+	}
+	w.quietJump = w.quiet - 1 // the points of the stretch before the move
+	if w.cost > 0 {
+		if when > w.now+w.work {
+			w.work = when - w.now
+		}
+		w.slip(me)
+		return true
+	}
+	w.steps = 0
+	w.advance()
+	w.afterClock(me)
+	return true
 }
 
 // slip fires every pending timer that the world's work since the clock last
@@ -242,7 +275,7 @@ func (w *world) afterClock(me *g) {
 // the others do, the run is not a livelock.
 //
 //go:norace
-func (w *world) progressed() { w.quiet = 0 }
+func (w *world) progressed() { w.quiet, w.quietJump = 0, 0 }
 
 // earliest returns the earliest instant with a pending timer, dropping the
 // instants of emptied buckets from the heap's top.
@@ -275,6 +308,9 @@ func (w *world) livelock(me *g) {
 		next := "no timer is pending"
 		if when, ok := w.timers.earliest(); ok {
 			next = fmt.Sprintf("the next timer is due at +%v", timeDuration(when-epochNanos))
+		}
+		if w.quietJump > 0 {
+			next = fmt.Sprintf("the clock moved to the next timer after %d of them without ending it; %s", w.quietJump, next)
 		}
 		b.WriteString("simrt: " + w.header(fmt.Sprintf(
 			"livelock: %d scheduling points in a row without any goroutine blocking, starting or ending, and %s (SIM_LIVELOCK=%d; raise it if this much spinning is intended)",
