@@ -36,21 +36,7 @@ func TestSpinWaitsForASleeper(t *testing.T) {
 // nothing, and the clock moves to the sleeper's timer after spinLimit
 // points of the world at one instant instead, however long the sleep.
 func TestSpinWaitsForASleeperExact(t *testing.T) {
-	var woke time.Duration
-	simrt.RunSeedTime(1, "", true, 1<<24, func() {
-		flag := false
-		simrt.Go(func() {
-			simrt.Sleep(time.Hour)
-			flag = true
-		})
-		for !flag {
-			simrt.Gosched()
-		}
-		woke = since()
-	})
-	if woke != time.Hour {
-		t.Errorf("the sleeper woke at +%v, want +1h", woke)
-	}
+	spinForHourSleeper(t, true, 1<<24)
 }
 
 // TestSpinWaitsForAFarTimer: a spin whose points cost a few nanoseconds
@@ -59,8 +45,15 @@ func TestSpinWaitsForASleeperExact(t *testing.T) {
 // spin as the deadline ends it natively (bigcache's
 // TestParallelSetAndIteration polls a 10 s deadline).
 func TestSpinWaitsForAFarTimer(t *testing.T) {
+	spinForHourSleeper(t, false, 100000)
+}
+
+// spinForHourSleeper spins on Gosched until a goroutine that sleeps an
+// hour sets a flag, under SIM_TIME=exact or slip and the given
+// SIM_LIVELOCK, and checks that the sleeper woke at +1h exactly.
+func spinForHourSleeper(t *testing.T, exact bool, livelock int64) {
 	var woke time.Duration
-	simrt.RunSeedTime(1, "", false, 100000, func() {
+	simrt.RunSeedTime(1, "", exact, livelock, func() {
 		flag := false
 		simrt.Go(func() {
 			simrt.Sleep(time.Hour)
