@@ -49,6 +49,7 @@
 //	*os.File at the boundary       rule_osfile.go        os/                   simos/file.go
 //	tests, benchmarks, main        rule_entry.go         entry/                harness.go
 //	t.Log, t.Error, t.Fatal, ...   rule_testlog.go       testlog/              testlog.go
+//	unsafe.Sizeof of sim types     rule_unsafesize.go    unsafesize/           sync.go, time.go
 //
 // Many rules (time, sync, context, rand, pipe, runtime, signal, net) are one
 // line each: they route a package's references through mapping.go's table,

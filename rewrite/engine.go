@@ -269,6 +269,7 @@ func (r *fileRewriter) apply(n ast.Node) (string, bool) {
 		r.ruleOS,
 		r.ruleOSFile,
 		r.ruleSignal,
+		r.ruleUnsafeSize,
 	} {
 		if s, ok := rule(n); ok {
 			return s, true
