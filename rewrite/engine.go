@@ -52,6 +52,9 @@ type fileRewriter struct {
 	// passthrough marks native channel values handed straight back to code
 	// that is not rewritten: they stay native.
 	passthrough map[ast.Expr]bool
+	// nativeSize marks the unsafe.Sizeof, Alignof and Offsetof calls that
+	// take the native value (rule_unsafesize.go).
+	nativeSize map[*ast.CallExpr]bool
 	// osf marks where *os.File values cross (rule_osfile.go).
 	osf osFileState
 
@@ -85,6 +88,7 @@ func newFileRewriter(r *runner, pkg *packages.Package, f *ast.File, src []byte) 
 		recv2:       map[*ast.UnaryExpr]bool{},
 		sels:        map[*ast.Ident]bool{},
 		passthrough: map[ast.Expr]bool{},
+		nativeSize:  map[*ast.CallExpr]bool{},
 		dropped:     map[*ast.Ident]bool{},
 		droppedDot:  map[string]int{},
 		counts:      map[string]int{},

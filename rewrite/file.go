@@ -167,6 +167,7 @@ func (r *fileRewriter) blankUnusedImports() {
 func (r *fileRewriter) prepare() {
 	r.prepareChanVal()
 	r.prepareNativeMethods()
+	r.prepareUnsafeSize()
 	ast.Inspect(r.file, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
