@@ -33,7 +33,8 @@ package simrt
 //	                        blocking, starting or ending before the clock
 //	                        moves to a pending timer, or, with none or a
 //	                        second time, the run fails as a livelock
-//	                        (default 16777216)
+//	                        (default 16777216; 16 times as many for a
+//	                        goroutine that runs alone)
 //	SIM_REPLAY_CHECK=off    do not rerun a failure that followed other runs
 //	                        alone to check its replay line (replaycheck.go)
 //	SIM_RACE=off            under -race, make every scheduler handoff a

@@ -284,3 +284,71 @@ func TestHarnessDeadTicker(t *testing.T) {
 		t.Errorf("the deadlock took %v to report", r.wall)
 	}
 }
+
+// TestHelperLoneComputation: one goroutine computes for 500,000 points,
+// five times SIM_LIVELOCK in the harness test, while the root waits for
+// it: nothing else can run, so it is not a livelock (puzpuzpuz/xsync's
+// TestMapAtomicSnapshot, whose loader goroutine outlives its writers).
+func TestHelperLoneComputation(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var f atomicFlag
+		done := simrt.MakeChan[int](0)
+		simrt.Go(func() {
+			n := 0
+			for range 250000 {
+				if !f.get() {
+					n++
+				}
+			}
+			simrt.Send(done, n)
+		})
+		if n := simrt.Recv(done); n != 250000 {
+			t.Errorf("the loop ran %d times, want 250000", n)
+		}
+	})
+}
+
+func TestHarnessLoneComputation(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperLoneComputation$", "SIM_SEED=1", "SIM_LIVELOCK=100000")
+	if r.code != 0 || !strings.Contains(r.out, "--- PASS: TestHelperLoneComputation") {
+		t.Fatalf("exit code %d:\n%s", r.code, r.out)
+	}
+}
+
+// TestHelperLoneSpin: one goroutine spins on a flag that nobody can set
+// while the root waits for it, alone and forever: a livelock after
+// loneFactor times SIM_LIVELOCK points.
+func TestHelperLoneSpin(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var f atomicFlag
+		done := simrt.MakeChan[struct{}](0)
+		simrt.Go(func() {
+			for !f.get() {
+				simrt.Gosched() // MARK lone-spin
+			}
+			simrt.Close(done)
+		})
+		simrt.Recv(done)
+	})
+}
+
+func TestHarnessLoneSpin(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperLoneSpin$", "SIM_SEED=1", "SIM_LIVELOCK=10000")
+	if r.code == 0 {
+		t.Fatalf("the run passed:\n%s", r.out)
+	}
+	for _, want := range []string{
+		"livelock: 160000 scheduling points in a row without any goroutine blocking, starting or ending, and no timer is pending (SIM_LIVELOCK=10000",
+		"goroutine 2 [",
+		"limits_test.go:" + markLine(t, "lone-spin"),
+		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=10000 go test",
+	} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.out)
+		}
+	}
+}

@@ -35,7 +35,9 @@ package simrt
 //     that timer once (w.quietJump records where): a spin that waits for a
 //     far deadline ends, as it does natively, however little each of its
 //     points costs. Past w.quietLimit with no timer pending, or past
-//     another w.quietLimit after that move, the run fails as a livelock.
+//     another w.quietLimit after that move, the run fails as a livelock,
+//     unless the running goroutine is alone (nothing else runnable, no
+//     native wait watched): then only past loneFactor*w.quietLimit.
 //   - All of it is a function of the seed and the program: costFor reads the
 //     seed only, not w.rng, so the random stream of a seed is unchanged.
 
@@ -161,8 +163,10 @@ func (w *world) compute(me *g) {
 		if w.quietJump == 0 && w.jumpQuiet(me) {
 			return
 		}
-		w.livelock(me)
-		return
+		if !w.alone() || w.quiet > loneFactor*w.quietLimit {
+			w.livelock(me)
+			return
+		}
 	}
 	if w.cost > 0 {
 		w.work += w.cost
@@ -269,6 +273,27 @@ func (w *world) afterClock(me *g) {
 	}
 	w.ready(me)
 	w.run(me, w.takeRoot())
+}
+
+// loneFactor is how many times SIM_LIVELOCK points a goroutine that runs
+// alone may take before its quiet stretch is a livelock. Alone, nothing
+// else can run, so it cannot be spinning while another goroutine makes no
+// progress, the livelock the bound is for: it is either computing, which
+// ends, or in a loop that never ends natively either. Tests of concurrent
+// data structures compute that long: puzpuzpuz/xsync's
+// TestMapAtomicSnapshot loads 10 million keys from one goroutine after
+// its writers ended, about 30 million atomics (0.2 s natively). A lone
+// endless loop is still reported, after 2^28 points by default (tens of
+// seconds of wall time, within go test's own timeout).
+const loneFactor = 16
+
+// alone reports whether the running goroutine is the only one that can
+// run: none is runnable and no native channel or context is watched
+// (pollers and watchers: the world outside may wake one).
+//
+//go:norace
+func (w *world) alone() bool {
+	return len(w.runq) == 0 && len(w.pollers) == 0 && len(w.watchers) == 0
 }
 
 // progressed records that a goroutine blocked, started or ended: whatever

@@ -143,7 +143,8 @@
 //	SIM_TIME=exact           computation costs no virtual time (default slip:
 //	                         each scheduling point costs a seeded few ns)
 //	SIM_LIVELOCK=N           scheduling points without progress before a run
-//	                         fails as a livelock (default 16777216)
+//	                         fails as a livelock (default 16777216; 16 times
+//	                         as many for a goroutine that runs alone)
 //	SIM_KEPT=off|only        skip the kept seeds of testdata/simgen, or run only them
 //	SIM_REPLAY_CHECK=off     do not rerun a failure alone to check its replay line
 //	SIM_RACE=off             under -race, every scheduler handoff is an edge again
