@@ -44,6 +44,7 @@ func processWorld() *world {
 		c := loadConfig()
 		w := newWorld(c.firstSeed(), c.strategy())
 		w.ambient = true
+		w.now = initNanos
 		root := w.newG(nil, 0)
 		root.started = true
 		root.status = gRunning

@@ -7,9 +7,11 @@ package simrt
 // buffered channels of Go 1.22 and before.
 //
 // Invariants:
-//   - The clock starts at Epoch and moves only in advance, which runs when
-//     no goroutine is runnable, or when the world's computation reaches the
-//     next timer (slip.go); it jumps straight to the next timer's instant.
+//   - A test's clock starts at Epoch, the process's (initialization,
+//     TestMain) a millisecond before it. It moves only in advance, which
+//     runs when no goroutine is runnable, or when the world's computation
+//     reaches the next timer (slip.go); it jumps straight to the next
+//     timer's instant.
 //   - A timer is in w.timers exactly when its idx is >= 0.
 //   - Timers due at the same instant fire in an order drawn from the seed.
 //   - A timer's channel has a buffer of one. Under synchronous semantics
@@ -44,6 +46,14 @@ import (
 var Epoch = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
 
 var epochNanos = Epoch.UnixNano()
+
+// initNanos is where the process's clock stands before any test's world
+// runs (package initialization, TestMain before m.Run): a millisecond
+// before Epoch. Natively a process starts before its tests do, so an
+// instant read at initialization (var start = time.Now()) is strictly
+// before every instant a test reads; jackc/puddle measures its resources'
+// last use as time.Since such a start and its tests want it positive.
+var initNanos = epochNanos - int64(time.Millisecond)
 
 type timerKind uint8
 
@@ -317,7 +327,8 @@ func (w *world) fire(t *timer) {
 	}
 }
 
-// Now is time.Now on the virtual clock. Outside a simulation it is Epoch.
+// Now is time.Now on the virtual clock. Outside a simulation it is a
+// millisecond before Epoch (initNanos).
 //
 //go:norace
 func Now() time.Time {
@@ -328,7 +339,7 @@ func Now() time.Time {
 	if w := ambientW; w != nil {
 		return time.Unix(0, w.now)
 	}
-	return time.Unix(0, epochNanos)
+	return time.Unix(0, initNanos)
 }
 
 // Since is time.Since on the virtual clock.
