@@ -304,3 +304,36 @@ func TestSlipReadingsShowOwnWork(t *testing.T) {
 		}
 	}
 }
+
+// TestSlipCallAtNeverMovesTheClockBack: a call armed for an absolute time
+// that lies between the clock's instant and a reading already shown (a
+// deadline computed from an earlier reading, as simnet's SetDeadline or a
+// message's arrival) runs at the latest reading, not at its own time: the
+// clock moving to it would show readings earlier than one already shown.
+func TestSlipCallAtNeverMovesTheClockBack(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		simrt.RunSeedTime(seed, "", false, 1<<24, func() {
+			simrt.Sleep(time.Millisecond)
+			early := simrt.Now() // the instant itself: the first reading
+			var mu simrt.Mutex
+			for i := 0; i < 100; i++ {
+				mu.Lock()
+				mu.Unlock()
+			}
+			late := simrt.Now()
+			if !late.After(early) {
+				panic(fmt.Sprintf("seed %d: 200 points of work read %v then %v", seed, early, late))
+			}
+			done := simrt.MakeChan[time.Time](1)
+			simrt.CallAt(early.Add(late.Sub(early)/2), func() {})
+			simrt.CallAt(early.Add(late.Sub(early)/2), func() { simrt.Send(done, simrt.Now()) })
+			got := simrt.Recv(done)
+			if got.Before(late) {
+				panic(fmt.Sprintf("seed %d: a call due before the reading %v ran at %v", seed, late, got))
+			}
+			if now := simrt.Now(); now.Before(late) {
+				panic(fmt.Sprintf("seed %d: the clock went back from %v to %v", seed, late, now))
+			}
+		})
+	}
+}
