@@ -470,7 +470,9 @@ on some seed, and that the default strategy (%s) finds every bug within the
 budget. A cell ">%d" means no failure within the budget.
 
 The column exhaustive is the number of schedules simgen test -exhaustive
-ran until the first failing one, within %d preemptions (corpus/exhaustive_test.go
+ran until the first failing one, within %d preemptions, enumerated within 0
+preemptions, then 1, then 2, and in parentheses the bound it was found
+within: the smallest that has a failing schedule (corpus/exhaustive_test.go
 measures it; see "Exhaustive exploration" below).
 
 | package | bug | interleaving | random | pct:3 | portfolio | pct:3:30 | exhaustive |

@@ -6,7 +6,8 @@ package simrt
 // preemption bound has been run (or one fails).
 //
 //	SIM_STRATEGY=exhaustive  enumerate the schedules of each test
-//	SIM_PREEMPTIONS=K        at most K preemptions per schedule (default 2)
+//	SIM_PREEMPTIONS=K        at most K preemptions per schedule (default 2),
+//	                         bounds 0, 1, ..., K in turn
 //	SIM_DPOR=0               full enumeration: no partial-order reduction
 //	SIM_BUDGET=D|N           stop after wall time D (30s) or N schedules,
 //	                         failing the test with how far it got
@@ -27,6 +28,19 @@ package simrt
 // program's random numbers, and select over native channels. Each seed is a
 // separate enumeration; their count is the bound on those choices.
 //
+// The bound is iterated, as CHESS's iterative context bounding does
+// (Musuvathi and Qadeer, PLDI 2007): the schedules within 0 preemptions are
+// enumerated first, in full, then those within 1, and so on up to K, each
+// level a complete enumeration of its own (a fresh stack), all sharing one
+// budget. A failure is so found at the smallest bound that has one, and a
+// budget that runs out still leaves the lower levels proven. A level's
+// enumeration does not skip the schedules a lower level ran: the reduction
+// learns its backtracking from running them, and under a larger bound the
+// races they show ask for reorderings the lower bound refused. A level
+// whose enumeration never refused a choice for the bound is the whole
+// enumeration of every larger bound too (the bound decided nothing), so
+// the levels stop there.
+//
 // A preemption is a switch away from a goroutine that could have gone on
 // (at a scheduling point). A switch because the running goroutine blocked or
 // ended is free. A goroutine that runs fairYield scheduling points in a row
@@ -43,7 +57,11 @@ package simrt
 //     node: the schedules and their count are a function of the test, the
 //     seed and the bound only.
 //   - stack[i].preempts is the number of preemptions made before node i;
-//     next never picks a choice that would make it exceed the bound.
+//     next never picks a choice that would make it exceed the level's
+//     bound (explorer.level), and every choice refused for it sets capped.
+//   - Level k's enumeration is the same as a single enumeration within k:
+//     the schedules and counts of the last level are those of the bound
+//     alone.
 
 import (
 	"fmt"
@@ -107,6 +125,7 @@ func (n *xnode) addTodo(c int) {
 // exhaustConfig is what SIM_STRATEGY=exhaustive and its knobs ask for.
 type exhaustConfig struct {
 	bound     int           // preemption bound
+	oneLevel  bool          // enumerate within bound only, not bounds 0..bound-1 first (tests that compare one level)
 	dpor      bool          // partial-order reduction on
 	budget    time.Duration // wall-time budget; 0: none
 	budgetN   int           // schedule budget; 0: none
@@ -117,15 +136,20 @@ type exhaustConfig struct {
 
 // explorer is the depth-first enumeration of one test's schedules.
 type explorer struct {
-	cfg       exhaustConfig
-	stack     []xnode // the nodes of the last run, with what is left to try at each
-	replayN   int     // the next run follows stack[:replayN]
-	schedules int     // runs made
-	maxDepth  int     // the most nodes a run had
-	diverged  string  // set when a run did not follow its prefix
-	reported  bool    // its end was written to SIM_PROGRESS
-	whole     bool    // the enumeration itself failed (budget, divergence): replay reruns it
-	run       *xrun   // the run under way
+	cfg        exhaustConfig
+	stack      []xnode // the nodes of the last run, with what is left to try at each
+	replayN    int     // the next run follows stack[:replayN]
+	schedules  int     // runs made, over every level
+	maxDepth   int     // the most nodes a run had
+	level      int     // the bound of the level under way
+	levelRuns  int     // runs made at this level
+	capped     bool    // this level refused a choice for its bound
+	proven     int     // the largest bound whose enumeration completed without failure; -1: none
+	provenRuns int     // the schedules of that enumeration
+	diverged   string  // set when a run did not follow its prefix
+	reported   bool    // its end was written to SIM_PROGRESS
+	whole      bool    // the enumeration itself failed (budget, divergence): replay reruns it
+	run        *xrun   // the run under way
 }
 
 // deviation is a node at which a schedule leaves the default.
@@ -147,7 +171,11 @@ func (x *explorer) next() bool {
 				continue
 			}
 			n.done = append(n.done, c)
-			if n.preempts+n.cost(c) > x.cfg.bound || (n.kind == nodePick && asleep(n.sleep, c)) {
+			if n.kind == nodePick && asleep(n.sleep, c) {
+				continue
+			}
+			if n.preempts+n.cost(c) > x.level {
+				x.capped = true
 				continue
 			}
 			n.chosen = c
@@ -173,7 +201,7 @@ func (x *explorer) estimate() int {
 		n := &x.stack[i]
 		k := 0
 		for _, c := range n.todo {
-			if !slices.Contains(n.done, c) && n.preempts+n.cost(c) <= x.cfg.bound {
+			if !slices.Contains(n.done, c) && n.preempts+n.cost(c) <= x.level {
 				k++
 			}
 		}
@@ -449,7 +477,7 @@ func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 		n := &x.stack[i]
 		if n.kind == kind && slices.Equal(n.enabled, enabled) {
 			if d := r.dp; d != nil && kind == nodePick {
-				d.sleepAt(n, false, x.cfg.bound)
+				d.sleepAt(n, false)
 				d.chosen(n)
 			}
 			return n.chosen
@@ -467,7 +495,7 @@ func (r *xrun) choose(kind nodeKind, cur int, enabled []int, def int) int {
 		n.todo = []int{def}
 	}
 	if d := r.dp; d != nil && kind == nodePick {
-		c, ok := d.sleepAt(&n, true, x.cfg.bound)
+		c, ok := d.sleepAt(&n, true)
 		if !ok {
 			// Sleep-blocked: every schedule through here is covered.
 			d.cutEv = len(d.events)
@@ -636,16 +664,21 @@ func parseExhaust(getenv func(string) string) (exhaustConfig, error) {
 // so that the same command explores the same schedules.
 const exhaustSeed = 1
 
-// explore runs one test's enumeration: run is one run of the body under a
-// fresh world (false when it failed), report receives progress. It returns
-// the number of schedules run and how the enumeration ended.
+// explore runs one test's enumeration, level by level: run is one run of
+// the body under a fresh world (false when it failed), report receives
+// progress. It returns how the enumeration ended; x says how far it got.
 //
 //go:norace
 func (x *explorer) explore(run func() bool, progress func(x *explorer)) exhaustEnd {
 	start := time.Now()
 	lastShown := start
+	x.proven = -1
+	if x.cfg.oneLevel {
+		x.level = x.cfg.bound
+	}
 	for {
 		x.schedules++
+		x.levelRuns++
 		ok := run()
 		if !ok {
 			return endFailed
@@ -657,7 +690,15 @@ func (x *explorer) explore(run func() bool, progress func(x *explorer)) exhaustE
 			return endDiverged
 		}
 		if !x.next() {
-			return endDone
+			x.proven, x.provenRuns = x.level, x.levelRuns
+			if x.level >= x.cfg.bound || !x.capped {
+				// No choice was refused for the bound: every larger
+				// bound's enumeration is this one.
+				x.level, x.proven = x.cfg.bound, x.cfg.bound
+				return endDone
+			}
+			x.level++
+			x.levelRuns, x.capped = 0, false
 		}
 		if x.cfg.budgetN > 0 && x.schedules >= x.cfg.budgetN {
 			return endBudget
@@ -704,14 +745,55 @@ func (s *session) exhaustive(t tbLike, body func()) {
 	exhaustProgress(s.name, x, true, end)
 	switch end {
 	case endFailed:
-		// done reports the failure with the schedule (replay).
+		// done reports the failure with the schedule (foundText, replay).
 	case endDiverged:
 		t.Errorf("simrt: exhaustive exploration stopped after %d schedules: the test is not deterministic under simulation (%s); fix that first (SIM_CHECK_DETERMINISM=1 finds where)", x.schedules, x.diverged)
 	case endBudget:
-		t.Errorf("simrt: budget spent after %d schedules (%d preemptions, depth up to %d, about %d subtrees left): not all schedules explored", x.schedules, x.cfg.bound, x.maxDepth, x.estimate())
+		t.Errorf("simrt: budget spent after %d schedules (%d preemptions, depth up to %d, about %d subtrees left): not all schedules explored; %s", x.schedules, x.cfg.bound, x.maxDepth, x.estimate(), provenText(x.proven, x.provenRuns, x.levelRuns))
 	case endDone:
-		t.Logf("simrt: explored all %d schedules (%d preemptions): no failure", x.schedules, x.cfg.bound)
+		t.Logf("simrt: explored all %d schedules (%d preemptions): no failure", x.provenRuns, x.cfg.bound)
 	}
+}
+
+// provenText says what an enumeration stopped by its budget proved: the
+// largest bound whose schedules all passed (-1: none), their count, and
+// the schedules run at the next bound, whose level was under way.
+// simgen test -exhaustive writes the same words (internal/explore).
+//
+//go:norace
+func provenText(proven, provenRuns, levelRuns int) string {
+	if proven < 0 {
+		return fmt.Sprintf("no bound fully explored (%d schedules within 0 preemptions)", levelRuns)
+	}
+	return fmt.Sprintf("all %d schedules within %s passed, and %d within %d", provenRuns, preemptionsText(proven), levelRuns, proven+1)
+}
+
+// preemptionsText is "1 preemption" or "n preemptions".
+//
+//go:norace
+func preemptionsText(n int) string {
+	if n == 1 {
+		return "1 preemption"
+	}
+	return strconv.Itoa(n) + " preemptions"
+}
+
+// foundText is the line a failing schedule of an enumeration logs above its
+// replay line: the bound it was found within (the smallest that has a
+// failing schedule, since the levels below passed in full) and what passed
+// before it; "" when the failure was not a schedule of an enumeration.
+//
+//go:norace
+func (s *session) foundText() string {
+	x := s.x
+	if x == nil || x.whole || x.schedules == 0 {
+		return ""
+	}
+	line := fmt.Sprintf("simrt: schedule %d of the enumeration failed, within %s", x.schedules, preemptionsText(x.level))
+	if x.proven >= 0 {
+		line += fmt.Sprintf("; all %d schedules within %s passed", x.provenRuns, preemptionsText(x.proven))
+	}
+	return line
 }
 
 // scheduleForReplay is the schedule a replay line names, "" when the run
@@ -777,10 +859,12 @@ func (s *session) strategy() strategy {
 // exhaustProgress reports an enumeration's progress to the SIM_PROGRESS
 // file of simgen test -exhaustive, as a line
 //
-//	<test> exhaustive <schedules> <depth> <estimate> running|done|budget|fail <pid>
+//	<test> exhaustive <schedules> <depth> <estimate> running|done|budget|fail <pid> <level> <level schedules> <proven> <proven schedules>
 //
-// (the process id tells apart tests of one name in two packages), and
-// nothing without SIM_PROGRESS.
+// (the process id tells apart tests of one name in two packages; schedules
+// counts every level, level is the bound under way or, once done, the
+// bound, proven the largest bound whose enumeration passed, -1 for none),
+// and nothing without SIM_PROGRESS.
 //
 //go:norace
 func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
@@ -788,7 +872,7 @@ func exhaustProgress(test string, x *explorer, end bool, how exhaustEnd) {
 	if end {
 		state = [...]string{endDone: "done", endFailed: "fail", endBudget: "budget", endDiverged: "fail"}[how]
 	}
-	progressLine(fmt.Sprintf("%s exhaustive %d %d %d %s %d\n", test, x.schedules, x.maxDepth, x.estimate(), state, os.Getpid()))
+	progressLine(fmt.Sprintf("%s exhaustive %d %d %d %s %d %d %d %d %d\n", test, x.schedules, x.maxDepth, x.estimate(), state, os.Getpid(), x.level, x.levelRuns, x.proven, x.provenRuns))
 }
 
 // replayEnv is the environment a replay line prints: the process's, except

@@ -78,6 +78,64 @@ func TestExhaustiveProbeFixedTwin(t *testing.T) {
 	t.Logf("explored all %d schedules (2 preemptions)", a.Schedules)
 }
 
+// TestExhaustiveLevels checks iterative preemption bounding: the bounds
+// 0, 1, ..., K are enumerated in turn, each level the enumeration a single
+// bound makes, so the probe's bug is found at the smallest bound that has
+// it (two) after the complete levels 0 and 1, the fixed twin's count is
+// that of its bound alone, and a budget that runs out inside a level says
+// which bound passed in full.
+func TestExhaustiveLevels(t *testing.T) {
+	probe := func(fixed bool) func() string { return func() string { return progressProbe(fixed) } }
+	var bug, fixed [4]int // the schedules of one level's enumeration, per bound
+	for k := range 3 {
+		bug[k] = simrt.Explore(k, true, 0, probe(false)).Schedules
+		fixed[k] = simrt.Explore(k, true, 0, probe(true)).Schedules
+	}
+	e := simrt.ExploreLevels(3, 0, probe(false))
+	if !strings.HasPrefix(e.End, "failed") || e.Level != 2 || e.Proven != 1 || e.LevelRuns != bug[2] || e.Schedules != bug[0]+bug[1]+bug[2] {
+		t.Errorf("the probe within 3: %+v, want it failed within 2 (proven 1) after %d+%d+%d schedules", e, bug[0], bug[1], bug[2])
+	}
+	if got := simrt.ReplaySchedule(e.Schedule, probe(false)); !strings.HasPrefix(got, "FAIL") {
+		t.Errorf("replaying %s: %q, want the failure", e.Schedule, got)
+	}
+	f := simrt.ExploreLevels(2, 0, probe(true))
+	if f.End != "done" || f.Level != 2 || f.Proven != 2 || f.LevelRuns != fixed[2] || f.Schedules != fixed[0]+fixed[1]+fixed[2] {
+		t.Errorf("the fixed twin within 2: %+v, want done with %d schedules at the last level, %d in all", f, fixed[2], fixed[0]+fixed[1]+fixed[2])
+	}
+	t.Logf("bug: %d schedules in all, %d within 2 alone; fixed: %d in all, %d within 2 alone", e.Schedules, bug[2], f.Schedules, fixed[2])
+
+	b := simrt.ExploreLevels(2, fixed[0]+10, probe(true))
+	want := fmt.Sprintf("all %d schedules within 0 preemptions passed, and 10 within 1", fixed[0])
+	if b.End != "budget" || b.Level != 1 || b.Proven != 0 || b.Budget != want {
+		t.Errorf("a budget of %d schedules: %+v, want it spent within 1 after level 0 passed (%q)", fixed[0]+10, b, want)
+	}
+	b = simrt.ExploreLevels(2, 3, probe(true))
+	if want := "no bound fully explored (3 schedules within 0 preemptions)"; b.End != "budget" || b.Proven != -1 || b.Budget != want {
+		t.Errorf("a budget of 3 schedules: %+v, want %q", b, want)
+	}
+
+	// A level that refused no choice for its bound is every larger
+	// bound's enumeration: the levels stop there.
+	alone := func() string {
+		ch := simrt.MakeChan[int](0)
+		simrt.Go(func() { simrt.Send(ch, 1) })
+		return fmt.Sprint(simrt.Recv(ch))
+	}
+	var sums []int // the schedules of levels 0..k
+	last := 0      // the schedules within 5 alone
+	for k := range 6 {
+		last = simrt.Explore(k, true, 0, alone).Schedules
+		sums = append(sums, last)
+		if k > 0 {
+			sums[k] += sums[k-1]
+		}
+	}
+	a := simrt.ExploreLevels(5, 0, alone)
+	if i := slices.Index(sums, a.Schedules); a.End != "done" || a.Level != 5 || a.Proven != 5 || i < 0 || i >= 4 || a.LevelRuns != last {
+		t.Errorf("a send and a receive within 5: %+v, want done before level 5 with %d schedules at the last level run (the levels' running sums are %v)", a, last, sums)
+	}
+}
+
 // mutexCopy is testdata/bugs' mutexcopy in small: one goroutine takes a
 // struct's lock twice, with a scheduling point inside each critical section,
 // while another copies the struct, mutex included, and tries to lock the

@@ -498,6 +498,9 @@ func (s *session) done() {
 			// A seed names a run only under the runtime that ran it.
 			logPlain(s.t, "simrt: simgen "+simgenVersion)
 		}
+		if l := s.foundText(); l != "" {
+			logPlain(s.t, l) // exhaustive.go: the bound it was found within
+		}
 		if lines := s.checkReplay(); lines != nil {
 			for _, l := range lines {
 				logPlain(s.t, l)

@@ -120,10 +120,12 @@ func (d *dporRun) wake(e *xevent) {
 // the running event's accesses are final, so what it wakes is woken now,
 // and a new node takes the sleep set. It returns the choice a new node
 // makes in place of its default when the default sleeps, or false when
-// every choice within the bound sleeps (the run is sleep-blocked).
+// every choice within the level's bound sleeps (the run is sleep-blocked).
+// A choice awake but refused for the bound marks the level capped
+// (exhaustive.go): a larger bound would have taken it.
 //
 //go:norace
-func (d *dporRun) sleepAt(n *xnode, fresh bool, bound int) (int, bool) {
+func (d *dporRun) sleepAt(n *xnode, fresh bool) (int, bool) {
 	if d.cur >= 0 {
 		d.wake(&d.events[d.cur])
 	}
@@ -140,10 +142,15 @@ func (d *dporRun) sleepAt(n *xnode, fresh bool, bound int) (int, bool) {
 	}
 	// The first goroutine awake, the clock last: moving it is a
 	// preemption where a goroutine could run for free.
+	x := d.r.x
 	for _, c := range append(n.enabled[1:len(n.enabled):len(n.enabled)], n.enabled[0]) {
-		if !asleep(n.sleep, c) && n.preempts+n.cost(c) <= bound {
+		if asleep(n.sleep, c) {
+			continue
+		}
+		if n.preempts+n.cost(c) <= x.level {
 			return c, true
 		}
+		x.capped = true
 	}
 	return n.def, false
 }

@@ -107,10 +107,12 @@
 //	-exhaustive
 //		(simgen test) Run each selected test under every schedule with at
 //		most -preemptions preemptions, in-process, with partial-order
-//		reduction; stop at the first failing schedule with its replay
-//		line (SIM_SCHEDULE=...), or end with "simgen: explored all N
-//		schedules (K preemptions): no failure". With -budget d, stop
-//		after d and say how far it got (exit status 3).
+//		reduction, within 0 preemptions first, then 1, and so on; stop at
+//		the first failing schedule, found within the smallest bound that
+//		has one, with its replay line (SIM_SCHEDULE=...), or end with
+//		"simgen: explored all N schedules (K preemptions): no failure".
+//		With -budget d, stop after d and say how far it got and the
+//		largest bound proven (exit status 3).
 //	-preemptions k
 //		(simgen test -exhaustive) The preemption bound (default 2).
 //	-dpor=false
@@ -221,9 +223,10 @@ flags and -o, -tags and -strict, simgen test takes:
   -exhaustive
     	Prove each selected test within a bound: run it under every
     	schedule with at most -preemptions preemptions (in-process, with
-    	partial-order reduction), stop at the first failing schedule and
-    	print its replay line, or end with "explored all N schedules".
-    	Exit status 3 when -budget ran out first.
+    	partial-order reduction, bounds 0, 1, ... in turn), stop at the
+    	first failing schedule and print its replay line, or end with
+    	"explored all N schedules". Exit status 3 when -budget ran out
+    	first; the last line then says the largest bound proven.
   -preemptions k
     	The preemption bound of -exhaustive (default 2).
   -dpor=false

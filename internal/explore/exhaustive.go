@@ -2,17 +2,21 @@ package explore
 
 // This file is simgen test -exhaustive: one go test process per run, in
 // which every selected test enumerates its schedules in-process (simrt's
-// SIM_STRATEGY=exhaustive, simrt/exhaustive.go) within a preemption bound.
-// simgen reads each test's progress from a SIM_PROGRESS file, shows it on a
-// terminal, and ends with one line saying what was proven:
+// SIM_STRATEGY=exhaustive, simrt/exhaustive.go) within a preemption bound,
+// bounds 0, 1, ..., K in turn. simgen reads each test's progress from a
+// SIM_PROGRESS file, shows it on a terminal, and ends with one line saying
+// what was proven:
 //
 //	simgen: explored all N schedules (K preemptions): no failure
 //
 // Invariants:
 //   - The count N is the sum over the tests that ran of the schedules each
-//     explored; it depends on the tests, the seed and the bound only.
-//   - A budget that runs out is never success: the last line says how far
-//     the enumeration got, and the exit status is 3.
+//     explored within K (the last level's, not the lower levels' too); it
+//     depends on the tests, the seed and the bound only.
+//   - A failure says the bound it was found within, the smallest that has
+//     one; a budget that runs out is never success: the last line says how
+//     far the enumeration got and the largest bound it proved, and the exit
+//     status is 3.
 
 import (
 	"bufio"
@@ -41,11 +45,15 @@ const exitBudget = 3
 
 // exhaustTest is what one test reported of its enumeration.
 type exhaustTest struct {
-	name      string
-	schedules int
-	depth     int
-	estimate  int
-	state     string // running, done, budget or fail
+	name       string
+	schedules  int // over every level
+	depth      int
+	estimate   int
+	state      string // running, done, budget or fail
+	level      int    // the bound under way (once done, the bound)
+	levelRuns  int    // the schedules run at that level
+	proven     int    // the largest bound whose schedules all passed; -1: none
+	provenRuns int    // how many those were
 }
 
 // RunExhaustive runs go test once with exhaustive exploration switched on,
@@ -102,45 +110,103 @@ func RunExhaustive(o ExhaustOptions, tags string, rest []string, overlay string,
 		fmt.Fprint(stderr, "\r\033[K")
 	}
 	tests := readExhaustProgress(prog)
-	k := o.Preemptions
-	total, maxDepth := 0, 0
-	var budget, failed []string
-	for _, t := range tests {
-		total += t.schedules
-		maxDepth = max(maxDepth, t.depth)
-		switch t.state {
-		case "budget":
-			budget = append(budget, t.name)
-		case "fail":
-			failed = append(failed, t.name)
-		}
-	}
 	var ee *exec.ExitError
 	if runErr != nil && !errors.As(runErr, &ee) {
 		return runErr
 	}
+	line, status := exhaustSummary(tests, o.Preemptions, runErr != nil)
 	switch {
-	case len(budget) > 0 && len(failed) == 0:
-		fmt.Fprintf(stdout, "simgen: budget spent after %d schedules (%d preemptions, depth up to %d): not all schedules explored in %s\n",
-			total, k, maxDepth, strings.Join(budget, ", "))
-		return ExitError(exitBudget)
+	case line != "":
+		fmt.Fprintln(stdout, line)
 	case runErr != nil:
-		if len(tests) == 0 {
-			return ExitError(ee.ExitCode())
-		}
-		fmt.Fprintf(stdout, "simgen: a schedule failed after %d schedules (%d preemptions); replay it with the line above\n", total, k)
 		return ExitError(ee.ExitCode())
-	case len(tests) == 0:
+	default:
 		return fmt.Errorf("no simulated test ran: does -run select a test, and was the package generated?")
 	}
-	fmt.Fprintf(stdout, "simgen: explored all %d schedules (%d preemptions): no failure\n", total, k)
+	switch {
+	case status == exitBudget:
+		return ExitError(exitBudget)
+	case runErr != nil:
+		return ExitError(ee.ExitCode())
+	}
 	return nil
 }
 
+// exhaustSummary is the last line of simgen test -exhaustive, from what
+// each test reported, with bound k asked for; failed says that go test
+// failed. Its status is exitBudget when the budget ran out and no schedule
+// failed; the line is "" when no test reported.
+func exhaustSummary(tests []exhaustTest, k int, failed bool) (line string, status int) {
+	if len(tests) == 0 {
+		return "", 0
+	}
+	total, maxDepth, last := 0, 0, 0
+	var budget, fails []exhaustTest
+	for _, t := range tests {
+		total += t.schedules
+		last += t.levelRuns
+		maxDepth = max(maxDepth, t.depth)
+		switch t.state {
+		case "budget":
+			budget = append(budget, t)
+		case "fail":
+			fails = append(fails, t)
+		}
+	}
+	switch {
+	case len(budget) > 0 && len(fails) == 0:
+		var names, proven []string
+		for _, t := range budget {
+			names = append(names, t.name)
+			p := provenText(t)
+			if len(budget) > 1 {
+				p = t.name + ": " + p
+			}
+			proven = append(proven, p)
+		}
+		return fmt.Sprintf("simgen: budget spent after %d schedules (%d preemptions, depth up to %d): not all schedules explored in %s; %s",
+			total, k, maxDepth, strings.Join(names, ", "), strings.Join(proven, "; ")), exitBudget
+	case failed:
+		var found []string
+		for _, t := range fails {
+			f := preemptions(t.level)
+			if t.proven >= 0 {
+				f += fmt.Sprintf("; all %d schedules within %s passed", t.provenRuns, preemptions(t.proven))
+			}
+			if len(fails) > 1 {
+				f = t.name + ": " + f
+			}
+			found = append(found, f)
+		}
+		if len(found) == 0 {
+			found = []string{preemptions(k)} // the failure was not a schedule's (a diverged enumeration)
+		}
+		return fmt.Sprintf("simgen: a schedule failed after %d schedules (%s); replay it with the line above", total, strings.Join(found, "; ")), 0
+	}
+	return fmt.Sprintf("simgen: explored all %d schedules (%d preemptions): no failure", last, k), 0
+}
+
+// provenText says what a test's enumeration stopped by the budget proved,
+// in the words of simrt's own message (simrt/exhaustive.go, provenText).
+func provenText(t exhaustTest) string {
+	if t.proven < 0 {
+		return fmt.Sprintf("no bound fully explored (%d schedules within 0 preemptions)", t.levelRuns)
+	}
+	return fmt.Sprintf("all %d schedules within %s passed, and %d within %d", t.provenRuns, preemptions(t.proven), t.levelRuns, t.proven+1)
+}
+
+// preemptions is "1 preemption" or "n preemptions".
+func preemptions(n int) string {
+	if n == 1 {
+		return "1 preemption"
+	}
+	return strconv.Itoa(n) + " preemptions"
+}
+
 // progressText is the progress line shown on a terminal while tests are
-// enumerated: the latest test's schedules so far, within bound k, the
-// depth of its longest schedule, and the choices known to be left; "" when
-// no test has reported yet.
+// enumerated: the latest test's schedules so far, the bound under way of
+// the k asked for, the depth of its longest schedule, and the choices
+// known to be left at this bound; "" when no test has reported yet.
 func progressText(tests []exhaustTest, k int) string {
 	if len(tests) == 0 {
 		return ""
@@ -150,7 +216,7 @@ func progressText(tests []exhaustTest, k int) string {
 	if t.estimate > 0 {
 		est = fmt.Sprintf(", at least %d branches left", t.estimate)
 	}
-	return fmt.Sprintf("simgen: %s: %d schedules (%d preemptions), depth %d%s", t.name, t.schedules, k, t.depth, est)
+	return fmt.Sprintf("simgen: %s: %d schedules (within %d of %d preemptions), depth %d%s", t.name, t.schedules, t.level, k, t.depth, est)
 }
 
 // readExhaustProgress reads the last line of each test (of each process:
@@ -167,7 +233,7 @@ func readExhaustProgress(path string) []exhaustTest {
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		fs := strings.Fields(sc.Text())
-		if len(fs) != 7 || fs[1] != "exhaustive" {
+		if len(fs) != 11 || fs[1] != "exhaustive" {
 			continue
 		}
 		var t exhaustTest
@@ -175,6 +241,10 @@ func readExhaustProgress(path string) []exhaustTest {
 		t.schedules, _ = strconv.Atoi(fs[2])
 		t.depth, _ = strconv.Atoi(fs[3])
 		t.estimate, _ = strconv.Atoi(fs[4])
+		t.level, _ = strconv.Atoi(fs[7])
+		t.levelRuns, _ = strconv.Atoi(fs[8])
+		t.proven, _ = strconv.Atoi(fs[9])
+		t.provenRuns, _ = strconv.Atoi(fs[10])
 		key := fs[0] + " " + fs[6]
 		if _, ok := last[key]; !ok {
 			order = append(order, key)

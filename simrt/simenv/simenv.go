@@ -38,7 +38,7 @@ var Vars = []Var{
 	{Name: "SIM_SEEDS", Value: "K", Default: "1", Meaning: "run each test under K seeds, N, N+1, ..., stopping at the first failure"},
 	{Name: "SIM_STRATEGY", Value: "S", Default: "portfolio", Meaning: "the scheduling strategy: portfolio, random, pct, pct:D or pct:D:K, or exhaustive (enumerate every schedule within a preemption bound)", Replay: true},
 	{Name: "SIM_SCHEDULE", Value: "S", Default: "none", Meaning: "replay the one schedule S that exhaustive exploration printed", Replay: true},
-	{Name: "SIM_PREEMPTIONS", Value: "K", Default: "2", Meaning: "the preemption bound of SIM_STRATEGY=exhaustive", Replay: true},
+	{Name: "SIM_PREEMPTIONS", Value: "K", Default: "2", Meaning: "the preemption bound of SIM_STRATEGY=exhaustive (bounds 0 to K in turn)", Replay: true},
 	{Name: "SIM_DPOR", Value: "0", Default: "1", Meaning: "0: exhaustive exploration without partial-order reduction", Replay: true},
 	{Name: "SIM_BUDGET", Value: "D|N", Default: "none", Meaning: "stop an exhaustive exploration after the duration D or N schedules, failing", Replay: true},
 	{Name: "SIM_CHECK_DETERMINISM", Value: "1", Default: "off", Meaning: "run each seed twice and report where the runs diverge", Replay: true},
