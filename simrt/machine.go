@@ -499,9 +499,11 @@ func CallAt(t time.Time, f func()) (stop func() bool) {
 	if w == nil {
 		panic("simrt: CallAt outside a simulation")
 	}
+	// A time already passed is due now: no earlier than the latest reading
+	// shown (slip.go), or the clock would move back past it.
 	when := t.UnixNano()
-	if when < w.now {
-		when = w.now
+	if from := w.armFrom(); when < from {
+		when = from
 	}
 	tm := &timer{when: when, kind: tkCall, f: f, idx: -1}
 	w.addTimer(tm)

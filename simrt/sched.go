@@ -53,6 +53,11 @@ type g struct {
 	wakeTime int64   // when a sleeping g wakes, for reports
 	goid     int64   // its id in stack dumps, once it had one (stack.go)
 	node     NodeID  // the simulated machine it runs on (machine.go)
+	// Its readings of the clock (slip.go): own computation since the clock
+	// moved at epoch ownAt, and at its last reading in that epoch the
+	// offset shown (shown) and own's value then (mark).
+	own, shown, mark int64
+	ownAt, shownAt   uint64
 	// What a blocked g is queued on, so teardown can withdraw it.
 	sel   *selWait // a select
 	wchan dequeuer // a plain channel operation
@@ -121,6 +126,8 @@ type world struct {
 	// Time slip (slip.go), all touched by the running goroutine only.
 	cost       int64  // virtual ns a scheduling point costs; 0 under SIM_TIME=exact
 	swCost     int64  // virtual ns a switch (block or exit) costs; 0 under SIM_TIME=exact
+	epoch      uint64 // bumped when the clock moves or a run is armed; never reset
+	seen       int64  // the largest offset past now that a reading showed since epoch
 	work       int64  // virtual ns of computation since the clock last moved
 	slipAt     int64  // lower bound of the earliest pending timer's instant
 	steps      int64  // points since the clock last moved (SIM_TIME=exact's spin bound)

@@ -17,10 +17,18 @@ package simrt
 // towards the next timer.
 //
 // Invariants:
-//   - The clock only ever shows instants at which a timer fired (or the
-//     start): computation makes timers fire earlier in the run, it does not
-//     make time.Now move between them. So a goroutine that wakes, does a few
-//     steps and sleeps again sleeps from its timer's instant exactly.
+//   - The clock (w.now) only ever stands on instants at which a timer fired
+//     (or the start): computation makes timers fire earlier in the run, it
+//     does not move the clock between them.
+//   - A reading of it (time.Now, nowShown) is w.now plus an offset: the
+//     reader's own work since its last reading at this instant, added to
+//     what that reading showed, and never less than w.seen, the largest
+//     offset shown at this instant. An offset never exceeds w.work, so a
+//     reading is always before the earliest pending timer, and readings
+//     never go backwards. Timers count from w.now + w.seen (armFrom).
+//   - w.epoch changes whenever the clock moves or a run is armed; a
+//     goroutine's own work and last reading belong to the epoch they were
+//     taken in (g.ownAt, g.shownAt), and are 0 in any other.
 //   - w.work < earliest pending instant - w.now after every point (a timer
 //     that work reached has fired); when nothing is runnable, the clock
 //     jumps to the next timer and the work is absorbed (w.work = 0), as idle
@@ -138,6 +146,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 	}
 	w.quietLimit = tc.livelock
 	w.work, w.steps, w.quiet, w.quietJump, w.idleFires = 0, 0, 0, 0, 0
+	w.moved()
 	w.slipAt = maxWhen
 	if when, ok := w.timers.earliest(); ok {
 		w.slipAt = when
@@ -170,6 +179,7 @@ func (w *world) compute(me *g) {
 	}
 	if w.cost > 0 {
 		w.work += w.cost
+		me.charge(w, w.cost)
 		if w.now+w.work >= w.slipAt {
 			w.slip(me)
 		}
@@ -254,10 +264,81 @@ func (w *world) switched() bool {
 		return true
 	}
 	w.work += w.swCost
+	if me := cur; me != nil && me.w == w {
+		me.charge(w, w.swCost)
+	}
 	if w.now+w.work >= w.slipAt {
 		w.slipTimers()
 	}
 	return w.failure == nil
+}
+
+// charge adds d virtual ns to x's own computation since the clock moved.
+//
+//go:norace
+func (x *g) charge(w *world, d int64) {
+	if x.ownAt != w.epoch {
+		x.own, x.ownAt = 0, w.epoch
+	}
+	x.own += d
+}
+
+// moved starts a new epoch: the clock moved (or a run was armed), and every
+// goroutine's own computation and the offsets shown start again from 0.
+//
+//go:norace
+func (w *world) moved() {
+	w.epoch++
+	w.seen = 0
+}
+
+// reading is the instant time.Now shows the running goroutine. The clock's
+// instant (w.now) is always a timer's, but a goroutine that reads the clock
+// again at the same instant sees its own computation since its last
+// reading added: elapsed time around work with scheduling points is
+// non-zero, as natively. The first reading at an instant shows the instant
+// itself, so code that a timer wakes finds the clock at the timer's instant
+// exactly, and two readings with nothing between them are equal. No reading
+// is below one already shown at this instant (w.seen), whoever read it: the
+// run is one sequence, so readings that happen before others are never
+// later than them. Under SIM_TIME=exact and in a synctest bubble (where
+// w.cost is 0) and in the ambient world, a reading adds no computation: it
+// is the clock's instant, or the latest reading shown at it when a bubble
+// began after readings with work in them.
+//
+//go:norace
+func (w *world) nowShown() int64 {
+	if w.cost == 0 || w.ambient {
+		return w.now + w.seen
+	}
+	me := cur
+	if me == nil || me.w != w {
+		return w.now + w.seen
+	}
+	if me.ownAt != w.epoch {
+		me.own, me.ownAt = 0, w.epoch
+	}
+	off := int64(0)
+	if me.shownAt == w.epoch {
+		off = me.shown + me.own - me.mark
+	}
+	if off < w.seen {
+		off = w.seen
+	} else {
+		w.seen = off
+	}
+	me.shown, me.mark, me.shownAt = off, me.own, w.epoch
+	return w.now + off
+}
+
+// armFrom is the instant a timer armed now counts from: the latest reading
+// shown at this instant, so that a goroutine that reads the clock, sleeps
+// for d and reads it again sees at least d, and sleepers that only sleep
+// stay on exact instants.
+//
+//go:norace
+func (w *world) armFrom() int64 {
+	return w.now + w.seen
 }
 
 // afterClock hands control to the root when moving the clock failed the

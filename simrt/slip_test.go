@@ -238,3 +238,106 @@ func TestSlipExactSleepers(t *testing.T) {
 		})
 	}
 }
+
+// TestSlipReadingsShowOwnWork: a goroutine that reads the clock again at
+// the same instant sees its own computation since its last reading, so a
+// duration measured around work with scheduling points is non-zero; the
+// first reading after a timer shows the timer's instant; readings never go
+// backwards, across goroutines too; a sleep counts from the latest reading;
+// and under SIM_TIME=exact nothing of it shows.
+func TestSlipReadingsShowOwnWork(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		for _, exact := range []bool{false, true} {
+			var elapsed, rtt, slept time.Duration
+			simrt.RunSeedTime(seed, "", exact, 1<<24, func() {
+				simrt.Sleep(time.Millisecond)
+				if d := since(); d != time.Millisecond {
+					panic(fmt.Sprintf("first reading after a 1ms sleep: +%v", d))
+				}
+				start := simrt.Now()
+				if again := simrt.Now(); !again.Equal(start) {
+					panic(fmt.Sprintf("two readings with nothing between: %v then %v", start, again))
+				}
+				var mu simrt.Mutex
+				n := 0
+				for i := 0; i < 100; i++ {
+					mu.Lock()
+					n++
+					mu.Unlock()
+				}
+				elapsed = simrt.Since(start)
+
+				// A reading handed to another goroutine is never later than
+				// that goroutine's own readings.
+				req, reply := simrt.MakeChan[time.Time](0), simrt.MakeChan[time.Time](0)
+				simrt.Go(func() {
+					sent := simrt.Recv(req)
+					if got := simrt.Now(); got.Before(sent) {
+						panic(fmt.Sprintf("a reading at %v after one of %v went backwards", got, sent))
+					}
+					simrt.Send(reply, simrt.Now())
+				})
+				t0 := simrt.Now()
+				simrt.Send(req, t0)
+				if t1 := simrt.Recv(reply); t1.Before(t0) {
+					panic("the reply's reading is before the request's")
+				}
+				rtt = simrt.Since(t0)
+
+				s := simrt.Now()
+				simrt.Sleep(time.Millisecond)
+				slept = simrt.Since(s)
+			})
+			if exact {
+				if elapsed != 0 || rtt != 0 {
+					t.Errorf("seed %d, SIM_TIME=exact: work took %v, a round trip %v; want 0", seed, elapsed, rtt)
+				}
+			} else {
+				if min := 200 * simrt.CostFor(seed); elapsed < min || elapsed > 200*128 {
+					t.Errorf("seed %d: 100 Lock/Unlock pairs took %v, want at least 200 points of %v", seed, elapsed, simrt.CostFor(seed))
+				}
+				if rtt <= 0 {
+					t.Errorf("seed %d: a round trip took %v, want > 0", seed, rtt)
+				}
+			}
+			if slept != time.Millisecond {
+				t.Errorf("seed %d (exact %v): a reading, a 1ms sleep and a reading: %v", seed, exact, slept)
+			}
+		}
+	}
+}
+
+// TestSlipCallAtNeverMovesTheClockBack: a call armed for an absolute time
+// that lies between the clock's instant and a reading already shown (a
+// deadline computed from an earlier reading, as simnet's SetDeadline or a
+// message's arrival) runs at the latest reading, not at its own time: the
+// clock moving to it would show readings earlier than one already shown.
+func TestSlipCallAtNeverMovesTheClockBack(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		simrt.RunSeedTime(seed, "", false, 1<<24, func() {
+			simrt.Sleep(time.Millisecond)
+			early := simrt.Now() // the instant itself: the first reading
+			var mu simrt.Mutex
+			n := 0
+			for i := 0; i < 100; i++ {
+				mu.Lock()
+				n++
+				mu.Unlock()
+			}
+			late := simrt.Now()
+			if !late.After(early) {
+				panic(fmt.Sprintf("seed %d: 200 points of work read %v then %v", seed, early, late))
+			}
+			done := simrt.MakeChan[time.Time](1)
+			simrt.CallAt(early.Add(late.Sub(early)/2), func() {})
+			simrt.CallAt(early.Add(late.Sub(early)/2), func() { simrt.Send(done, simrt.Now()) })
+			got := simrt.Recv(done)
+			if got.Before(late) {
+				panic(fmt.Sprintf("seed %d: a call due before the reading %v ran at %v", seed, late, got))
+			}
+			if now := simrt.Now(); now.Before(late) {
+				panic(fmt.Sprintf("seed %d: the clock went back from %v to %v", seed, late, now))
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@
 package simrt_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -106,5 +107,39 @@ func TestSyncTestTimeIsExact(t *testing.T) {
 	}
 	if len(inside) > 0 {
 		t.Errorf("a timer fired while the bubble's goroutines computed (seeds %v)", inside)
+	}
+}
+
+// TestSyncTestReadingsAddNoWork: inside a bubble a reading adds no work,
+// so two readings around work are equal, and none is earlier than a
+// reading with work shown before the bubble began.
+func TestSyncTestReadingsAddNoWork(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		simrt.RunSeed(seed, "", func() {
+			simrt.Sleep(time.Millisecond)
+			start := simrt.Now()
+			var mu simrt.Mutex
+			n := 0
+			for i := 0; i < 100; i++ {
+				mu.Lock()
+				n++
+				mu.Unlock()
+			}
+			before := simrt.Now()
+			if !before.After(start) {
+				panic(fmt.Sprintf("seed %d: 200 points outside a bubble read %v then %v", seed, start, before))
+			}
+			simrt.SyncTest(&testing.T{}, func(*testing.T) {
+				first := simrt.Now()
+				for i := 0; i < 100; i++ {
+					mu.Lock()
+					n++
+					mu.Unlock()
+				}
+				if again := simrt.Now(); first.Before(before) || !again.Equal(first) {
+					panic(fmt.Sprintf("seed %d: in a bubble after a reading of %v, readings %v then %v", seed, before, first, again))
+				}
+			})
+		})
 	}
 }

@@ -266,6 +266,7 @@ func (w *world) advance() {
 			ts.free = append(ts.free, b)
 			if when > w.now {
 				w.now = when
+				w.moved()
 			}
 			break
 		}
@@ -334,7 +335,7 @@ func (w *world) fire(t *timer) {
 func Now() time.Time {
 	if w := cw; w != nil {
 		w.touch(reading{&w.now})
-		return time.Unix(0, w.now)
+		return time.Unix(0, w.nowShown())
 	}
 	if w := ambientW; w != nil {
 		return time.Unix(0, w.now)
@@ -371,7 +372,7 @@ func Sleep(d time.Duration) {
 	// decision.
 	me := cur
 	t := &me.sleep
-	*t = timer{when: deadline(w.now, d), kind: tkSleep, g: me}
+	*t = timer{when: deadline(w.armFrom(), d), kind: tkSleep, g: me}
 	me.wakeTime = t.when
 	w.addTimer(t)
 	w.touch(&w.timers)
@@ -420,7 +421,7 @@ func NewTimer(d time.Duration) *Timer {
 	}
 	c := w.timerChan()
 	tm := &Timer{C: c}
-	tm.t = timer{when: deadline(w.now, d), kind: tkChan, c: c, idx: -1}
+	tm.t = timer{when: deadline(w.armFrom(), d), kind: tkChan, c: c, idx: -1}
 	w.addTimer(&tm.t)
 	return tm
 }
@@ -444,7 +445,7 @@ func AfterFunc(d time.Duration, f func()) *Timer {
 	w.on(&w.timers)
 	w.point()
 	tm := &Timer{}
-	tm.t = timer{when: deadline(w.now, d), kind: tkFunc, f: f, pc: pc[0], idx: -1}
+	tm.t = timer{when: deadline(w.armFrom(), d), kind: tkFunc, f: f, pc: pc[0], idx: -1}
 	w.addTimer(&tm.t)
 	return tm
 }
@@ -501,7 +502,7 @@ func (t *Timer) unschedule(method string) (*world, bool) {
 //go:norace
 func (t *Timer) Reset(d time.Duration) bool {
 	w, pending := t.unschedule("Reset")
-	t.t.when = deadline(w.now, d)
+	t.t.when = deadline(w.armFrom(), d)
 	w.addTimer(&t.t)
 	return pending
 }
@@ -538,7 +539,7 @@ func NewTicker(d time.Duration) *Ticker {
 	}
 	c := w.timerChan()
 	tk := &Ticker{C: c}
-	tk.t = timer{when: deadline(w.now, d), period: int64(d), kind: tkChan, c: c, idx: -1}
+	tk.t = timer{when: deadline(w.armFrom(), d), period: int64(d), kind: tkChan, c: c, idx: -1}
 	w.addTimer(&tk.t)
 	return tk
 }
@@ -589,6 +590,6 @@ func (t *Ticker) Reset(d time.Duration) {
 	w.delTimer(&t.t)
 	drain(t.C)
 	t.t.period = int64(d)
-	t.t.when = deadline(w.now, d)
+	t.t.when = deadline(w.armFrom(), d)
 	w.addTimer(&t.t)
 }

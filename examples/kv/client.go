@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,13 @@ type Client struct {
 	id      string
 	servers []string
 	timeout time.Duration // per quorum round
+
+	// seq is the highest sequence number this client has written. Each
+	// write takes a higher one, so that no two writes share a version
+	// (Seq, Writer), even when a write that failed after reaching a
+	// minority is followed by one whose majority never saw it.
+	mu  sync.Mutex
+	seq int64
 }
 
 // NewClient returns a client with a unique id for the given servers
@@ -47,8 +55,14 @@ func (c *Client) Put(ctx context.Context, key, value string) error {
 	if err != nil {
 		return err
 	}
-	newest := newestOf(es)
-	e := Entry{Version: Version{Seq: newest.Version.Seq + 1, Writer: c.id}, Value: value}
+	seq := newestOf(es).Version.Seq + 1
+	c.mu.Lock()
+	if seq <= c.seq {
+		seq = c.seq + 1
+	}
+	c.seq = seq
+	c.mu.Unlock()
+	e := Entry{Version: Version{Seq: seq, Writer: c.id}, Value: value}
 	_, err = c.quorum(ctx, Request{Op: "put", Key: key, Entry: e})
 	return err
 }

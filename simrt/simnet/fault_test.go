@@ -78,7 +78,7 @@ func TestCrashResetsPeersAndRestart(t *testing.T) {
 		if got, want := errText(err), "dial tcp 10.0.0.1:7000: i/o timeout"; got != want {
 			t.Errorf("dial to a crashed node: %s, want %s", got, want)
 		}
-		if d := simrt.Since(start); d != 3*time.Second {
+		if d := simrt.Since(start); !about(d, 3*time.Second) {
 			t.Errorf("dial gave up after %v", d)
 		}
 
@@ -117,7 +117,7 @@ func TestCrashWithNoTimeout(t *testing.T) {
 		if got, want := errText(err), "dial tcp 10.0.0.1:80: connect: connection timed out"; got != want {
 			t.Errorf("dial: %s, want %s", got, want)
 		}
-		if d := simrt.Since(start); d != 127*time.Second {
+		if d := simrt.Since(start); !about(d, 127*time.Second) {
 			t.Errorf("gave up after %v, want 127s", d)
 		}
 		if simrt.Alive(n) {
@@ -157,7 +157,7 @@ func TestPartition(t *testing.T) {
 			w.Wait()
 		}
 		dial(func() (net.Conn, error) { return simnet.DialTimeout("tcp", "b:80", 2*time.Second) })
-		if got, want := errText(err), "dial tcp 10.0.0.1:80: i/o timeout"; got != want || took != 2*time.Second {
+		if got, want := errText(err), "dial tcp 10.0.0.1:80: i/o timeout"; got != want || !about(took, 2*time.Second) {
 			t.Errorf("dial across the partition: %s after %v, want %s after 2s", got, took, want)
 		}
 		var ne net.Error
@@ -301,7 +301,7 @@ func TestLatency(t *testing.T) {
 				t.Errorf("dial: %v", err)
 				return
 			}
-			if d := simrt.Since(start); d != 51*time.Millisecond {
+			if d := simrt.Since(start); !about(d, 51*time.Millisecond) {
 				t.Errorf("asymmetric round trip %v, want 51ms", d)
 			}
 			c.Close()

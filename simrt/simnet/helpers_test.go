@@ -9,6 +9,7 @@ import (
 	"net"
 	"regexp"
 	"testing"
+	"time"
 
 	"simgen.dev/simgen/simrt"
 	"simgen.dev/simgen/simrt/simnet"
@@ -73,4 +74,13 @@ func errText(err error) string {
 		return "<nil>"
 	}
 	return err.Error()
+}
+
+// about reports whether a measured duration d is want, give or take the
+// computation around it: a reading of the clock shows the reader's own
+// work since its last reading (simrt/slip.go), so a timeout measured by a
+// goroutine that computed before arming it, as natively, takes a few
+// hundred nanoseconds more or less than the timeout itself.
+func about(d, want time.Duration) bool {
+	return d >= want-10*time.Microsecond && d <= want+10*time.Microsecond
 }
