@@ -120,19 +120,12 @@ func TestHelperTickerKeepsDeadlockAlive(t *testing.T) {
 func TestHarnessTimeLimit(t *testing.T) {
 	t.Parallel()
 	r := runHelper(t, "^TestHelperTickerKeepsDeadlockAlive$", "SIM_SEED=1", "SIM_TIMELIMIT=10h")
-	if r.code == 0 {
-		t.Fatalf("the run passed:\n%s", r.out)
-	}
-	for _, want := range []string{
+	failsWith(t, r,
 		"virtual time limit: the clock passed +10h0m0s (SIM_TIMELIMIT)",
 		"[chan receive]",
-		"limits_test.go:" + foreverLine(t),
+		"limits_test.go:"+foreverLine(t),
 		"SIM_SEED=1",
-	} {
-		if !strings.Contains(r.out, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.out)
-		}
-	}
+	)
 }
 
 // foreverLine is the line of the MARK forever comment in this file.
@@ -194,19 +187,12 @@ func TestHelperLivelockTicker(t *testing.T) {
 func TestHarnessLivelockTicker(t *testing.T) {
 	t.Parallel()
 	r := runHelper(t, "^TestHelperLivelockTicker$", "SIM_SEED=1", "SIM_LIVELOCK=100000")
-	if r.code == 0 {
-		t.Fatalf("the run passed:\n%s", r.out)
-	}
-	for _, want := range []string{
+	failsWith(t, r,
 		"livelock: 200000 scheduling points in a row without any goroutine blocking, starting or ending, and the clock moved to the next timer after 100000 of them without ending it; the next timer is due at +2h0m0s (SIM_LIVELOCK=100000",
 		"goroutine 1 (root) [",
 		"goroutine 2 [",
 		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=100000 go test",
-	} {
-		if !strings.Contains(r.out, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.out)
-		}
-	}
+	)
 }
 
 // atomicFlag is a flag read at a scheduling point, as a rewritten
@@ -219,21 +205,14 @@ func (f *atomicFlag) set()      { simrt.Yield(); f.v = true }
 func TestHarnessLivelock(t *testing.T) {
 	t.Parallel()
 	r := runHelper(t, "^TestHelperLivelock$", "SIM_SEED=1", "SIM_LIVELOCK=100000")
-	if r.code == 0 {
-		t.Fatalf("the run passed:\n%s", r.out)
-	}
-	for _, want := range []string{
+	failsWith(t, r,
 		"livelock: 100000 scheduling points in a row without any goroutine blocking, starting or ending, and no timer is pending (SIM_LIVELOCK=100000",
 		"goroutine 1 (root) [",
 		"goroutine 2 [",
-		"limits_test.go:" + markLine(t, "spin-a"),
-		"limits_test.go:" + markLine(t, "spin-b"),
+		"limits_test.go:"+markLine(t, "spin-a"),
+		"limits_test.go:"+markLine(t, "spin-b"),
 		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=100000 go test",
-	} {
-		if !strings.Contains(r.out, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.out)
-		}
-	}
+	)
 	if r.wall > 30*time.Second {
 		t.Errorf("the livelock took %v to report", r.wall)
 	}
@@ -268,18 +247,11 @@ func TestHelperDeadTicker(t *testing.T) {
 func TestHarnessDeadTicker(t *testing.T) {
 	t.Parallel()
 	r := runHelper(t, "^TestHelperDeadTicker$", "SIM_SEED=1")
-	if r.code == 0 {
-		t.Fatalf("the run passed:\n%s", r.out)
-	}
-	for _, want := range []string{
+	failsWith(t, r,
 		"deadlock: every simulated goroutine is blocked, and the only pending timers are tickers whose values nobody receives",
-		"limits_test.go:" + markLine(t, "dead-ticker"),
+		"limits_test.go:"+markLine(t, "dead-ticker"),
 		"SIM_SEED=1",
-	} {
-		if !strings.Contains(r.out, want) {
-			t.Errorf("output lacks %q:\n%s", want, r.out)
-		}
-	}
+	)
 	if r.wall > 20*time.Second {
 		t.Errorf("the deadlock took %v to report", r.wall)
 	}
@@ -338,15 +310,22 @@ func TestHelperLoneSpin(t *testing.T) {
 func TestHarnessLoneSpin(t *testing.T) {
 	t.Parallel()
 	r := runHelper(t, "^TestHelperLoneSpin$", "SIM_SEED=1", "SIM_LIVELOCK=10000")
+	failsWith(t, r,
+		"livelock: 160000 scheduling points in a row without any goroutine blocking, starting or ending, and no timer is pending (SIM_LIVELOCK=10000",
+		"goroutine 2 [",
+		"limits_test.go:"+markLine(t, "lone-spin"),
+		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=10000 go test",
+	)
+}
+
+// failsWith checks that a helper run failed and that its output holds
+// every one of wants.
+func failsWith(t *testing.T, r result, wants ...string) {
+	t.Helper()
 	if r.code == 0 {
 		t.Fatalf("the run passed:\n%s", r.out)
 	}
-	for _, want := range []string{
-		"livelock: 160000 scheduling points in a row without any goroutine blocking, starting or ending, and no timer is pending (SIM_LIVELOCK=10000",
-		"goroutine 2 [",
-		"limits_test.go:" + markLine(t, "lone-spin"),
-		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=10000 go test",
-	} {
+	for _, want := range wants {
 		if !strings.Contains(r.out, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}

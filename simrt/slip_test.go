@@ -258,13 +258,7 @@ func TestSlipReadingsShowOwnWork(t *testing.T) {
 				if again := simrt.Now(); !again.Equal(start) {
 					panic(fmt.Sprintf("two readings with nothing between: %v then %v", start, again))
 				}
-				var mu simrt.Mutex
-				n := 0
-				for i := 0; i < 100; i++ {
-					mu.Lock()
-					n++
-					mu.Unlock()
-				}
+				lockRounds(100)
 				elapsed = simrt.Since(start)
 
 				// A reading handed to another goroutine is never later than
@@ -317,13 +311,7 @@ func TestSlipCallAtNeverMovesTheClockBack(t *testing.T) {
 		simrt.RunSeedTime(seed, "", false, 1<<24, func() {
 			simrt.Sleep(time.Millisecond)
 			early := simrt.Now() // the instant itself: the first reading
-			var mu simrt.Mutex
-			n := 0
-			for i := 0; i < 100; i++ {
-				mu.Lock()
-				n++
-				mu.Unlock()
-			}
+			lockRounds(100)
 			late := simrt.Now()
 			if !late.After(early) {
 				panic(fmt.Sprintf("seed %d: 200 points of work read %v then %v", seed, early, late))
@@ -340,4 +328,18 @@ func TestSlipCallAtNeverMovesTheClockBack(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lockRounds takes and releases a fresh mutex n times: 2n scheduling
+// points of work that wait on nothing. It returns the rounds counted under
+// the lock, so that no critical section is empty.
+func lockRounds(n int) int {
+	var mu simrt.Mutex
+	k := 0
+	for i := 0; i < n; i++ {
+		mu.Lock()
+		k++
+		mu.Unlock()
+	}
+	return k
 }

@@ -118,24 +118,14 @@ func TestSyncTestReadingsAddNoWork(t *testing.T) {
 		simrt.RunSeed(seed, "", func() {
 			simrt.Sleep(time.Millisecond)
 			start := simrt.Now()
-			var mu simrt.Mutex
-			n := 0
-			for i := 0; i < 100; i++ {
-				mu.Lock()
-				n++
-				mu.Unlock()
-			}
+			lockRounds(100)
 			before := simrt.Now()
 			if !before.After(start) {
 				panic(fmt.Sprintf("seed %d: 200 points outside a bubble read %v then %v", seed, start, before))
 			}
 			simrt.SyncTest(&testing.T{}, func(*testing.T) {
 				first := simrt.Now()
-				for i := 0; i < 100; i++ {
-					mu.Lock()
-					n++
-					mu.Unlock()
-				}
+				lockRounds(100)
 				if again := simrt.Now(); first.Before(before) || !again.Equal(first) {
 					panic(fmt.Sprintf("seed %d: in a bubble after a reading of %v, readings %v then %v", seed, before, first, again))
 				}
