@@ -56,7 +56,8 @@
 //
 //   - scheduling: Yield (a scheduling point), YieldOn (one before an
 //     operation on an address, for exhaustive exploration's reduction:
-//     simatomic), CallAt (a callback at a
+//     simatomic), AtomicWrote (an atomic write changed a value: progress
+//     for the livelock bound), CallAt (a callback at a
 //     virtual instant: how the network delivers without goroutines), Event
 //     (a waitable one-shot), WorldLocal (state that lives as long as a run),
 //     TimeExact (SIM_TIME=exact: I/O takes no virtual time either)

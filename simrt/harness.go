@@ -30,7 +30,8 @@ package simrt
 //	                        the default, slip, draws a cost per step from
 //	                        the seed, so timers fire mid-computation
 //	SIM_LIVELOCK=N          scheduling points in a row without a goroutine
-//	                        blocking, starting or ending before the clock
+//	                        blocking, starting, ending or changing an
+//	                        atomic's value before the clock
 //	                        moves to a pending timer, or, with none or a
 //	                        second time, the run fails as a livelock
 //	                        (default 16777216; 16 times as many for a

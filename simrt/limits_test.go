@@ -2,12 +2,14 @@ package simrt_test
 
 import (
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"simgen.dev/simgen/simrt"
+	"simgen.dev/simgen/simrt/simatomic"
 )
 
 // TestSpinWaitsForASleeper: the root spins on a flag that a sleeping
@@ -330,4 +332,87 @@ func failsWith(t *testing.T, r result, wants ...string) {
 			t.Errorf("output lacks %q:\n%s", want, r.out)
 		}
 	}
+}
+
+// TestHelperAtomicWriter: four readers spin on an atomic counter while a
+// writer increments it 10,000 times, and nobody blocks for about five
+// times SIM_LIVELOCK points in the harness test: each change the writer
+// makes is progress, so it is not a livelock (maypok86/otter's hashmap
+// test, readers spinning on atomics while a writer works).
+func TestHelperAtomicWriter(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		const n = 10000
+		var c simatomic.Int64
+		done := simrt.MakeChan[int](5)
+		for range 4 {
+			simrt.Go(func() {
+				spins := 0
+				for c.Load() < n {
+					spins++
+				}
+				simrt.Send(done, spins)
+			})
+		}
+		simrt.Go(func() {
+			for range n {
+				c.Add(1)
+			}
+			simrt.Send(done, 0)
+		})
+		spins := 0
+		for range 5 {
+			spins += simrt.Recv(done)
+		}
+		t.Logf("readers spun %d times", spins)
+	})
+}
+
+func TestHarnessAtomicWriter(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperAtomicWriter$", "SIM_SEED=1", "SIM_LIVELOCK=10000")
+	if r.code != 0 || !strings.Contains(r.out, "--- PASS: TestHelperAtomicWriter") {
+		t.Fatalf("exit code %d:\n%s", r.code, r.out)
+	}
+	m := regexp.MustCompile(`readers spun (\d+) times`).FindStringSubmatch(r.out)
+	if m == nil {
+		t.Fatalf("no count of spins:\n%s", r.out)
+	}
+	if spins, _ := strconv.Atoi(m[1]); spins <= 10000 {
+		t.Fatalf("the readers spun %d times, not past SIM_LIVELOCK: the test shows nothing", spins)
+	}
+}
+
+// TestHelperBusyWriters: two goroutines keep incrementing a counter while
+// they wait for a flag that nobody sets. Each increment changes a value,
+// but nothing ever blocks, starts or ends: a livelock after loneFactor
+// times SIM_LIVELOCK points.
+func TestHelperBusyWriters(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var c simatomic.Int64
+		var f simatomic.Bool
+		done := simrt.MakeChan[struct{}](0)
+		for range 2 {
+			simrt.Go(func() {
+				for !f.Load() { // MARK busy-writer
+					c.Add(1)
+				}
+				simrt.Send(done, struct{}{})
+			})
+		}
+		simrt.Recv(done)
+	})
+}
+
+func TestHarnessBusyWriters(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperBusyWriters$", "SIM_SEED=1", "SIM_LIVELOCK=10000")
+	failsWith(t, r,
+		"livelock: 160000 scheduling points in a row without any goroutine blocking, starting or ending, and no timer is pending (SIM_LIVELOCK=10000",
+		"goroutine 2 [",
+		"goroutine 3 [",
+		"limits_test.go:"+markLine(t, "busy-writer"),
+		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=10000 go test",
+	)
 }

@@ -46,6 +46,12 @@ package simrt
 //     another w.quietLimit after that move, the run fails as a livelock,
 //     unless the running goroutine is alone (nothing else runnable, no
 //     native wait watched): then only past loneFactor*w.quietLimit.
+//   - An atomic write that changes a value (AtomicWrote) is progress too:
+//     it ends the quiet stretch, so spinners that watch a writer at work
+//     are not a livelock. w.busy counts points since a goroutine last
+//     blocked, started or ended, whatever was written, and past
+//     loneFactor*w.quietLimit the run fails as a livelock all the same, so
+//     goroutines that keep changing values without ending still stop.
 //   - All of it is a function of the seed and the program: costFor reads the
 //     seed only, not w.rng, so the random stream of a seed is unchanged.
 
@@ -145,7 +151,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 		w.cost, w.swCost = costFor(seed), switchCostFor(seed)
 	}
 	w.quietLimit = tc.livelock
-	w.work, w.steps, w.quiet, w.quietJump, w.idleFires = 0, 0, 0, 0, 0
+	w.work, w.steps, w.quiet, w.quietJump, w.busy, w.idleFires = 0, 0, 0, 0, 0, 0
 	w.moved()
 	w.slipAt = maxWhen
 	if when, ok := w.timers.earliest(); ok {
@@ -159,7 +165,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 //go:norace
 func (w *world) disarmTime() {
 	w.cost, w.swCost, w.quietLimit = 0, 0, 0
-	w.work, w.steps, w.quiet, w.quietJump = 0, 0, 0, 0
+	w.work, w.steps, w.quiet, w.quietJump, w.busy = 0, 0, 0, 0, 0
 }
 
 // compute charges the running goroutine's scheduling point: the cost of
@@ -168,12 +174,19 @@ func (w *world) disarmTime() {
 //
 //go:norace
 func (w *world) compute(me *g) {
-	if w.quiet++; w.quietLimit > 0 && w.quiet-w.quietJump > w.quietLimit {
-		if w.quietJump == 0 && w.jumpQuiet(me) {
-			return
+	w.quiet++
+	if w.busy++; w.quietLimit > 0 {
+		if w.quiet-w.quietJump > w.quietLimit {
+			if w.quietJump == 0 && w.jumpQuiet(me) {
+				return
+			}
+			if !w.alone() || w.quiet > loneFactor*w.quietLimit {
+				w.livelock(me, w.quiet-1)
+				return
+			}
 		}
-		if !w.alone() || w.quiet > loneFactor*w.quietLimit {
-			w.livelock(me)
+		if w.busy > loneFactor*w.quietLimit {
+			w.livelock(me, w.busy-1)
 			return
 		}
 	}
@@ -381,7 +394,20 @@ func (w *world) alone() bool {
 // the others do, the run is not a livelock.
 //
 //go:norace
-func (w *world) progressed() { w.quiet, w.quietJump = 0, 0 }
+func (w *world) progressed() { w.quiet, w.quietJump, w.busy = 0, 0, 0 }
+
+// AtomicWrote records, when changed, that the running goroutine's atomic
+// operation changed the value it wrote: progress that ends a quiet stretch
+// (a writer at work while readers spin on its atomics), though not w.busy.
+// simatomic calls it after each write; outside a simulation it does
+// nothing.
+//
+//go:norace
+func AtomicWrote(changed bool) {
+	if w := cw; changed && w != nil {
+		w.quiet, w.quietJump = 0, 0
+	}
+}
 
 // earliest returns the earliest instant with a pending timer, dropping the
 // instants of emptied buckets from the heap's top.
@@ -408,7 +434,7 @@ func (ts *timers) earliest() (int64, bool) {
 // points without any of them blocking, starting or ending.
 //
 //go:norace
-func (w *world) livelock(me *g) {
+func (w *world) livelock(me *g, points int64) {
 	if w.failure == nil {
 		var b strings.Builder
 		next := "no timer is pending"
@@ -420,7 +446,7 @@ func (w *world) livelock(me *g) {
 		}
 		b.WriteString("simrt: " + w.header(fmt.Sprintf(
 			"livelock: %d scheduling points in a row without any goroutine blocking, starting or ending, and %s (SIM_LIVELOCK=%d; raise it if this much spinning is intended)",
-			w.quiet-1, next, w.quietLimit)) + "\n\n")
+			points, next, w.quietLimit)) + "\n\n")
 		stacks := goroutineStacks()
 		for _, x := range w.liveSorted() {
 			w.describe(&b, x, stacks)
