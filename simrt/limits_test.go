@@ -416,3 +416,37 @@ func TestHarnessBusyWriters(t *testing.T) {
 		"simrt: replay with: SIM_SEED=1 SIM_LIVELOCK=10000 go test",
 	)
 }
+
+// TestHelperBusyWritersTimer: the busy writers of TestHelperBusyWriters,
+// with an hour's timer that sets their flag. Their writes end every quiet
+// stretch, but the stretch without a block is long enough: the clock moves
+// to the timer once, as it does for a spin, and they end.
+func TestHelperBusyWritersTimer(t *testing.T) {
+	helper(t)
+	simrt.Test(t, func(t *testing.T) {
+		var c simatomic.Int64
+		var f simatomic.Bool
+		start := simrt.Now()
+		simrt.AfterFunc(time.Hour, func() { f.Store(true) })
+		done := simrt.MakeChan[struct{}](0)
+		for range 2 {
+			simrt.Go(func() {
+				for !f.Load() {
+					c.Add(1)
+				}
+				simrt.Send(done, struct{}{})
+			})
+		}
+		simrt.Recv(done)
+		simrt.Recv(done)
+		t.Logf("ended at +%v", simrt.Since(start))
+	})
+}
+
+func TestHarnessBusyWritersTimer(t *testing.T) {
+	t.Parallel()
+	r := runHelper(t, "^TestHelperBusyWritersTimer$", "SIM_SEED=1", "SIM_LIVELOCK=10000")
+	if r.code != 0 || !strings.Contains(r.out, "--- PASS: TestHelperBusyWritersTimer") || !strings.Contains(r.out, "ended at +1h0m0s") {
+		t.Fatalf("exit code %d:\n%s", r.code, r.out)
+	}
+}

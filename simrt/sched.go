@@ -135,6 +135,7 @@ type world struct {
 	quietLimit int64  // SIM_LIVELOCK; 0: no bound (the ambient world)
 	quietJump  int64  // w.quiet when a quiet run last moved the clock to a far timer; 0: not in this quiet stretch
 	busy       int64  // points since a goroutine last blocked, started or ended, atomic writes or not
+	busyJump   int64  // w.busy when the clock moved to a far timer in this busy stretch; 0: it did not
 	idleFires  int64  // clock moves in a row, with nothing runnable, that woke nobody
 	ambient    bool   // the ambient world (ambient.go)
 	serials    uint64 // timers made, for a deterministic order when timers move

@@ -39,7 +39,7 @@ package simrt
 //     is runnable, or after spinLimit points of the world at one instant
 //     with a timer pending, so that spin-waits still end.
 //   - w.quiet counts points since a goroutine last blocked, started or
-//     ended. Past w.quietLimit with a timer pending, the clock moves to
+//     ended (or, below, changed an atomic's value). Past w.quietLimit with a timer pending, the clock moves to
 //     that timer once (w.quietJump records where): a spin that waits for a
 //     far deadline ends, as it does natively, however little each of its
 //     points costs. Past w.quietLimit with no timer pending, or past
@@ -49,9 +49,12 @@ package simrt
 //   - An atomic write that changes a value (AtomicWrote) is progress too:
 //     it ends the quiet stretch, so spinners that watch a writer at work
 //     are not a livelock. w.busy counts points since a goroutine last
-//     blocked, started or ended, whatever was written, and past
-//     loneFactor*w.quietLimit the run fails as a livelock all the same, so
-//     goroutines that keep changing values without ending still stop.
+//     blocked, started or ended, whatever was written: the move to a far
+//     timer happens once per busy stretch, when it passes w.quietLimit
+//     (w.busyJump records where), so atomic writes neither keep the clock
+//     from moving nor move it twice; and past loneFactor*w.quietLimit the
+//     run fails as a livelock all the same, so goroutines that keep
+//     changing values without ending still stop.
 //   - All of it is a function of the seed and the program: costFor reads the
 //     seed only, not w.rng, so the random stream of a seed is unchanged.
 
@@ -151,7 +154,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 		w.cost, w.swCost = costFor(seed), switchCostFor(seed)
 	}
 	w.quietLimit = tc.livelock
-	w.work, w.steps, w.quiet, w.quietJump, w.busy, w.idleFires = 0, 0, 0, 0, 0, 0
+	w.work, w.steps, w.quiet, w.quietJump, w.busy, w.busyJump, w.idleFires = 0, 0, 0, 0, 0, 0, 0
 	w.moved()
 	w.slipAt = maxWhen
 	if when, ok := w.timers.earliest(); ok {
@@ -165,7 +168,7 @@ func (w *world) armTime(seed uint64, tc timeConfig) {
 //go:norace
 func (w *world) disarmTime() {
 	w.cost, w.swCost, w.quietLimit = 0, 0, 0
-	w.work, w.steps, w.quiet, w.quietJump, w.busy = 0, 0, 0, 0, 0
+	w.work, w.steps, w.quiet, w.quietJump, w.busy, w.busyJump = 0, 0, 0, 0, 0, 0
 }
 
 // compute charges the running goroutine's scheduling point: the cost of
@@ -175,18 +178,16 @@ func (w *world) disarmTime() {
 //go:norace
 func (w *world) compute(me *g) {
 	w.quiet++
-	if w.busy++; w.quietLimit > 0 {
-		if w.quiet-w.quietJump > w.quietLimit {
-			if w.quietJump == 0 && w.jumpQuiet(me) {
-				return
-			}
-			if !w.alone() || w.quiet > loneFactor*w.quietLimit {
-				w.livelock(me, w.quiet-1)
-				return
-			}
+	if w.busy++; w.quietLimit > 0 && w.busy > w.quietLimit {
+		if w.busyJump == 0 && w.jumpQuiet(me) {
+			return
+		}
+		if w.quiet-w.quietJump > w.quietLimit && (!w.alone() || w.quiet > loneFactor*w.quietLimit) {
+			w.livelock(me, w.quiet-1, w.quietJump)
+			return
 		}
 		if w.busy > loneFactor*w.quietLimit {
-			w.livelock(me, w.busy-1)
+			w.livelock(me, w.busy-1, w.busyJump)
 			return
 		}
 	}
@@ -218,6 +219,7 @@ func (w *world) jumpQuiet(me *g) bool {
 		return false
 	}
 	w.quietJump = w.quiet - 1 // the points of the stretch before the move
+	w.busyJump = w.busy - 1
 	if w.cost > 0 {
 		if when > w.now+w.work {
 			w.work = when - w.now
@@ -394,7 +396,7 @@ func (w *world) alone() bool {
 // the others do, the run is not a livelock.
 //
 //go:norace
-func (w *world) progressed() { w.quiet, w.quietJump, w.busy = 0, 0, 0 }
+func (w *world) progressed() { w.quiet, w.quietJump, w.busy, w.busyJump = 0, 0, 0, 0 }
 
 // AtomicWrote records, when changed, that the running goroutine's atomic
 // operation changed the value it wrote: progress that ends a quiet stretch
@@ -434,15 +436,15 @@ func (ts *timers) earliest() (int64, bool) {
 // points without any of them blocking, starting or ending.
 //
 //go:norace
-func (w *world) livelock(me *g, points int64) {
+func (w *world) livelock(me *g, points, jumpedAfter int64) {
 	if w.failure == nil {
 		var b strings.Builder
 		next := "no timer is pending"
 		if when, ok := w.timers.earliest(); ok {
 			next = fmt.Sprintf("the next timer is due at +%v", timeDuration(when-epochNanos))
 		}
-		if w.quietJump > 0 {
-			next = fmt.Sprintf("the clock moved to the next timer after %d of them without ending it; %s", w.quietJump, next)
+		if jumpedAfter > 0 {
+			next = fmt.Sprintf("the clock moved to the next timer after %d of them without ending it; %s", jumpedAfter, next)
 		}
 		b.WriteString("simrt: " + w.header(fmt.Sprintf(
 			"livelock: %d scheduling points in a row without any goroutine blocking, starting or ending, and %s (SIM_LIVELOCK=%d; raise it if this much spinning is intended)",
