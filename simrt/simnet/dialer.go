@@ -107,8 +107,17 @@ func (d *Dialer) SetMultipathTCP(use bool) {
 	}
 }
 
-// deadline is net's Dialer.deadline: the earliest of Timeout, the
-// context's deadline and Deadline.
+// DialDeadline is the deadline a dial through d that starts at now must
+// meet: net's Dialer.deadline, the earliest of Timeout, the context's
+// deadline and Deadline. simtls bounds a TLS handshake by it, as
+// crypto/tls does.
+//
+//go:norace
+func DialDeadline(d *Dialer, ctx context.Context, now time.Time) time.Time {
+	return d.deadline(ctx, now)
+}
+
+// deadline is net's Dialer.deadline (DialDeadline).
 //
 //go:norace
 func (d *Dialer) deadline(ctx context.Context, now time.Time) (earliest time.Time) {

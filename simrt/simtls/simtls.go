@@ -92,7 +92,7 @@ func dial(ctx context.Context, nd *simnet.Dialer, network, addr string, config *
 	if !simrt.Simulated() {
 		return nativeDial(ctx, nd, network, addr, config)
 	}
-	deadline := dialDeadline(nd, ctx, simrt.Now())
+	deadline := simnet.DialDeadline(nd, ctx, simrt.Now())
 	raw, err := nd.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil, err
@@ -156,28 +156,6 @@ func withServerName(config *tls.Config, addr string) *tls.Config {
 	c := config.Clone()
 	c.ServerName = addr[:colon]
 	return c
-}
-
-// dialDeadline is net's Dialer.deadline: the earliest of Timeout, the
-// context's deadline and Deadline.
-//
-//go:norace
-func dialDeadline(d *simnet.Dialer, ctx context.Context, now time.Time) (earliest time.Time) {
-	if d.Timeout != 0 { // including negative, as net has it
-		earliest = now.Add(d.Timeout)
-	}
-	if t, ok := ctx.Deadline(); ok {
-		earliest = minNonzero(earliest, t)
-	}
-	return minNonzero(earliest, d.Deadline)
-}
-
-//go:norace
-func minNonzero(a, b time.Time) time.Time {
-	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
-		return b
-	}
-	return a
 }
 
 // Listen is tls.Listen: a simulated listener whose connections are TLS
