@@ -307,7 +307,7 @@ func (w *world) moved() {
 	w.seen = 0
 }
 
-// reading is the instant time.Now shows the running goroutine. The clock's
+// nowShown is the instant time.Now shows the running goroutine. The clock's
 // instant (w.now) is always a timer's, but a goroutine that reads the clock
 // again at the same instant sees its own computation since its last
 // reading added: elapsed time around work with scheduling points is
